@@ -5,7 +5,7 @@ import PackageDescription
 
 /// Settings every Swift target shares (Swift 6 mode makes strict concurrency the default).
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("MemberImportVisibility"),
+
 ]
 
 var targets: [Target] = [

@@ -1,0 +1,91 @@
+import Buffers
+import Glibc
+
+/// What a connection still has to send: shared frames in order, written with one
+/// `writev` per flush. Holding `SharedBytes` references, not copies, is what lets
+/// one encoded frame go to thousands of connections.
+public struct OutboundQueue {
+    private var chunks: [SharedBytes] = []
+    private var head = 0
+    /// Bytes of `chunks[head]` already written.
+    private var headOffset = 0
+    public private(set) var pendingBytes = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { pendingBytes == 0 }
+    public var chunkCount: Int { chunks.count - head }
+
+    public mutating func append(_ bytes: SharedBytes) {
+        guard bytes.count > 0 else { return }
+        chunks.append(bytes)
+        pendingBytes += bytes.count
+    }
+
+    /// Drops everything queued (the connection is going away).
+    public mutating func removeAll() {
+        chunks = []
+        head = 0
+        headOffset = 0
+        pendingBytes = 0
+    }
+
+    public enum WriteOutcome: Equatable {
+        /// Everything queued was written.
+        case drained
+        /// The socket buffer is full; arm EPOLLOUT and try again.
+        case wouldBlock
+    }
+
+    /// Writes until drained or the socket would block.
+    public mutating func write(to fd: Int32) throws(ReactorError) -> WriteOutcome {
+        let maxIOV = 64
+        return try withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxIOV) { vectors throws(ReactorError) -> WriteOutcome in
+            while pendingBytes > 0 {
+                var count = 0
+                var index = head
+                while index < chunks.count && count < maxIOV {
+                    let chunk = chunks[index]
+                    let skip = index == head ? headOffset : 0
+                    vectors[count] = iovec(
+                        iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress + skip),
+                        iov_len: chunk.count - skip)
+                    count += 1
+                    index += 1
+                }
+                let base = vectors.baseAddress!
+                switch try posixCall(function: "writev", { Glibc.writev(fd, base, Int32(count)) }) {
+                case .wouldBlock:
+                    return .wouldBlock
+                case .processed(let written):
+                    consume(written)
+                }
+            }
+            return .drained
+        }
+    }
+
+    private mutating func consume(_ written: Int) {
+        var remaining = written
+        pendingBytes -= written
+        while remaining > 0 {
+            let available = chunks[head].count - headOffset
+            if remaining >= available {
+                remaining -= available
+                head += 1
+                headOffset = 0
+            } else {
+                headOffset += remaining
+                remaining = 0
+            }
+        }
+        if head == chunks.count {
+            // Keep a small array for the next tick; drop a large one.
+            if chunks.capacity > 16 { chunks = [] } else { chunks.removeAll(keepingCapacity: true) }
+            head = 0
+        } else if head > 32 && head * 2 > chunks.count {
+            chunks.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Buffers
+import CLinux
+import Glibc
+
+/// Socket syscalls on raw descriptors. Ownership stays with the caller's `FileDescriptor`.
+public enum Socket {
+    /// A non-blocking listening TCP socket. With `reusePort`, every loop binds its own
+    /// socket to the same port and the kernel spreads connections over them.
+    public static func listen(
+        on address: SocketAddress, backlog: Int32 = 4096, reusePort: Bool
+    ) throws(ReactorError) -> FileDescriptor {
+        let fd = FileDescriptor(taking: try posixCallBlocking(function: "socket") {
+            socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        })
+        try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEADDR, 1)
+        if reusePort { try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEPORT, 1) }
+        _ = try posixCallBlocking(function: "bind") {
+            address.withSockAddr { bind(fd.rawValue, $0, $1) }
+        }
+        _ = try posixCallBlocking(function: "listen") { Glibc.listen(fd.rawValue, backlog) }
+        return fd
+    }
+
+    /// A non-blocking client connection (tests and the load generator). Connecting
+    /// completes asynchronously; wait for writability.
+    public static func connect(to address: SocketAddress) throws(ReactorError) -> FileDescriptor {
+        let fd = FileDescriptor(taking: try posixCallBlocking(function: "socket") {
+            socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        })
+        let result = address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) }
+        if result != 0 && errno != EINPROGRESS {
+            throw .syscall(function: "connect", errno: errno)
+        }
+        return fd
+    }
+
+    public static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(ReactorError) {
+        var value = value
+        _ = try posixCallBlocking(function: "setsockopt") {
+            setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    public static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// The address a socket is bound to (to learn an ephemeral port).
+    public static func localAddress(_ fd: Int32) throws(ReactorError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try posixCallBlocking(function: "getsockname") {
+            withUnsafeMutableBytes(of: &storage) {
+                getsockname(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+            }
+        }
+        return SocketAddress(storage: storage, length: length)
+    }
+
+    /// Accepts one pending connection as non-blocking; nil when none is pending.
+    public static func accept(_ listener: Int32) throws(ReactorError) -> AcceptedSocket? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = try posixCall(function: "accept4") {
+            withUnsafeMutableBytes(of: &storage) { clinux_accept4_nonblocking(listener, $0.baseAddress, &length) }
+        }
+        switch result {
+        case .wouldBlock: return nil
+        case .processed(let fd): return AcceptedSocket(fd: FileDescriptor(taking: fd), remote: SocketAddress(storage: storage, length: length))
+        }
+    }
+
+    /// Reads into the writable tail of `buffer`; `.processed(0)` means end of stream.
+    public static func read(_ fd: Int32, into buffer: inout ByteBuffer, maximum: Int) throws(ReactorError) -> IOResult<Int> {
+        var outcome: IOResult<Int> = .wouldBlock
+        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritable: maximum) { raw throws(ReactorError) -> Int in
+            outcome = try posixCall(function: "read") { Glibc.read(fd, raw.baseAddress, min(raw.count, maximum)) }
+            if case .processed(let n) = outcome { return n }
+            return 0
+        }
+        return outcome
+    }
+
+    /// Half-closes the write side: the peer sees end of stream after our queued bytes.
+    public static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+}
+
+/// A connection fresh from accept(2), with its owner-only descriptor.
+public struct AcceptedSocket: ~Copyable {
+    public var fd: FileDescriptor
+    public let remote: SocketAddress
+}
