@@ -1,0 +1,34 @@
+import Glibc
+import Testing
+@testable import Reactor
+
+@Suite struct AcceptorTests {
+    @Test func acceptsConnectionsOnAnEphemeralPort() throws {
+        let loop = try EventLoop()
+        let listening = try Socket.listen(on: SocketAddress(host: "127.0.0.1", port: 0), reusePort: true)
+        var accepted: [String] = []
+        let acceptor = try Acceptor(loop: loop, listening: listening, onError: { _ in }) { socket in
+            accepted.append(socket.remote.host)
+        }
+        let port = try #require(acceptor.localAddress?.port)
+        #expect(port > 0)
+        let clients = try (0..<3).map { _ in try Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)).release() }
+        defer { clients.forEach { _ = Glibc.close($0) } }
+        let start = MonotonicClock.now()
+        while accepted.count < 3 && MonotonicClock.now() - start < 2_000_000_000 {
+            loop.runOnce(maximumWaitMilliseconds: 100)
+        }
+        #expect(accepted == ["127.0.0.1", "127.0.0.1", "127.0.0.1"])
+        acceptor.close()
+    }
+
+    @Test func parsesIPv4AndIPv6AndRejectsNames() throws {
+        #expect(try SocketAddress(host: "127.0.0.1", port: 80).description == "127.0.0.1:80")
+        #expect(try SocketAddress(host: "::1", port: 8000).description == "[::1]:8000")
+        #expect(try SocketAddress(host: "localhost", port: 1).host == "127.0.0.1")
+        #expect(throws: ReactorError.invalidAddress("example.invalid")) {
+            try SocketAddress(host: "example.invalid", port: 1)
+        }
+        #expect(throws: ReactorError.self) { try SocketAddress(host: "1.2.3.4", port: 70000) }
+    }
+}
