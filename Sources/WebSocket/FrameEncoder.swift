@@ -14,6 +14,8 @@ public enum FrameEncoder {
     /// Appends a server (unmasked) frame.
     public static func encode(opcode: Opcode, fin: Bool = true, payload: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
         let size = headerSize(payloadCount: payload.count, masked: false)
+        // One growth for header and payload together.
+        buffer.reserveWritable(size + payload.count)
         _ = buffer.writeWithUnsafeMutableBytes(minimumWritable: size) { target in
             writeHeader(opcode: opcode, fin: fin, payloadCount: payload.count, maskingKey: nil, into: target)
         }
