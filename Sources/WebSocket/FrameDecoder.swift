@@ -1,0 +1,107 @@
+import Buffers
+
+/// Decodes frames from a receive buffer without doing any I/O.
+///
+/// Stateless between calls on purpose: the header (at most 14 bytes) is re-parsed
+/// on each call, so a partial frame simply stays in the buffer until it completes,
+/// and every header error is reported as soon as the bytes that reveal it arrive,
+/// long before a huge payload would have to be buffered.
+public struct FrameDecoder: Sendable {
+    /// Largest payload a single frame may announce.
+    public let maxPayloadSize: Int
+    /// Servers require masked frames (RFC 6455 5.1); a client decoding server frames does not.
+    public let requireMask: Bool
+
+    public init(maxPayloadSize: Int, requireMask: Bool = true) {
+        precondition(maxPayloadSize >= 0)
+        self.maxPayloadSize = maxPayloadSize
+        self.requireMask = requireMask
+    }
+
+    /// Returns the next frame and consumes its bytes, or `nil` (consuming nothing) if it is not complete yet.
+    public mutating func next(_ buffer: inout ByteBuffer) throws(WebSocketError) -> Frame? {
+        let decoded: (Frame, Int)? = try buffer.withUnsafeReadableBytes { (raw) throws(WebSocketError) -> (Frame, Int)? in
+            guard let header = try parseHeader(raw) else { return nil }
+            let total = header.size + header.payloadLength
+            guard raw.count >= total else { return nil }
+            let source = UnsafeRawBufferPointer(rebasing: raw[header.size..<total])
+            let payload = [UInt8](unsafeUninitializedCapacity: header.payloadLength) { target, initialized in
+                let destination = UnsafeMutableRawBufferPointer(target)
+                if let key = header.maskingKey {
+                    Masking.apply(key: key, from: source, to: destination)
+                } else if source.count > 0 {
+                    destination.copyMemory(from: source)
+                }
+                initialized = header.payloadLength
+            }
+            let frame = Frame(fin: header.fin, rsv: header.rsv, opcode: header.opcode, payload: payload)
+            return (frame, total)
+        }
+        guard let (frame, consumed) = decoded else { return nil }
+        buffer.moveReaderIndex(by: consumed)
+        return frame
+    }
+
+    /// A fully parsed frame header.
+    struct Header {
+        var fin: Bool
+        var rsv: UInt8
+        var opcode: Opcode
+        var maskingKey: (UInt8, UInt8, UInt8, UInt8)?
+        /// Bytes before the payload.
+        var size: Int
+        var payloadLength: Int
+    }
+
+    /// Validates whatever part of the header is present; `nil` when more bytes are needed.
+    func parseHeader(_ raw: UnsafeRawBufferPointer) throws(WebSocketError) -> Header? {
+        guard raw.count >= 1 else { return nil }
+        let first = raw[0]
+        let fin = first & 0x80 != 0
+        let rsv = (first >> 4) & 0x07
+        let opcode = Opcode(rawValue: first & 0x0F)
+        guard rsv == 0 else { throw .reservedBitsSet }
+        guard opcode.isKnown else { throw .unknownOpcode(opcode.rawValue) }
+        guard fin || !opcode.isControl else { throw .fragmentedControlFrame }
+
+        guard raw.count >= 2 else { return nil }
+        let second = raw[1]
+        let masked = second & 0x80 != 0
+        guard masked || !requireMask else { throw .unmaskedFrame }
+        let shortLength = Int(second & 0x7F)
+        if opcode.isControl && shortLength > 125 {
+            // The exact length is irrelevant: any extended length exceeds 125.
+            throw .controlFrameTooLong(shortLength)
+        }
+
+        var size = 2
+        let payloadLength: Int
+        switch shortLength {
+        case 126:
+            guard raw.count >= 4 else { return nil }
+            payloadLength = Int(raw[2]) << 8 | Int(raw[3])
+            size = 4
+        case 127:
+            guard raw.count >= 10 else { return nil }
+            var length: UInt64 = 0
+            for index in 2..<10 { length = length << 8 | UInt64(raw[index]) }
+            guard length & (1 << 63) == 0 else { throw .lengthHighBitSet }
+            guard length <= UInt64(Int.max) else { throw .frameTooLarge(Int.max) }
+            payloadLength = Int(length)
+            size = 10
+        default:
+            // Non-minimal encodings (e.g. 5 as a 16-bit length) are legal per RFC 6455 and accepted.
+            payloadLength = shortLength
+        }
+        guard payloadLength <= maxPayloadSize else { throw .frameTooLarge(payloadLength) }
+
+        var maskingKey: (UInt8, UInt8, UInt8, UInt8)?
+        if masked {
+            guard raw.count >= size + 4 else { return nil }
+            maskingKey = (raw[size], raw[size + 1], raw[size + 2], raw[size + 3])
+            size += 4
+        }
+        return Header(fin: fin, rsv: rsv, opcode: opcode, maskingKey: maskingKey,
+                      size: size, payloadLength: payloadLength)
+    }
+}

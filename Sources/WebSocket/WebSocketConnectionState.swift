@@ -1,0 +1,142 @@
+/// The per-connection protocol state above the frame layer (RFC 6455 sections 5.4, 5.5, 7, 8.1).
+///
+/// Reassembles fragmented messages, validates text incrementally so a bad fragment
+/// fails the connection on arrival, enforces the message size limit, answers pings
+/// and runs the close handshake. Sans-I/O: each frame in, one action out.
+public struct WebSocketConnectionState: Sendable {
+    enum Phase: Sendable {
+        case open
+        /// We sent a close and wait for the peer's; data frames are ignored meanwhile.
+        case closeSent
+        /// The handshake finished (or the peer's close was answered); nothing more to do.
+        case closed
+        /// A protocol error was reported; everything afterwards is ignored.
+        case failed
+    }
+
+    /// Largest total payload of one (possibly fragmented) data message.
+    public let maxMessageSize: Int
+    var phase: Phase = .open
+    /// Opcode of the fragmented message in progress, if any.
+    var messageOpcode: Opcode?
+    /// Fragments received so far for that message.
+    var messageBytes: [UInt8] = []
+    /// Validates text fragments as they arrive, across fragment boundaries.
+    var utf8 = UTF8Validator()
+
+    public init(maxMessageSize: Int) {
+        precondition(maxMessageSize >= 0)
+        self.maxMessageSize = maxMessageSize
+    }
+
+    /// True once either side started closing, or the connection failed.
+    public var isClosing: Bool { phase != .open }
+
+    /// True once the transport should be (or has been told to be) closed: nothing more will happen.
+    public var isClosed: Bool { phase == .closed || phase == .failed }
+
+    /// Feeds one decoded frame.
+    public mutating func receive(_ frame: Frame) -> WebSocketAction {
+        switch phase {
+        case .closed, .failed: return .none
+        case .open, .closeSent: break
+        }
+        // The decoder checks these too; repeated so frames from any source are held to the RFC.
+        guard frame.rsv == 0 else { return fail(.reservedBitsSet) }
+        guard frame.opcode.isKnown else { return fail(.unknownOpcode(frame.opcode.rawValue)) }
+        if frame.opcode.isControl {
+            guard frame.fin else { return fail(.fragmentedControlFrame) }
+            guard frame.payload.count <= 125 else { return fail(.controlFrameTooLong(frame.payload.count)) }
+        }
+
+        switch frame.opcode {
+        case .ping:
+            // After our close only the peer's close matters; answering would be noise.
+            return phase == .open ? .sendPong(frame.payload) : .none
+        case .pong:
+            return .pongReceived(frame.payload)
+        case .close:
+            return receiveClose(frame.payload)
+        default:
+            guard phase == .open else { return .none }
+            return receiveData(frame)
+        }
+    }
+
+    /// Starts a server-initiated close (heartbeat timeout, policy, shutdown).
+    /// Returns `.sendClose`, or `.none` when already closing.
+    public mutating func close(code: CloseCode, reason: String) -> WebSocketAction {
+        guard phase == .open else { return .none }
+        phase = .closeSent
+        discardMessage()
+        return .sendClose(code: code, reason: reason)
+    }
+
+    mutating func receiveData(_ frame: Frame) -> WebSocketAction {
+        if frame.opcode == .continuation {
+            guard let opcode = messageOpcode else { return fail(.unexpectedContinuation) }
+            let total = messageBytes.count + frame.payload.count
+            guard total <= maxMessageSize else { return fail(.messageTooLarge(total)) }
+            if opcode == .text && !utf8.feed(frame.payload) { return fail(.invalidUTF8) }
+            messageBytes.append(contentsOf: frame.payload)
+            guard frame.fin else { return .none }
+            var bytes: [UInt8] = []
+            swap(&bytes, &messageBytes)
+            messageOpcode = nil
+            return finish(opcode: opcode, bytes: bytes)
+        }
+
+        // A new text or binary message.
+        guard messageOpcode == nil else { return fail(.expectedContinuation) }
+        guard frame.payload.count <= maxMessageSize else { return fail(.messageTooLarge(frame.payload.count)) }
+        if frame.opcode == .text {
+            utf8.reset()
+            if !utf8.feed(frame.payload) { return fail(.invalidUTF8) }
+        }
+        if frame.fin { return finish(opcode: frame.opcode, bytes: frame.payload) }
+        messageOpcode = frame.opcode
+        messageBytes = frame.payload
+        return .none
+    }
+
+    /// Delivers a complete message once text has been checked to end on a code point.
+    mutating func finish(opcode: Opcode, bytes: [UInt8]) -> WebSocketAction {
+        if opcode == .text {
+            guard utf8.isAtBoundary else { return fail(.invalidUTF8) }
+            return .deliver(.text(bytes))
+        }
+        return .deliver(.binary(bytes))
+    }
+
+    mutating func receiveClose(_ payload: [UInt8]) -> WebSocketAction {
+        var code: CloseCode?
+        var reason = ""
+        if payload.count == 1 { return fail(.invalidClosePayload) }
+        if payload.count >= 2 {
+            let received = CloseCode(rawValue: UInt16(payload[0]) << 8 | UInt16(payload[1]))
+            guard received.isValidOnWire else { return fail(.invalidCloseCode(received.rawValue)) }
+            let reasonBytes = payload[2...]
+            var validator = UTF8Validator()
+            let valid = reasonBytes.withUnsafeBytes { validator.feed($0) }
+            guard valid && validator.isAtBoundary else { return fail(.invalidUTF8) }
+            code = received
+            reason = String(decoding: reasonBytes, as: UTF8.self)
+        }
+        discardMessage()
+        let weInitiated = phase == .closeSent
+        phase = .closed
+        return weInitiated ? .closeTransport : .replyCloseAndShutdown(code: code, reason: reason)
+    }
+
+    mutating func fail(_ error: WebSocketError) -> WebSocketAction {
+        phase = .failed
+        discardMessage()
+        return .fail(error)
+    }
+
+    mutating func discardMessage() {
+        messageOpcode = nil
+        messageBytes = []
+        utf8.reset()
+    }
+}
