@@ -23,22 +23,23 @@ struct HeadScanner: Sendable {
             let byte = bytes[index]
             let column = index - lineStart
             if let headerStart {
-                if byte == ASCII.lf {
-                    if column == 0 || (column == 1 && bytes[lineStart] == ASCII.cr) {
+                // The empty line that ends the head: CRLF or a bare LF at the start of a line.
+                let inEmptyLine = (column == 0 && (byte == ASCII.cr || byte == ASCII.lf))
+                    || (column == 1 && byte == ASCII.lf && bytes[lineStart] == ASCII.cr)
+                if inEmptyLine {
+                    if byte == ASCII.lf {
                         let length = index + 1
                         self = HeadScanner()
                         index = 0
                         return length
                     }
-                    lineStart = index + 1
                 } else {
-                    // A CR at the start of a line may begin the empty line that ends the head.
-                    let mayEndHead = column == 0 && byte == ASCII.cr
-                    if column == 0 && !mayEndHead {
+                    if column == 0 {
                         fieldCount += 1
                         if fieldCount > limits.maxHeaderCount { throw .tooManyHeaders }
                     }
-                    if !mayEndHead && index + 1 - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
+                    if index + 1 - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
+                    if byte == ASCII.lf { lineStart = index + 1 }
                 }
             } else if byte == ASCII.lf {
                 let hasCR = column > 0 && bytes[index - 1] == ASCII.cr
