@@ -1,0 +1,74 @@
+/// Byte classes from RFC 9110/9112 grammar, kept in one place so parser and
+/// headers agree on what a token or a whitespace byte is.
+enum ASCII {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+    static let comma: UInt8 = 0x2C
+    static let slash: UInt8 = 0x2F
+    static let question: UInt8 = 0x3F
+    static let percent: UInt8 = 0x25
+    static let plus: UInt8 = 0x2B
+    static let ampersand: UInt8 = 0x26
+    static let equals: UInt8 = 0x3D
+    static let hash: UInt8 = 0x23
+    static let asterisk: UInt8 = 0x2A
+
+    /// `tchar` (RFC 9110 §5.6.2): what method names and field names are made of.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"),
+             UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Optional whitespace (OWS): SP or HTAB.
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Value of a hex digit, or nil.
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x41...0x46: return byte - 0x41 + 10
+        case 0x61...0x66: return byte - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    /// ASCII case-insensitive equality; header names and tokens are ASCII, so no Unicode folding is needed.
+    static func equalsIgnoringCase(_ lhs: Substring.UTF8View, _ rhs: Substring.UTF8View) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs, rhs).allSatisfy { lowercased($0) == lowercased($1) }
+    }
+
+    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        equalsIgnoringCase(lhs[...].utf8, rhs[...].utf8)
+    }
+
+    /// Decodes bytes as ISO-8859-1: every byte maps to the scalar of the same value, so
+    /// decoding never fails and the original bytes remain recoverable.
+    static func latin1String(_ bytes: UnsafeRawBufferPointer) -> String {
+        if !bytes.contains(where: { $0 >= 0x80 }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+        return String(scalars)
+    }
+}

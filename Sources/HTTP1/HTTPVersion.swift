@@ -1,0 +1,16 @@
+/// The protocol version of a message; only HTTP/1.0 and HTTP/1.1 are ever produced by the parser.
+public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+
+    /// The wire form, e.g. `HTTP/1.1`, as used in status lines.
+    public var description: String { "HTTP/\(major).\(minor)" }
+}

@@ -1,0 +1,43 @@
+/// Maps method + path to a handler. Patterns are `/`-separated segments where `{name}`
+/// matches any one non-empty segment, e.g. `/api/websocket/clients/{client_id}`.
+/// Literal segments win over parameters; a trailing slash is significant.
+/// Matching runs on the percent-decoded path, so `%2F` inside a segment splits it.
+public struct Router<Handler> {
+    private var root = RouteNode<Handler>()
+
+    public init() {}
+
+    /// Registers `handler`; a later registration for the same method and pattern replaces it.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: Handler) {
+        root.insert(segments: Self.segments(pattern)[...], method: method, handler: handler)
+    }
+
+    /// HEAD falls back to the GET handler (the server omits the body).
+    public func match(method: HTTPMethod, path: String) -> RouteMatch<Handler> {
+        guard path.utf8.first == ASCII.slash else { return .notFound }
+        var candidates: [(node: RouteNode<Handler>, parameters: [String: String])] = []
+        root.collect(segments: Self.segments(path)[...], parameters: [:], into: &candidates)
+        for candidate in candidates {
+            if let handler = candidate.node.handler(for: method) ?? (method == .head ? candidate.node.handler(for: .get) : nil) {
+                return .found(handler, parameters: candidate.parameters)
+            }
+        }
+        var allowed: [HTTPMethod] = []
+        for candidate in candidates {
+            for method in candidate.node.allowedMethods where !allowed.contains(method) {
+                allowed.append(method)
+            }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    /// "/a/b" -> ["a", "b"], "/" -> [], "/a/" -> ["a", ""].
+    private static func segments(_ path: String) -> [Substring] {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.first == "" { parts.removeFirst() }
+        if parts == [""] { return [] }
+        return parts
+    }
+}
+
+extension Router: Sendable where Handler: Sendable {}
