@@ -92,4 +92,9 @@ public enum Socket {
 public struct AcceptedSocket: ~Copyable {
     public var fd: FileDescriptor
     public let remote: SocketAddress
+
+    /// Hands the descriptor to its long-term owner.
+    public consuming func takeDescriptor() -> FileDescriptor {
+        fd
+    }
 }

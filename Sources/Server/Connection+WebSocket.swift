@@ -1,0 +1,130 @@
+import Buffers
+import Reactor
+import WebSocket
+
+extension Connection {
+    /// Decodes every complete frame in `buffer` and performs what the protocol says.
+    func processWebSocket(_ buffer: inout ByteBuffer) {
+        guard let session = webSocket else { return }
+        session.lastHeard = loop.now
+        while phase == .webSocket {
+            let frame: Frame?
+            do {
+                frame = try session.decoder.next(&buffer)
+            } catch {
+                perform(.fail(error), session: session)
+                buffer.clear()
+                return
+            }
+            guard let frame else { return }
+            perform(session.state.receive(frame), session: session)
+            if phase == .closed { return }
+        }
+        // Lingering after a failure: whatever else arrives is discarded.
+        if phase == .lingering { buffer.clear() }
+    }
+
+    private func perform(_ action: WebSocketAction, session: WebSocketSession) {
+        switch action {
+        case .none:
+            break
+        case .deliver(let message):
+            session.messagesReceived += 1
+            server.metrics.webSocketMessagesReceived.add(1)
+            session.handler.webSocket(self, didReceive: message)
+        case .sendPong(let payload):
+            sendFrame(.pong, payload)
+        case .pongReceived:
+            session.lastPong = loop.now
+        case .sendClose(let code, let reason):
+            sendClose(code: code, reason: reason)
+            // Wait for the peer's close, but not forever.
+            lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
+        case .replyCloseAndShutdown(let code, let reason):
+            session.peerCloseCode = code ?? .noStatusReceived
+            sendClose(code: code, reason: reason)
+            closeAfterFlush()
+        case .fail(let error):
+            server.metrics.protocolErrors.add(1)
+            sendClose(code: error.closeCode, reason: "\(error)")
+            closeAfterFlush()
+        case .closeTransport:
+            closeAfterFlush()
+        }
+    }
+
+    private func sendFrame(_ opcode: Opcode, _ payload: [UInt8]) {
+        enqueue(payload.withUnsafeBytes { FrameEncoder.sharedFrame(opcode: opcode, payload: $0) })
+    }
+
+    private func sendClose(code: CloseCode?, reason: String) {
+        let payload = code.map { FrameEncoder.closePayload(code: $0, reason: reason) } ?? []
+        sendFrame(.close, payload)
+    }
+
+    // MARK: API for WebSocket handlers
+
+    /// Sends a text message; `text` must be valid UTF-8 (Swift strings are).
+    public func send(text: String) {
+        guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
+        var text = text
+        let frame = text.withUTF8 { FrameEncoder.sharedFrame(opcode: .text, payload: UnsafeRawBufferPointer($0)) }
+        session.messagesSent += 1
+        enqueue(frame)
+    }
+
+    /// Sends a text message from bytes that are known to be valid UTF-8.
+    public func send(textBytes: [UInt8]) {
+        guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
+        session.messagesSent += 1
+        sendFrame(.text, textBytes)
+    }
+
+    public func send(binary: [UInt8]) {
+        guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
+        session.messagesSent += 1
+        sendFrame(.binary, binary)
+    }
+
+    /// Queues an already encoded frame, shared with other connections without copying.
+    public func send(frame: SharedBytes) {
+        guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
+        session.messagesSent += 1
+        enqueue(frame)
+    }
+
+    /// Starts the close handshake; the socket closes when the peer answers or after
+    /// the linger timeout.
+    public func close(code: CloseCode, reason: String) {
+        guard phase == .webSocket, let session = webSocket else {
+            if phase == .http { closeAfterFlush() }
+            return
+        }
+        let action = session.state.close(code: code, reason: reason)
+        perform(action, session: session)
+    }
+
+    /// Messages sent to this connection through the handler API.
+    public var messagesSent: Int { webSocket?.messagesSent ?? 0 }
+    /// Monotonic nanoseconds of the last pong, nil before the first.
+    public var lastPongAt: UInt64? { webSocket?.lastPong }
+
+    /// Heartbeat and timeout bookkeeping, called by the loop's sweep.
+    func sweepWebSocket(now: UInt64) {
+        guard let session = webSocket, phase == .webSocket else { return }
+        let settings = server.configuration.webSocket
+        if session.state.isClosing {
+            if now >= lingerDeadline { close() }
+            return
+        }
+        if now &- session.lastHeard >= server.nanoseconds(settings.heartbeatTimeout) {
+            server.metrics.heartbeatTimeouts.add(1)
+            close(code: .heartbeatTimeout, reason: "heartbeat timeout")
+            return
+        }
+        if now &- session.lastPingSent >= server.nanoseconds(settings.heartbeatInterval) {
+            session.lastPingSent = now
+            enqueue(server.pingFrame)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Buffers
+import HTTP1
+import Reactor
+import WebSocket
+
+/// One accepted TCP connection: the I/O shell that feeds bytes to the HTTP parser
+/// or the WebSocket codec and performs the actions they return. Owned by its loop;
+/// never touched from another thread.
+public final class Connection: EventHandler, Flushable {
+    enum Phase: Equatable {
+        case http
+        case webSocket
+        /// We are done sending; waiting (briefly) for the peer's FIN before closing.
+        case lingering
+        case closed
+    }
+
+    public let id: UInt64
+    public let remoteAddress: SocketAddress
+    public unowned let loop: EventLoop
+    /// Monotonic nanoseconds at accept.
+    public let connectedAt: UInt64
+    unowned let server: LoopServer
+    let fd: Int32
+    private var socket: FileDescriptor?
+    private var registration: Registration?
+    var phase: Phase = .http
+    /// Slot in the loop's connection list, for O(1) removal.
+    var registryIndex = -1
+
+    /// Bytes of an incomplete request or frame carried over between reads.
+    var inbound = ByteBuffer()
+    var outbound = OutboundQueue()
+    private var flushScheduled = false
+    private var writeInterest = false
+    private var readPaused = false
+    /// Close the socket as soon as the queue drains (after a final response or close frame).
+    var closeWhenDrained = false
+    var lastWriteProgress: UInt64
+
+    // HTTP phase
+    var parser: HTTPRequestParser
+    /// Start of the request being received (slowloris timer); nil while idle.
+    var requestStartedAt: UInt64?
+    var idleSince: UInt64
+
+    // WebSocket phase
+    var webSocket: WebSocketSession?
+    var lingerDeadline: UInt64 = 0
+
+    init(socket: consuming FileDescriptor, remote: SocketAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
+        fd = socket.rawValue
+        self.socket = consume socket
+        remoteAddress = remote
+        self.id = id
+        self.loop = loop
+        self.server = server
+        connectedAt = loop.now
+        lastWriteProgress = loop.now
+        requestStartedAt = loop.now
+        idleSince = loop.now
+        parser = HTTPRequestParser(limits: server.configuration.http)
+    }
+
+    func start() throws(ReactorError) {
+        Socket.setNoDelay(fd)
+        registration = try loop.register(fd, events: [.readable, .readHangup], handler: self)
+    }
+
+    public var isOpen: Bool { phase == .http || phase == .webSocket }
+    /// Bytes queued for this connection and not yet accepted by the kernel.
+    public var queuedBytes: Int { outbound.pendingBytes }
+
+    // MARK: events
+
+    public func handleEvents(_ events: IOEvents) {
+        if events.contains(.writable) { flush() }
+        if phase != .closed && !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) {
+            readAvailable()
+        }
+    }
+
+    private func readAvailable() {
+        let usingScratch = inbound.isEmpty
+        var buffer = usingScratch ? loop.takeReadBuffer() : inbound
+        if !usingScratch { inbound = ByteBuffer() }
+        defer {
+            if usingScratch {
+                if !buffer.isEmpty && phase != .closed {
+                    // Keep only the incomplete tail; the loop's buffer goes back.
+                    var tail = ByteBuffer(capacity: Swift.max(buffer.readableBytes * 2, 1024))
+                    buffer.withUnsafeReadableBytes { tail.writeBytes($0) }
+                    inbound = tail
+                }
+                loop.returnReadBuffer(buffer)
+            } else if phase != .closed {
+                inbound = buffer
+                if inbound.isEmpty && inbound.capacity > 64 * 1024 { inbound = ByteBuffer() }
+            }
+        }
+        let result: IOResult<Int>
+        do {
+            result = try Socket.read(fd, into: &buffer, maximum: 64 * 1024)
+        } catch {
+            close()  // ECONNRESET and friends: nothing more to say to this peer
+            return
+        }
+        switch result {
+        case .wouldBlock:
+            return
+        case .processed(0):
+            peerClosed()
+        case .processed:
+            switch phase {
+            case .http: processHTTP(&buffer)
+            case .webSocket: processWebSocket(&buffer)
+            case .lingering: buffer.clear()  // discard until the peer's FIN
+            case .closed: return
+            }
+        }
+    }
+
+    /// End of stream from the peer.
+    private func peerClosed() {
+        if phase == .webSocket { webSocket?.peerVanished(self) }
+        close()
+    }
+
+    // MARK: writing
+
+    /// Queues bytes; they go out in one writev just before the loop sleeps.
+    func enqueue(_ bytes: SharedBytes) {
+        guard phase != .closed else { return }
+        outbound.append(bytes)
+        if !flushScheduled && !writeInterest {
+            flushScheduled = true
+            loop.scheduleFlush(self)
+        }
+        if outbound.pendingBytes > server.configuration.maxQueuedBytes && !readPaused { setReadPaused(true) }
+    }
+
+    public func flush() {
+        flushScheduled = false
+        guard phase != .closed else { return }
+        if !outbound.isEmpty {
+            let before = outbound.pendingBytes
+            let outcome: OutboundQueue.WriteOutcome
+            do {
+                outcome = try outbound.write(to: fd)
+            } catch {
+                close()  // EPIPE/ECONNRESET: the peer is gone
+                return
+            }
+            if outbound.pendingBytes < before { lastWriteProgress = loop.now }
+            setWriteInterest(outcome == .wouldBlock)
+        } else if writeInterest {
+            setWriteInterest(false)
+        }
+        if outbound.isEmpty {
+            if readPaused { setReadPaused(false) }
+            if closeWhenDrained { finishAfterDrain() }
+        } else if readPaused && outbound.pendingBytes < server.configuration.maxQueuedBytes / 2 {
+            setReadPaused(false)
+        }
+    }
+
+    private func setWriteInterest(_ on: Bool) {
+        guard on != writeInterest else { return }
+        writeInterest = on
+        updateInterest()
+    }
+
+    private func setReadPaused(_ paused: Bool) {
+        readPaused = paused
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard let registration else { return }
+        var events: IOEvents = readPaused ? [] : [.readable, .readHangup]
+        if writeInterest { events.insert(.writable) }
+        do { try loop.modify(registration, events: events) } catch { close() }
+    }
+
+    // MARK: closing
+
+    /// Stop after what is queued: half-close, then wait briefly for the peer's FIN so
+    /// our last bytes are not destroyed by a reset.
+    func closeAfterFlush() {
+        guard phase != .closed else { return }
+        closeWhenDrained = true
+        if phase != .webSocket { phase = .lingering }
+        if outbound.isEmpty { finishAfterDrain() }
+    }
+
+    private func finishAfterDrain() {
+        closeWhenDrained = false
+        Socket.shutdownWrite(fd)
+        phase = .lingering
+        lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
+        if readPaused { setReadPaused(false) }
+    }
+
+    /// Closes the socket now and forgets the connection.
+    public func close() {
+        guard phase != .closed else { return }
+        let wasWebSocket = webSocket != nil && phase != .lingering
+        phase = .closed
+        if let registration { loop.deregister(registration) }
+        registration = nil
+        socket = nil  // closes the descriptor
+        outbound.removeAll()
+        inbound = ByteBuffer()
+        server.remove(self)
+        if let session = webSocket {
+            webSocket = nil
+            session.didClose(self, wasOpen: wasWebSocket)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Connection: Sendable {}

@@ -1,0 +1,58 @@
+import HTTP1
+import Reactor
+import WebSocket
+
+/// What a route handler learns about the connection besides the request.
+public struct RequestContext {
+    public let remoteAddress: SocketAddress
+    public let loop: EventLoop
+    public let connectionID: UInt64
+}
+
+public typealias HTTPHandler = @Sendable (HTTPRequest, RequestContext) -> HTTPResponse
+
+/// A WebSocket route's answer to a valid upgrade request: a per-connection handler,
+/// or a refusal (401, 429, ...) sent as a plain HTTP response.
+public enum UpgradeDecision {
+    /// `maxMessageBytes` overrides the server-wide limit for this connection.
+    case accept(any WebSocketHandler, maxMessageBytes: Int? = nil)
+    case reject(HTTPResponse)
+}
+
+public typealias UpgradeHandler = @Sendable (HTTPRequest, RequestContext) -> UpgradeDecision
+
+public enum Route: Sendable {
+    case http(HTTPHandler)
+    case webSocket(UpgradeHandler)
+}
+
+/// The application's side of one WebSocket connection; called on its loop's thread.
+public protocol WebSocketHandler: AnyObject {
+    func webSocketDidOpen(_ connection: Connection)
+    func webSocket(_ connection: Connection, didReceive message: WebSocketMessage)
+    /// The connection is gone (closed cleanly or not); `code` is the peer's close code if any.
+    func webSocketDidClose(_ connection: Connection, code: CloseCode?)
+    /// The server is shutting down: last chance to send a goodbye before close 1001.
+    func webSocketWillShutDown(_ connection: Connection)
+}
+
+extension WebSocketHandler {
+    public func webSocketDidOpen(_ connection: Connection) {}
+    public func webSocketDidClose(_ connection: Connection, code: CloseCode?) {}
+    public func webSocketWillShutDown(_ connection: Connection) {}
+}
+
+/// The route table shared (immutably) by all loops.
+public struct Routes: Sendable {
+    var router = Router<Route>()
+
+    public init() {}
+
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        router.add(method, pattern, .http(handler))
+    }
+
+    public mutating func webSocket(_ pattern: String, _ handler: @escaping UpgradeHandler) {
+        router.add(.get, pattern, .webSocket(handler))
+    }
+}

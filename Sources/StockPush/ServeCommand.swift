@@ -1,0 +1,65 @@
+import HTTP1
+import Reactor
+import Server
+
+/// `stockpush serve`: runs the HTTP/WebSocket server until SIGINT/SIGTERM.
+public enum ServeCommand {
+    public static let options: [OptionSpec] = [
+        OptionSpec("--host", env: "HOST", default: "0.0.0.0", help: "address to listen on"),
+        OptionSpec("--port", env: "PORT", default: "8000", help: "TCP port (0: any free port)"),
+        OptionSpec("--threads", env: "THREADS", help: "event-loop threads (default: CPU count)"),
+        OptionSpec("--echo", env: "STOCKPUSH_ECHO", isSwitch: true, help: "mount /ws/echo (conformance testing)"),
+        OptionSpec("--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536", help: "largest WebSocket message; larger closes 1009"),
+        OptionSpec("--heartbeat-interval", env: "HEARTBEAT_INTERVAL", default: "30", help: "seconds between ping frames"),
+        OptionSpec("--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
+        OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
+        OptionSpec("--max-connections", env: "WS_MAX_CONNECTIONS", help: "connections per process (default: what the fd limit allows)"),
+        OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
+        OptionSpec("--help", isSwitch: true, help: "show this help"),
+    ]
+
+    public static let usage = """
+        Usage: stockpush serve [options]
+
+        Serves the StockPush HTTP API and WebSocket streams.
+
+        Options:
+        \(Options.help(for: options))
+        """
+
+    /// Builds the server configuration from parsed options.
+    public static func configuration(from options: Options) throws(UsageError) -> (ServerConfiguration, echo: Bool) {
+        var config = ServerConfiguration()
+        config.host = options.string("--host") ?? "0.0.0.0"
+        config.port = try options.int("--port", in: 0...65535) ?? 8000
+        config.threads = try options.int("--threads", in: 1...256) ?? ResourceLimits.cpuCount()
+        config.webSocket.maxMessageBytes = try options.int("--max-message-bytes", in: 125...(64 << 20)) ?? 65536
+        config.webSocket.heartbeatInterval = try options.double("--heartbeat-interval", minimum: 0.05) ?? 30
+        config.webSocket.heartbeatTimeout = try options.double("--heartbeat-timeout", minimum: 0.05) ?? 60
+        config.headerReadTimeout = try options.double("--header-timeout", minimum: 0.05) ?? 10
+        config.maxConnections = try options.int("--max-connections", in: 1...10_000_000)
+        return (config, try options.bool("--echo"))
+    }
+
+    public static func run(arguments: [String], environment: [String: String]) throws -> Int32 {
+        let options = try Options(arguments: arguments, specs: Self.options, environment: environment)
+        if try options.bool("--help") {
+            print(usage)
+            return 0
+        }
+        let (configuration, echo) = try Self.configuration(from: options)
+        guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
+            throw UsageError.invalidValue(option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
+        }
+        let logger = Logger(label: "stockpush", minimumLevel: level)
+        ShutdownSignals.block()
+        let files = ResourceLimits.raiseOpenFileLimit()
+        let server = try HTTPServer(configuration: configuration, routes: Application.routes(echo: echo), logger: logger)
+        logger.info("listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")")
+        let signal = ShutdownSignals.wait()
+        logger.info("signal \(signal): shutting down")
+        server.shutdown(gracePeriod: 3)
+        logger.info("stopped")
+        return 0
+    }
+}
