@@ -45,7 +45,12 @@ for index in targets.indices where targets[index].type != .system {
 let package = Package(
     name: "StockPush",
     platforms: [.macOS(.v15)],
-    products: [.executable(name: "stockpush", targets: ["stockpush"])],
+    products: [
+        .executable(name: "stockpush", targets: ["stockpush"]),
+        // Libraries so the fuzzing package in Fuzz/ can link the codecs.
+        .library(name: "HTTP1", targets: ["HTTP1"]),
+        .library(name: "WebSocket", targets: ["WebSocket"]),
+    ],
     targets: targets,
     swiftLanguageModes: [.v6]
 )
