@@ -101,7 +101,8 @@ public struct ByteBuffer: Sendable {
         if storage.count - writerIndex >= count { return }
         var newCapacity = Swift.max(storage.count * 2, 64)
         while newCapacity - writerIndex < count { newCapacity *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+        // Array(repeating:) fills with memset; a generic repeatElement append is byte-by-byte.
+        storage.append(contentsOf: [UInt8](repeating: 0, count: newCapacity - storage.count))
     }
 
     /// Moves the readable bytes to the front so their space can be reused.

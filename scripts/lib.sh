@@ -1,0 +1,52 @@
+# Shared helpers for the project's scripts. Source it; do not run it.
+
+# Installs the Debian packages that are missing (needs root or sudo).
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "== installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The system packages the server builds and runs with.
+ensure_server_packages() {
+    ensure_packages libpq-dev libhiredis-dev redis-server postgresql pkg-config
+    command -v swift >/dev/null || { echo "swift (6.x) is not on PATH: install the Swift toolchain first" >&2; exit 1; }
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until something answers HTTP on 127.0.0.1:$1 (up to ~10 s).
+wait_for_http() {
+    for _ in $(seq 1 100); do
+        if python3 - "$1" <<'PY' 2>/dev/null; then return 0; fi
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5)
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+assert s.recv(16).startswith(b"HTTP/1.1 200")
+PY
+        sleep 0.1
+    done
+    echo "server on port $1 did not come up" >&2
+    return 1
+}
+
+# A Python venv for the test clients (websockets, pytest), kept in .build-venv.
+ensure_test_venv() {
+    local venv="$ROOT/.build-venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
+    fi
+    "$venv/bin/python" -c 'import websockets, pytest' 2>/dev/null ||
+        "$venv/bin/pip" install -q 'websockets>=12' 'pytest>=7'
+    VENV_PYTHON="$venv/bin/python"
+}

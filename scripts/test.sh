@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit and integration tests, the interop tests with an
+# independent WebSocket client (Python websockets), and the Autobahn conformance suite.
+# Does its own setup on a fresh Debian/Ubuntu machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+source scripts/lib.sh
+
+ensure_server_packages
+ensure_test_venv
+
+echo "== swift test"
+swift build --build-tests
+swift test --skip-build --parallel
+
+echo "== release build"
+swift build -c release --product stockpush
+BIN="$ROOT/.build/release/stockpush"
+
+PORT=$(free_port)
+LOG=$(mktemp)
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --echo --threads 2 --log-level warning 2>"$LOG" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+wait_for_http "$PORT"
+
+echo "== interop tests (Python websockets) against port $PORT"
+STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop
+
+echo "== Autobahn|Testsuite (groups 1-10) against port $PORT"
+AUTOBAHN="${AUTOBAHN_DIR:-$ROOT/../shared/autobahn}"
+if [ -x "$AUTOBAHN/run.sh" ]; then
+    "$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/ws/echo" "${AUTOBAHN_OUT:-/tmp/stockpush-autobahn}" --no-deflate --agent stockpush --timeout 900
+else
+    echo "Autobahn harness not found at $AUTOBAHN (set AUTOBAHN_DIR)" >&2
+    exit 1
+fi
+
+kill -TERM $SERVER
+wait $SERVER
+echo "== server exited cleanly after SIGTERM"
+echo "All test stages passed."
