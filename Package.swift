@@ -36,6 +36,7 @@ var targets: [Target] = [
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),
+    .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {

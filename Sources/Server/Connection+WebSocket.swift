@@ -38,8 +38,6 @@ extension Connection {
             session.lastPong = loop.now
         case .sendClose(let code, let reason):
             sendClose(code: code, reason: reason)
-            // Wait for the peer's close, but not forever.
-            lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
         case .replyCloseAndShutdown(let code, let reason):
             session.peerCloseCode = code ?? .noStatusReceived
             sendClose(code: code, reason: reason)
@@ -60,6 +58,8 @@ extension Connection {
     private func sendClose(code: CloseCode?, reason: String) {
         let payload = code.map { FrameEncoder.closePayload(code: $0, reason: reason) } ?? []
         sendFrame(.close, payload)
+        // The peer gets this long to answer (or to read what is queued) before we drop it.
+        lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
     }
 
     // MARK: API for WebSocket handlers

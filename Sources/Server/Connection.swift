@@ -123,6 +123,8 @@ public final class Connection: EventHandler, Flushable {
     /// End of stream from the peer.
     private func peerClosed() {
         if phase == .webSocket { webSocket?.peerVanished(self) }
+        // A half-closed peer may still read: send what is queued before closing.
+        if !outbound.isEmpty { flush() }
         close()
     }
 

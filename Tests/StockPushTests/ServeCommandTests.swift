@@ -1,0 +1,48 @@
+import Testing
+@testable import StockPush
+
+@Suite struct ServeCommandTests {
+    private func configuration(_ arguments: [String], env: [String: String] = [:]) throws -> (Int, String, Int, Bool, Double) {
+        let options = try Options(arguments: arguments, specs: ServeCommand.options, environment: env)
+        let (config, echo) = try ServeCommand.configuration(from: options)
+        return (config.port, config.host, config.threads, echo, config.webSocket.heartbeatInterval)
+    }
+
+    @Test func defaultsAreTheDocumentedOnes() throws {
+        let (port, host, threads, echo, heartbeat) = try configuration([])
+        #expect(port == 8000)
+        #expect(host == "0.0.0.0")
+        #expect(threads >= 1)
+        #expect(!echo)
+        #expect(heartbeat == 30)
+    }
+
+    @Test func flagsOverrideEnvironmentWhichOverridesDefaults() throws {
+        let env = ["PORT": "9001", "HOST": "127.0.0.1", "STOCKPUSH_ECHO": "1", "HEARTBEAT_INTERVAL": "2.5"]
+        var (port, host, _, echo, heartbeat) = try configuration([], env: env)
+        #expect(port == 9001 && host == "127.0.0.1" && echo && heartbeat == 2.5)
+        (port, host, _, echo, _) = try configuration(["--port", "9002", "--host=::1", "--threads", "3"], env: env)
+        #expect(port == 9002 && host == "::1")
+    }
+
+    @Test func badValuesAreUsageErrors() {
+        #expect(throws: UsageError.invalidValue(option: "--port", value: "eighty", expected: "an integer in 0...65535")) {
+            _ = try configuration(["--port", "eighty"])
+        }
+        #expect(throws: UsageError.unknownOption("--nope")) { _ = try configuration(["--nope"]) }
+        #expect(throws: UsageError.missingValue("--port")) { _ = try configuration(["--port"]) }
+        #expect(throws: UsageError.self) { _ = try configuration(["--echo=maybe"]) }
+    }
+
+    @Test func unknownCommandsExit64() {
+        #expect(Commands.run(arguments: ["frobnicate"], environment: [:]) == 64)
+        #expect(Commands.run(arguments: ["serve", "--port", "x"], environment: [:]) == 64)
+    }
+
+    @Test func helpListsEveryOptionWithItsEnvironmentVariable() {
+        for spec in ServeCommand.options {
+            #expect(ServeCommand.usage.contains(spec.flag))
+            if let env = spec.environment { #expect(ServeCommand.usage.contains(env)) }
+        }
+    }
+}
