@@ -101,7 +101,7 @@ public struct Options {
         specs.map { spec in
             var line = "  \(spec.flag)"
             if !spec.isSwitch { line += " VALUE" }
-            line = line.padding(toLength: 28)
+            line = line.padding(toLength: 30)
             line += spec.help
             var notes: [String] = []
             if let env = spec.environment { notes.append("env \(env)") }

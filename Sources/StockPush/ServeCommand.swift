@@ -13,6 +13,10 @@ public enum ServeCommand {
         OptionSpec("--heartbeat-interval", env: "HEARTBEAT_INTERVAL", default: "30", help: "seconds between ping frames"),
         OptionSpec("--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
         OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
+        OptionSpec("--max-request-line", env: "HTTP_MAX_REQUEST_LINE", default: "8192", help: "request line bytes; longer gets 414"),
+        OptionSpec("--max-header-bytes", env: "HTTP_MAX_HEADER_BYTES", default: "16384", help: "header section bytes; more gets 431"),
+        OptionSpec("--max-headers", env: "HTTP_MAX_HEADERS", default: "100", help: "header fields; more gets 431"),
+        OptionSpec("--max-body-bytes", env: "HTTP_MAX_BODY_BYTES", default: "1048576", help: "request body bytes; more gets 413"),
         OptionSpec("--max-connections", env: "WS_MAX_CONNECTIONS", help: "connections per process (default: what the fd limit allows)"),
         OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
         OptionSpec("--help", isSwitch: true, help: "show this help"),
@@ -37,6 +41,10 @@ public enum ServeCommand {
         config.webSocket.heartbeatInterval = try options.double("--heartbeat-interval", minimum: 0.05) ?? 30
         config.webSocket.heartbeatTimeout = try options.double("--heartbeat-timeout", minimum: 0.05) ?? 60
         config.headerReadTimeout = try options.double("--header-timeout", minimum: 0.05) ?? 10
+        config.http.maxRequestLineBytes = try options.int("--max-request-line", in: 64...(1 << 20)) ?? 8192
+        config.http.maxHeaderBytes = try options.int("--max-header-bytes", in: 256...(16 << 20)) ?? 16384
+        config.http.maxHeaderCount = try options.int("--max-headers", in: 1...10_000) ?? 100
+        config.http.maxBodyBytes = try options.int("--max-body-bytes", in: 0...(1 << 30)) ?? 1 << 20
         config.maxConnections = try options.int("--max-connections", in: 1...10_000_000)
         return (config, try options.bool("--echo"))
     }
