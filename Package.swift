@@ -14,8 +14,10 @@ var targets: [Target] = [
     .systemLibrary(
         name: "CLibPQ", pkgConfig: "libpq",
         providers: [.apt(["libpq-dev"])]),
+    // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
+    // warning; the headers live in /usr/include/hiredis and are included by that path.
     .systemLibrary(
-        name: "CHiredis", pkgConfig: "hiredis",
+        name: "CHiredis",
         providers: [.apt(["libhiredis-dev"])]),
 
     // Pure byte containers shared by the codecs and the reactor.
@@ -25,10 +27,21 @@ var targets: [Target] = [
     // Sans-I/O protocol modules.
     .target(name: "HTTP1", dependencies: ["Buffers"]),
     .target(name: "WebSocket", dependencies: ["Buffers"]),
+    // Reconnect policy shared by the database adapters.
+    .target(name: "Retry"),
+    // Dependency-free JSON: a parser for inputs and a writer for the wire.
+    .target(name: "JSON", dependencies: ["Buffers"]),
+    // Thin adapters over libpq and hiredis; blocking, for use off the event loops.
+    .target(name: "Postgres", dependencies: ["CLibPQ", "Retry"]),
+    .target(name: "Redis", dependencies: ["CHiredis", "Retry"]),
+    // Pure domain: quotes, catalog, sources, the quote-store layout, the scheduler's logic.
+    .target(name: "Market", dependencies: ["JSON", "Retry"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers"]),
     // Application glue: configuration, routes, echo.
-    .target(name: "StockPush", dependencies: ["Server", "Reactor", "HTTP1", "WebSocket", "Buffers"]),
+    .target(name: "StockPush", dependencies: [
+        "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
+    ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
     .testTarget(name: "BuffersTests", dependencies: ["Buffers"]),
@@ -37,6 +50,11 @@ var targets: [Target] = [
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
+    .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+    .testTarget(name: "RedisTests", dependencies: ["Redis"]),
+    .testTarget(name: "MarketTests", dependencies: ["Market"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {
