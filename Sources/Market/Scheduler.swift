@@ -1,0 +1,133 @@
+/// Holds the right to pull quotes: one instance at a time across the fleet.
+public protocol LeaderLock: AnyObject {
+    /// Takes the lock if it is free or renews it if `owner` holds it; true when
+    /// `owner` holds it afterwards. The lock expires after `ttlMilliseconds`.
+    func acquireOrRenew(owner: String, ttlMilliseconds: Int) throws -> Bool
+    /// Gives the lock up if `owner` holds it (clean shutdown hands over at once).
+    func release(owner: String) throws
+}
+
+/// Where a pulled tick goes: written whole and announced to every instance.
+public protocol QuoteSink: AnyObject {
+    /// Writes all `quotes` atomically, announces the tick, returns its sequence number.
+    func writeTick(_ quotes: [Quote], at time: Int64) throws -> Int64
+}
+
+/// Pulls quotes for the active stocks every interval while it leads. The caller's
+/// thread calls `step(now:)` and sleeps until `nextStepAt`; time is injected so tests
+/// drive it with a manual clock.
+public final class Scheduler {
+    public struct Timing: Sendable {
+        /// Seconds between pulls.
+        public var interval: Double
+        /// The lock lives 2/3 of an interval and is renewed 4 times per interval, so a
+        /// dead leader's lock expires and a follower takes over within one interval.
+        public var lockTTL: Double { max(0.5, interval * 2 / 3) }
+        public var renewEvery: Double { max(0.05, min(interval / 4, lockTTL / 3)) }
+
+        public init(interval: Double) {
+            precondition(interval > 0)
+            self.interval = interval
+        }
+    }
+
+    public enum Outcome: Equatable, Sendable {
+        /// Led and pulled: how many quotes, and the tick's sequence number.
+        case pulled(quotes: Int, tick: Int64)
+        /// Led, but the next pull is not due yet.
+        case waiting
+        /// Another instance leads.
+        case follower
+        /// The pull or the write failed; the last good quotes stay in the store.
+        case failed(String)
+    }
+
+    public let owner: String
+    public let timing: Timing
+    private let source: any QuoteSource
+    private let lock: any LeaderLock
+    private let sink: any QuoteSink
+    private let stocks: () -> [Stock]
+    private let log: (String) -> Void
+    private var nextPullAt: Int64?
+    private var lastRenewAt: Int64?
+    public private(set) var isLeader = false
+    public private(set) var nextStepAt: Int64 = 0
+
+    public init(owner: String, timing: Timing, source: any QuoteSource, lock: any LeaderLock, sink: any QuoteSink,
+                stocks: @escaping () -> [Stock], log: @escaping (String) -> Void) {
+        self.owner = owner
+        self.timing = timing
+        self.source = source
+        self.lock = lock
+        self.sink = sink
+        self.stocks = stocks
+        self.log = log
+    }
+
+    private func micros(_ seconds: Double) -> Int64 { Int64(seconds * 1_000_000) }
+
+    /// One round at `now` (microseconds since the epoch).
+    @discardableResult
+    public func step(now: Int64) -> Outcome {
+        let leads: Bool
+        do {
+            leads = try lock.acquireOrRenew(owner: owner, ttlMilliseconds: Int(timing.lockTTL * 1000))
+        } catch {
+            // Without the lock store we cannot know who leads: stand down, retry soon.
+            if isLeader { log("scheduler: leader lock unavailable (\(error)); standing down") }
+            isLeader = false
+            nextStepAt = now + micros(timing.renewEvery)
+            return .failed("leader lock: \(error)")
+        }
+        if leads != isLeader {
+            log(leads ? "scheduler: \(owner) now leads quote pulls" : "scheduler: \(owner) lost the lead")
+            isLeader = leads
+            if leads { nextPullAt = now }
+        }
+        guard leads else {
+            nextStepAt = now + micros(timing.renewEvery)
+            return .follower
+        }
+        let dueAt = nextPullAt ?? now
+        guard now >= dueAt else {
+            nextStepAt = min(dueAt, now + micros(timing.renewEvery))
+            return .waiting
+        }
+        // Keep a steady cadence; after a long stall, restart it from now.
+        var next = dueAt + micros(timing.interval)
+        if next <= now { next = now + micros(timing.interval) }
+        nextPullAt = next
+        nextStepAt = min(next, now + micros(timing.renewEvery))
+        return pull(now: now)
+    }
+
+    private func pull(now: Int64) -> Outcome {
+        let active = stocks()
+        let quotes: [Quote]
+        do {
+            quotes = try source.quotes(for: active, now: now)
+        } catch {
+            log("scheduler: \(source.name) pull failed: \(error); keeping the last good quotes")
+            return .failed("\(error)")
+        }
+        guard !quotes.isEmpty else { return .pulled(quotes: 0, tick: 0) }
+        do {
+            let tick = try sink.writeTick(quotes, at: now)
+            return .pulled(quotes: quotes.count, tick: tick)
+        } catch {
+            log("scheduler: writing tick failed: \(error)")
+            return .failed("\(error)")
+        }
+    }
+
+    /// Hands the lead over on shutdown.
+    public func resign() {
+        guard isLeader else { return }
+        try? lock.release(owner: owner)
+        isLeader = false
+    }
+}
+
+@available(*, unavailable)
+extension Scheduler: Sendable {}
