@@ -27,6 +27,8 @@ var targets: [Target] = [
     // Sans-I/O protocol modules.
     .target(name: "HTTP1", dependencies: ["Buffers"]),
     .target(name: "WebSocket", dependencies: ["Buffers"]),
+    // ISO 8601 timestamps of the wire format, without Foundation.
+    .target(name: "Time"),
     // Reconnect policy shared by the database adapters.
     .target(name: "Retry"),
     // Dependency-free JSON: a parser for inputs and a writer for the wire.
@@ -35,9 +37,9 @@ var targets: [Target] = [
     .target(name: "Postgres", dependencies: ["CLibPQ", "Retry"]),
     .target(name: "Redis", dependencies: ["CHiredis", "Retry"]),
     // Pure domain: quotes, catalog, sources, the quote-store layout, the scheduler's logic.
-    .target(name: "Market", dependencies: ["JSON", "Retry"]),
+    .target(name: "Market", dependencies: ["JSON", "Retry", "Time"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
-    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers"]),
+    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
     // Application glue: configuration, routes, echo.
     .target(name: "StockPush", dependencies: [
         "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
@@ -51,6 +53,7 @@ var targets: [Target] = [
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+    .testTarget(name: "TimeTests", dependencies: ["Time"]),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),

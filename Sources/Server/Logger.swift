@@ -1,5 +1,6 @@
 import Glibc
 import Reactor
+import Time
 
 /// Line-oriented logging to stderr. Each line is one write(2), so lines from
 /// different loop threads never interleave.

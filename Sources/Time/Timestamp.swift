@@ -1,0 +1,135 @@
+/// ISO 8601 UTC timestamps with microseconds ("2026-11-21T10:30:00.123456Z"), the
+/// format of every timestamp on the wire. Civil-from-days arithmetic, no Foundation.
+public enum Timestamp {
+    public static func iso8601(microsecondsSinceEpoch micros: Int64) -> String {
+        var buffer = [UInt8](repeating: 0, count: 27)
+        write(microsecondsSinceEpoch: micros) { index, byte in buffer[index] = byte }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Calls `put(index, byte)` for the 27 bytes of the timestamp (no allocation).
+    @inline(__always)
+    public static func write(microsecondsSinceEpoch micros: Int64, _ put: (Int, UInt8) -> Void) {
+        let fraction = Int(((micros % 1_000_000) + 1_000_000) % 1_000_000)
+        let seconds = (micros - Int64(fraction)) / 1_000_000
+        var days = Int(seconds / 86_400)
+        var secondOfDay = Int(seconds % 86_400)
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's days-to-civil algorithm (public domain description).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+
+        func digits(_ value: Int, _ count: Int, at start: Int) {
+            var value = value
+            var index = start + count - 1
+            while index >= start {
+                put(index, UInt8(48 + value % 10))
+                value /= 10
+                index -= 1
+            }
+        }
+        digits(year, 4, at: 0)
+        put(4, 45)  // -
+        digits(month, 2, at: 5)
+        put(7, 45)
+        digits(day, 2, at: 8)
+        put(10, 84)  // T
+        digits(secondOfDay / 3600, 2, at: 11)
+        put(13, 58)  // :
+        digits(secondOfDay / 60 % 60, 2, at: 14)
+        put(16, 58)
+        digits(secondOfDay % 60, 2, at: 17)
+        put(19, 46)  // .
+        digits(fraction, 6, at: 20)
+        put(26, 90)  // Z
+    }
+}
+
+extension Timestamp {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (a space may replace the `T`)
+    /// into microseconds since the epoch; nil for anything else. Fractions beyond
+    /// microseconds are truncated.
+    public static func parseISO8601(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for _ in 0..<digits {
+                let byte = bytes[index]
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+                index += 1
+            }
+            return value
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
+        guard index < bytes.count, bytes[index] == 84 || bytes[index] == 32 else { return nil }  // T or space
+        index += 1
+        guard let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2) else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        var micros = 0
+        if index < bytes.count && bytes[index] == 46 {  // .
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 6 { micros = micros * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 6) { micros *= 10 }
+        }
+        var offsetSeconds = 0
+        if expect(90) {  // Z
+        } else if index < bytes.count, bytes[index] == 43 || bytes[index] == 45 {  // + or -
+            let sign = bytes[index] == 45 ? -1 : 1
+            index += 1
+            guard let oh = number(2) else { return nil }
+            _ = expect(58)
+            guard let om = number(2), oh < 24, om < 60 else { return nil }
+            offsetSeconds = sign * (oh * 3600 + om * 60)
+        } else {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        return seconds * 1_000_000 + Int64(micros)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (inverse of the formatter's).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let mp = (month + 9) % 12
+        let dayOfYear = (153 * mp + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
