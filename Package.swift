@@ -29,6 +29,8 @@ var targets: [Target] = [
     .target(name: "WebSocket", dependencies: ["Buffers"]),
     // ISO 8601 timestamps of the wire format, without Foundation.
     .target(name: "Time"),
+    // SHA-256 and HMAC (migration checksums, JWT signatures); the toolchain has no crypto.
+    .target(name: "Digest"),
     // Reconnect policy shared by the database adapters.
     .target(name: "Retry"),
     // Dependency-free JSON: a parser for inputs and a writer for the wire.
@@ -43,6 +45,7 @@ var targets: [Target] = [
     // Application glue: configuration, routes, echo.
     .target(name: "StockPush", dependencies: [
         "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
+        "Digest", "Time",
     ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
@@ -54,6 +57,7 @@ var targets: [Target] = [
     .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry"]),
     .testTarget(name: "TimeTests", dependencies: ["Time"]),
+    .testTarget(name: "DigestTests", dependencies: ["Digest"]),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),
