@@ -1,0 +1,53 @@
+import Buffers
+import JSON
+import Time
+
+/// How a quote is stored in Redis: compact JSON with the contract's field names, so
+/// `redis-cli HGET stockpush:quotes:latest 600519` is readable by an operator.
+public enum QuoteCodec {
+    public static func encode(_ quote: Quote, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("code")
+        writer.string(quote.code)
+        writer.key("price")
+        writer.double(quote.price)
+        writer.key("prev_close")
+        writer.double(quote.prevClose)
+        writer.key("volume")
+        writer.int(Int(quote.volume))
+        writer.key("turnover")
+        writer.double(quote.turnover)
+        writer.key("quote_time")
+        writer.string(Timestamp.iso8601(microsecondsSinceEpoch: quote.quoteTime))
+        writer.endObject()
+    }
+
+    public static func encode(_ quote: Quote) -> [UInt8] {
+        var writer = JSONWriter()
+        encode(quote, into: &writer)
+        return writer.buffer.readableBytesArray
+    }
+
+    public enum DecodeError: Error, Equatable, Sendable {
+        case notJSON(String)
+        case missingField(String)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Quote {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .notJSON("\(error)")
+        }
+        guard let code = value["code"]?.stringValue else { throw .missingField("code") }
+        guard let price = value["price"]?.doubleValue else { throw .missingField("price") }
+        guard let prevClose = value["prev_close"]?.doubleValue else { throw .missingField("prev_close") }
+        guard let volume = value["volume"]?.doubleValue else { throw .missingField("volume") }
+        guard let turnover = value["turnover"]?.doubleValue else { throw .missingField("turnover") }
+        guard let time = value["quote_time"]?.stringValue.flatMap(Timestamp.parseISO8601) else {
+            throw .missingField("quote_time")
+        }
+        return Quote(code: code, price: price, prevClose: prevClose, volume: Int64(volume), turnover: turnover, quoteTime: time)
+    }
+}
