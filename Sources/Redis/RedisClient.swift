@@ -24,6 +24,7 @@ public final class RedisClient {
     /// error is thrown. If `body` throws `connectionLost` or `timeout`, the connection
     /// is dropped (the next call reconnects) and the error rethrown: whether to retry
     /// the body is the caller's call, since it may not be idempotent.
+    @discardableResult
     public func withConnection<R>(deadlineSeconds: Double = 10, _ body: (RedisConnection) throws -> R) throws -> R {
         let connection = try liveConnection(deadlineSeconds: deadlineSeconds)
         do {
