@@ -87,7 +87,9 @@ public final class RedisSubscriber {
                 if let message = Self.message(from: reply) { return message }
             }
             let remaining = clock.now.duration(to: deadline)
-            let milliseconds = max(0, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            // Rounded up, so the last wait does not spin on zero-millisecond polls.
+            let milliseconds = max(0, remaining.components.seconds * 1000
+                + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
             if try !context.waitReadable(milliseconds: Int32(clamping: milliseconds)) {
                 if clock.now >= deadline { return nil }
                 continue  // EINTR
