@@ -8,6 +8,7 @@ public enum Commands {
 
         Commands:
           serve     run the price push server (stockpush serve --help)
+          migrate   apply pending database migrations (stockpush migrate --help)
           help      show this help
 
         """
@@ -22,6 +23,8 @@ public enum Commands {
             switch command {
             case "serve":
                 return try ServeCommand.run(arguments: rest, environment: environment)
+            case "migrate":
+                return try MigrateCommand.run(arguments: rest, environment: environment)
             case "help", "--help", "-h":
                 print(usage)
                 return 0
@@ -29,7 +32,7 @@ public enum Commands {
                 throw UsageError.unknownCommand(command)
             }
         } catch let error as UsageError {
-            printError("stockpush \(command): \(error)\nTry 'stockpush \(command == "serve" ? "serve --help" : "help")'.")
+            printError("stockpush \(command): \(error)\nTry 'stockpush \(["serve", "migrate"].contains(command) ? "\(command) --help" : "help")'.")
             return 64
         } catch {
             printError("stockpush \(command): \(error)")

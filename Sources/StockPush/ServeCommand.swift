@@ -1,5 +1,8 @@
 import HTTP1
+import Market
+import Postgres
 import Reactor
+import Retry
 import Server
 
 /// `stockpush serve`: runs the HTTP/WebSocket server until SIGINT/SIGTERM.
@@ -19,8 +22,9 @@ public enum ServeCommand {
         OptionSpec("--max-body-bytes", env: "HTTP_MAX_BODY_BYTES", default: "1048576", help: "request body bytes; more gets 413"),
         OptionSpec("--max-connections", env: "WS_MAX_CONNECTIONS", help: "connections per process (default: what the fd limit allows)"),
         OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
+        OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
         OptionSpec("--help", isSwitch: true, help: "show this help"),
-    ]
+    ] + DataConfiguration.options
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -56,18 +60,52 @@ public enum ServeCommand {
             return 0
         }
         let (configuration, echo) = try Self.configuration(from: options)
+        let data = try DataConfiguration(from: options)
         guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
             throw UsageError.invalidValue(option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
         }
         let logger = Logger(label: "stockpush", minimumLevel: level)
         ShutdownSignals.block()
         let files = ResourceLimits.raiseOpenFileLimit()
-        let server = try HTTPServer(configuration: configuration, routes: Application.routes(echo: echo), logger: logger)
+
+        if try options.bool("--migrate") {
+            try migrateWithRetry(data, logger: logger)
+        }
+        let health = DependencyHealth()
+        let catalog = CatalogService(url: data.databaseURL, health: health, logger: logger)
+        try catalog.start()
+        let scheduler = SchedulerService()
+        try scheduler.start(
+            owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
+            layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
+            makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
+
+        let server = try HTTPServer(configuration: configuration, routes: Application.routes(echo: echo, health: health), logger: logger)
         logger.info("listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")")
+        logger.info("redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s")
         let signal = ShutdownSignals.wait()
         logger.info("signal \(signal): shutting down")
+        scheduler.stop()
         server.shutdown(gracePeriod: 3)
+        catalog.stop()
         logger.info("stopped")
         return 0
+    }
+
+    /// At start PostgreSQL may still be coming up (compose, systemd): retry for a while.
+    static func migrateWithRetry(_ data: DataConfiguration, logger: Logger) throws {
+        var backoff = Backoff(initial: 0.2, maximum: 5)
+        let deadline = MonotonicClock.now() + 60_000_000_000
+        while true {
+            do {
+                let connection = try PostgresConnection.connect(data.databaseURL, connectTimeoutSeconds: 5)
+                defer { connection.close() }
+                try Migrator(directory: data.migrationsDirectory).migrate(connection) { logger.info($0) }
+                return
+            } catch let error as PostgresError where error.isConnectionError && MonotonicClock.now() < deadline {
+                logger.warning("migrate: \(error); retrying")
+                usleepSeconds(backoff.nextDelay())
+            }
+        }
     }
 }

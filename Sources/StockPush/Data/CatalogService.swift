@@ -1,0 +1,108 @@
+import Market
+import Postgres
+import Reactor
+import Retry
+import Server
+import Synchronization
+
+/// Keeps the current catalog: loads it at start, then listens on `catalog_changed`
+/// and reloads, so a stock added to a strategy reaches subscribers without a restart.
+/// Runs on its own thread (libpq blocks); readers take the latest snapshot lock-free
+/// of the database, under a short mutex.
+public final class CatalogService: Sendable {
+    public static let channel = "catalog_changed"
+
+    private let url: PostgresURL
+    private let logger: Logger
+    private let current = Mutex<Catalog>(.empty)
+    private let listeners = Mutex<[@Sendable (Catalog) -> Void]>([])
+    private let stopping = Atomic<Bool>(false)
+    private let loaded = Atomic<Bool>(false)
+    let health: DependencyHealth
+    private let thread = Mutex<LoopThread?>(nil)
+
+    public init(url: PostgresURL, health: DependencyHealth, logger: Logger) {
+        self.url = url
+        self.health = health
+        self.logger = logger
+    }
+
+    public var catalog: Catalog { current.withLock { $0 } }
+    /// True once a catalog was loaded from the database.
+    public var isLoaded: Bool { loaded.load(ordering: .acquiring) }
+
+    /// Called (on the catalog thread) after every reload.
+    public func onChange(_ listener: @escaping @Sendable (Catalog) -> Void) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    public func start() throws {
+        let started = try LoopThread(name: "catalog") { [self] in run() }
+        thread.withLock { $0 = started }
+    }
+
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        let running = thread.withLock { thread -> LoopThread? in
+            defer { thread = nil }
+            return thread
+        }
+        running?.join()
+    }
+
+    private var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    private func run() {
+        var backoff = Backoff(initial: 0.2, maximum: 10, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
+        var version = 0
+        var outageLogged = false
+        while !isStopping {
+            do {
+                let connection = try PostgresConnection.connect(url, connectTimeoutSeconds: 5)
+                defer { connection.close() }
+                try connection.listen(Self.channel)
+                version += 1
+                reload(connection, version: version)
+                if outageLogged { logger.info("PostgreSQL at \(url.redacted) is reachable again") }
+                outageLogged = false
+                backoff.reset()
+                health.markUp(.postgres)
+                while !isStopping {
+                    let notifications = try connection.waitForNotifications(timeoutSeconds: 0.5)
+                    if !notifications.isEmpty {
+                        // Several changes in a burst (a bulk edit) reload once.
+                        _ = try connection.waitForNotifications(timeoutSeconds: 0.05)
+                        version += 1
+                        reload(connection, version: version)
+                    } else {
+                        _ = try connection.query("SELECT 1")
+                    }
+                }
+            } catch {
+                health.markDown(.postgres, reason: "\(error)")
+                if !outageLogged {
+                    logger.error("PostgreSQL at \(url.redacted) unavailable: \(error); retrying with backoff")
+                    outageLogged = true
+                }
+                sleepInterruptibly(seconds: backoff.nextDelay())
+            }
+        }
+    }
+
+    private func reload(_ connection: PostgresConnection, version: Int) {
+        do {
+            let catalog = try CatalogRepository.load(connection, version: version)
+            current.withLock { $0 = catalog }
+            loaded.store(true, ordering: .releasing)
+            logger.info("catalog loaded: \(catalog.markets.count) markets, \(catalog.activeStocks.count) active stocks, \(catalog.strategies.count) strategies")
+            for listener in listeners.withLock({ $0 }) { listener(catalog) }
+        } catch {
+            logger.error("catalog reload failed: \(error); keeping the previous catalog")
+        }
+    }
+
+    private func sleepInterruptibly(seconds: Double) {
+        let deadline = MonotonicClock.now() + UInt64(seconds * 1e9)
+        while !isStopping && MonotonicClock.now() < deadline { usleepSeconds(0.05) }
+    }
+}

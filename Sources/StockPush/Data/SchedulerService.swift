@@ -1,0 +1,78 @@
+import Market
+import Reactor
+import Redis
+import Retry
+import Server
+import Synchronization
+import Time
+
+/// Runs the `Scheduler` on its own thread against Redis: pulls quotes every interval
+/// while this instance holds the lead, writes each tick atomically and announces it.
+public final class SchedulerService: Sendable {
+    private let stopping = Atomic<Bool>(false)
+    private let thread = Mutex<LoopThread?>(nil)
+    private let ticks = Atomic<Int>(0)
+    private let leading = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Quotes pulled and written by this instance.
+    public var tickCount: Int { ticks.load(ordering: .relaxed) }
+    public var isLeader: Bool { leading.load(ordering: .relaxed) }
+
+    /// `makeSource` runs on the scheduler thread (sources are not Sendable).
+    public func start(
+        owner: String, interval: Double, redisURL: RedisURL, layout: QuoteStoreLayout, catalog: CatalogService,
+        health: DependencyHealth, logger: Logger, makeSource: @escaping @Sendable () throws -> any QuoteSource
+    ) throws {
+        let started = try LoopThread(name: "scheduler") { [self] in
+            let source: any QuoteSource
+            do {
+                source = try makeSource()
+            } catch {
+                logger.error("quote source: \(error); the scheduler will not run")
+                return
+            }
+            let client = RedisClient(
+                url: redisURL, backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
+                log: { logger.warning($0) })
+            let store = RedisQuoteStore(client: client, layout: layout)
+            let scheduler = Scheduler(
+                owner: owner, timing: .init(interval: interval), source: source, lock: store, sink: store,
+                stocks: { catalog.catalog.activeStocks }, log: { logger.info($0) })
+            logger.info("scheduler \(owner): \(source.name) quotes every \(interval) s")
+            while !stopping.load(ordering: .acquiring) {
+                // No catalog yet (PostgreSQL down at start): nothing to pull, but keep the lock fresh.
+                let outcome = scheduler.step(now: WallClock.nowMicroseconds())
+                switch outcome {
+                case .pulled:
+                    ticks.add(1, ordering: .relaxed)
+                    health.markUp(.redis)
+                case .waiting, .follower:
+                    health.markUp(.redis)
+                case .failed(let reason):
+                    if reason.hasPrefix("leader lock") || !client.isHealthy { health.markDown(.redis, reason: reason) }
+                }
+                leading.store(scheduler.isLeader, ordering: .relaxed)
+                let wait = Double(scheduler.nextStepAt - WallClock.nowMicroseconds()) / 1e6
+                var remaining = max(0.001, wait)
+                while remaining > 0 && !stopping.load(ordering: .acquiring) {
+                    usleepSeconds(min(remaining, 0.05))
+                    remaining -= 0.05
+                }
+            }
+            scheduler.resign()
+            client.close()
+        }
+        thread.withLock { $0 = started }
+    }
+
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        let running = thread.withLock { thread -> LoopThread? in
+            defer { thread = nil }
+            return thread
+        }
+        running?.join()
+    }
+}
