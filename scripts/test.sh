@@ -10,6 +10,18 @@ source scripts/lib.sh
 ensure_server_packages
 ensure_test_venv
 
+# Real Redis and PostgreSQL for the integration tests, on free ports in a temp folder.
+SERVICES=$(mktemp -d /tmp/stockpush-test-services.XXXXXX)
+cleanup() {
+    [ -n "${SERVER:-}" ] && { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
+    scripts/services.sh stop "$SERVICES" >/dev/null 2>&1 || true
+    rm -rf "$SERVICES" 2>/dev/null || true
+}
+trap cleanup EXIT
+echo "== starting Redis and PostgreSQL for the tests in $SERVICES"
+eval "$(scripts/services.sh start "$SERVICES")"
+export REDIS_URL DATABASE_URL
+
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build --parallel
@@ -20,9 +32,9 @@ BIN="$ROOT/.build/release/stockpush"
 
 PORT=$(free_port)
 LOG=$(mktemp)
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --echo --threads 2 --log-level warning 2>"$LOG" &
+"$BIN" migrate 2>>"$LOG"
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --echo --threads 2 --log-level warning --quote-interval 1 2>"$LOG" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 wait_for_http "$PORT"
 
 echo "== interop tests (Python websockets) against port $PORT"
@@ -37,7 +49,8 @@ else
     exit 1
 fi
 
-kill -TERM $SERVER
-wait $SERVER
+kill -TERM "$SERVER"
+wait "$SERVER"
+SERVER=""
 echo "== server exited cleanly after SIGTERM"
 echo "All test stages passed."

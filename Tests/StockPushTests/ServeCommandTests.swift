@@ -46,3 +46,38 @@ import Testing
         }
     }
 }
+
+@Suite struct DataConfigurationTests {
+    func configuration(_ arguments: [String], env: [String: String] = [:]) throws -> DataConfiguration {
+        try DataConfiguration(from: Options(arguments: arguments, specs: ServeCommand.options, environment: env))
+    }
+
+    @Test func readsURLsAndQuoteSettingsFromTheEnvironment() throws {
+        let config = try configuration([], env: ["REDIS_URL": "redis://:pw@cache:6380/2", "DATABASE_URL": "postgres://u:p@db:5433/x",
+                                                 "QUOTE_INTERVAL": "0.5", "QUOTE_SOURCE": "file", "QUOTE_FILE": "/tmp/day.csv"])
+        #expect(config.redisURL.port == 6380 && config.redisURL.database == 2)
+        #expect(config.quoteInterval == 0.5)
+        #expect(config.source == .file && config.filePath == "/tmp/day.csv")
+        #expect(!config.databaseURL.redacted.contains(":p@"))
+    }
+
+    @Test func badURLsAreUsageErrorsThatHideThePassword() {
+        #expect(throws: UsageError.self) { try configuration(["--redis-url", "http://cache"]) }
+        do {
+            _ = try configuration(["--database-url", "mysql://u:secret@db/x"])
+            Issue.record("expected a usage error")
+        } catch {
+            #expect(!"\(error)".contains("secret"))
+        }
+        #expect(Commands.run(arguments: ["serve", "--redis-url", "redis://host:notaport"], environment: [:]) == 64)
+        #expect(Commands.run(arguments: ["migrate", "--database-url", "nonsense://"], environment: [:]) == 64)
+    }
+
+    @Test func sourcesThatNeedSettingsSayWhich() {
+        #expect(throws: UsageError.missingValue("--quote-http-url (QUOTE_HTTP_URL) for QUOTE_SOURCE=http")) {
+            try configuration(["--quote-source", "http"])
+        }
+        #expect(throws: UsageError.self) { try configuration(["--quote-source", "carrier-pigeon"]) }
+        #expect(throws: UsageError.self) { try configuration(["--quote-interval", "0"]) }
+    }
+}

@@ -10,6 +10,7 @@ import Time
 /// while this instance holds the lead, writes each tick atomically and announces it.
 public final class SchedulerService: Sendable {
     private let stopping = Atomic<Bool>(false)
+    private let resignOnStop = Atomic<Bool>(true)
     private let thread = Mutex<LoopThread?>(nil)
     private let ticks = Atomic<Int>(0)
     private let leading = Atomic<Bool>(false)
@@ -61,13 +62,15 @@ public final class SchedulerService: Sendable {
                     remaining -= 0.05
                 }
             }
-            scheduler.resign()
+            if resignOnStop.load(ordering: .acquiring) { scheduler.resign() }
             client.close()
         }
         thread.withLock { $0 = started }
     }
 
-    public func stop() {
+    /// Stops the thread. `resign: false` leaves the lock to expire, as a crash would.
+    public func stop(resign: Bool = true) {
+        resignOnStop.store(resign, ordering: .releasing)
         stopping.store(true, ordering: .releasing)
         let running = thread.withLock { thread -> LoopThread? in
             defer { thread = nil }
