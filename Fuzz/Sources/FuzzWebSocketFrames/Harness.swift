@@ -1,7 +1,8 @@
 // libFuzzer harness for the WebSocket frame decoder, connection state machine and UTF-8 validator.
 //
 // Input layout: byte 0 = options (bit 0: requireMask; bits 1-2: payload/message limits;
-// bits 3-7: chunk split seed), the rest is the byte stream a peer sends.
+// bits 3-7: chunk split seed), byte 1 = after how many frames the server starts its own close
+// (low nibble; 15 = never), the rest is the byte stream a peer sends.
 // Checked: whole vs. chunked decoding gives the same frames, error and actions; actions
 // respect the limits; UTF8Validator fed in pieces agrees with the standard library.
 import Buffers
@@ -50,7 +51,8 @@ func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
 
 /// Decodes `chunks` in order, draining frames after each append, and runs every frame through
 /// a connection state machine, as the server does.
-func run(_ chunks: [UnsafeRawBufferPointer], maxPayload: Int, maxMessage: Int, requireMask: Bool) -> Outcome {
+func run(_ chunks: [UnsafeRawBufferPointer], maxPayload: Int, maxMessage: Int, requireMask: Bool,
+         closeAfter: Int) -> Outcome {
     var decoder = FrameDecoder(maxPayloadSize: maxPayload, requireMask: requireMask)
     var state = WebSocketConnectionState(maxMessageSize: maxMessage)
     var buffer = ByteBuffer()
@@ -59,11 +61,26 @@ func run(_ chunks: [UnsafeRawBufferPointer], maxPayload: Int, maxMessage: Int, r
         for chunk in chunks {
             buffer.writeBytes(chunk)
             while let frame = try decoder.next(&buffer) {
+                if outcome.frames.count == closeAfter {
+                    let wasOpen = !state.isClosing
+                    let action = state.close(code: .goingAway, reason: "shutdown")
+                    precondition(wasOpen == (action == .sendClose(code: .goingAway, reason: "shutdown")),
+                                 "close() must send a close exactly when the connection was open")
+                    outcome.actions.append(action)
+                }
                 check(frame, maxPayload: maxPayload)
                 outcome.frames.append(frame)
                 let wasClosed = state.isClosed
+                let wasClosing = state.isClosing
                 let action = state.receive(frame)
                 check(action, frame: frame, maxMessage: maxMessage, wasClosed: wasClosed)
+                if wasClosing {
+                    switch action {
+                    case .deliver, .sendPong, .replyCloseAndShutdown:
+                        preconditionFailure("\(action) while closing")
+                    default: break
+                    }
+                }
                 outcome.actions.append(action)
             }
         }
@@ -153,10 +170,11 @@ func checkUTF8(_ bytes: UnsafeRawBufferPointer, seed: UInt8) {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size >= 1 else { return 0 }
+    guard size >= 2 else { return 0 }
     let raw = UnsafeRawBufferPointer(start: data, count: size)
     let options = raw[0]
-    let stream = UnsafeRawBufferPointer(rebasing: raw[1...])
+    let closeAfter = raw[1] & 0x0F == 0x0F ? -1 : Int(raw[1] & 0x0F)
+    let stream = UnsafeRawBufferPointer(rebasing: raw[2...])
     let requireMask = options & 0x01 != 0
     let (maxPayload, maxMessage): (Int, Int) = switch (options >> 1) & 0x03 {
     case 0: (1 << 16, 1 << 20)
@@ -165,9 +183,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     default: (0, 0)
     }
 
-    let whole = run([stream], maxPayload: maxPayload, maxMessage: maxMessage, requireMask: requireMask)
+    let whole = run([stream], maxPayload: maxPayload, maxMessage: maxMessage, requireMask: requireMask,
+                    closeAfter: closeAfter)
     let chunked = run(split(stream, seed: options), maxPayload: maxPayload, maxMessage: maxMessage,
-                      requireMask: requireMask)
+                      requireMask: requireMask, closeAfter: closeAfter)
     precondition(whole == chunked, "whole and chunked decoding differ: \(whole) vs \(chunked)")
 
     checkUTF8(stream, seed: options)
