@@ -76,6 +76,7 @@ let package = Package(
         // Libraries so the fuzzing package in Fuzz/ can link the codecs.
         .library(name: "HTTP1", targets: ["HTTP1"]),
         .library(name: "WebSocket", targets: ["WebSocket"]),
+        .library(name: "Buffers", targets: ["Buffers"]),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -1,0 +1,12 @@
+import CFuzzerDriver
+
+/// SwiftPM links executables with `main` aliased to `FuzzWebSocketFrames_main`; forward to libFuzzer's driver.
+@_cdecl("FuzzWebSocketFrames_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        guard let data else { return 0 }
+        return fuzz(data, size)
+    }
+}
