@@ -38,7 +38,7 @@ SERVER=$!
 wait_for_http "$PORT"
 
 echo "== interop tests (Python websockets) against port $PORT"
-STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop
+STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy
 
 echo "== Autobahn|Testsuite (groups 1-10) against port $PORT"
 AUTOBAHN="${AUTOBAHN_DIR:-$ROOT/../shared/autobahn}"

@@ -13,7 +13,8 @@ public struct FrameDecoder: Sendable {
     public let requireMask: Bool
 
     public init(maxPayloadSize: Int, requireMask: Bool = true) {
-        precondition(maxPayloadSize >= 0)
+        // header size + payload length must not overflow when a frame is measured.
+        precondition(maxPayloadSize >= 0 && maxPayloadSize <= Int.max / 2, "maxPayloadSize out of range")
         self.maxPayloadSize = maxPayloadSize
         self.requireMask = requireMask
     }
