@@ -1,14 +1,20 @@
 import Buffers
 import Glibc
 
-/// What a connection still has to send: shared frames in order, written with one
-/// `writev` per flush. Holding `SharedBytes` references, not copies, is what lets
-/// one encoded frame go to thousands of connections.
+/// What a connection still has to send: regions of shared buffers in order, written
+/// with one `writev` per flush. Holding `SharedBytes` references, not copies, is what
+/// lets one encoded frame go to thousands of connections; a region (offset + count)
+/// lets many connections' small per-connection heads live in one arena per tick.
 public struct OutboundQueue {
-    private var chunks: [SharedBytes] = []
+    private struct Chunk {
+        let bytes: SharedBytes
+        var offset: Int
+        let end: Int
+        var count: Int { end - offset }
+    }
+
+    private var chunks: [Chunk] = []
     private var head = 0
-    /// Bytes of `chunks[head]` already written.
-    private var headOffset = 0
     public private(set) var pendingBytes = 0
 
     public init() {}
@@ -17,16 +23,21 @@ public struct OutboundQueue {
     public var chunkCount: Int { chunks.count - head }
 
     public mutating func append(_ bytes: SharedBytes) {
-        guard bytes.count > 0 else { return }
-        chunks.append(bytes)
-        pendingBytes += bytes.count
+        append(bytes, offset: 0, count: bytes.count)
+    }
+
+    /// Queues `count` bytes of `bytes` starting at `offset`.
+    public mutating func append(_ bytes: SharedBytes, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= bytes.count, "region outside the buffer")
+        guard count > 0 else { return }
+        chunks.append(Chunk(bytes: bytes, offset: offset, end: offset + count))
+        pendingBytes += count
     }
 
     /// Drops everything queued (the connection is going away).
     public mutating func removeAll() {
         chunks = []
         head = 0
-        headOffset = 0
         pendingBytes = 0
     }
 
@@ -46,10 +57,9 @@ public struct OutboundQueue {
                 var index = head
                 while index < chunks.count && count < maxIOV {
                     let chunk = chunks[index]
-                    let skip = index == head ? headOffset : 0
                     vectors[count] = iovec(
-                        iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress + skip),
-                        iov_len: chunk.count - skip)
+                        iov_base: UnsafeMutableRawPointer(mutating: chunk.bytes.baseAddress + chunk.offset),
+                        iov_len: chunk.count)
                     count += 1
                     index += 1
                 }
@@ -69,13 +79,12 @@ public struct OutboundQueue {
         var remaining = written
         pendingBytes -= written
         while remaining > 0 {
-            let available = chunks[head].count - headOffset
+            let available = chunks[head].count
             if remaining >= available {
                 remaining -= available
                 head += 1
-                headOffset = 0
             } else {
-                headOffset += remaining
+                chunks[head].offset += remaining
                 remaining = 0
             }
         }

@@ -6,7 +6,7 @@ import WebSocket
 extension Connection {
     /// Parses and answers every complete request in `buffer` (pipelining), in order.
     func processHTTP(_ buffer: inout ByteBuffer) {
-        while phase == .http {
+        while phase == .http && awaitingAsync == nil {
             let request: HTTPRequest?
             do {
                 request = try parser.next(&buffer)
@@ -32,11 +32,19 @@ extension Connection {
 
     private func handle(_ request: HTTPRequest, buffer: inout ByteBuffer) {
         server.metrics.httpRequests.add(1)
-        let context = RequestContext(remoteAddress: remoteAddress, loop: loop, connectionID: id)
         let includeBody = request.method != .head
-        switch server.routes.router.match(method: request.method, path: request.path) {
+        let match = server.routes.router.match(method: request.method, path: request.path)
+        var parameters: [String: String] = [:]
+        if case .found(_, let found) = match { parameters = found }
+        let context = RequestContext(remoteAddress: remoteAddress, loop: loop, connectionID: id, parameters: parameters)
+        switch match {
         case .found(.http(let handler), _):
             respond(handler(request, context), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+        case .found(.async(let handler), _):
+            // Stop reading and parsing until the answer is in: responses keep request order.
+            awaitingAsync = AsyncRequest(version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            setReadPaused(true)
+            handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
         case .found(.webSocket(let upgrade), _):
             upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
         case .methodNotAllowed(let allowed):
@@ -47,6 +55,21 @@ extension Connection {
         case .notFound:
             respond(HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)"),
                     version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+        }
+    }
+
+    /// The answer to the request that is waiting; then the pipelined rest, if any.
+    func completeAsyncResponse(_ response: HTTPResponse) {
+        guard phase == .http, let pending = awaitingAsync else { return }
+        awaitingAsync = nil
+        respond(response, version: pending.version, keepAlive: pending.keepAlive, includeBody: pending.includeBody)
+        guard phase == .http else { return }
+        setReadPaused(false)
+        if !inbound.isEmpty {
+            var buffer = inbound
+            inbound = ByteBuffer()
+            processHTTP(&buffer)
+            if phase == .http && !buffer.isEmpty { inbound = buffer }
         }
     }
 

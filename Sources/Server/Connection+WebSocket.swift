@@ -104,6 +104,30 @@ extension Connection {
         perform(action, session: session)
     }
 
+    /// Drops a peer that stopped reading: the close frame (1008 "slow consumer") is
+    /// queued for the record but the socket closes now, since nothing drains.
+    func closeSlowConsumer() {
+        if phase == .webSocket, let session = webSocket {
+            _ = session.state.close(code: .policyViolation, reason: "slow consumer")
+            sendClose(code: .policyViolation, reason: "slow consumer")
+            session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
+        }
+        close()
+    }
+
+    /// Queues a per-connection head (a region of `arena`) and a shared body as one
+    /// message: the price-update path, where only the head differs between clients.
+    public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes) {
+        guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
+        session.messagesSent += 1
+        enqueue(arena, offset: offset, count: count)
+        enqueue(body)
+    }
+
+    public var isWebSocketOpen: Bool {
+        phase == .webSocket && webSocket.map { !$0.state.isClosing } ?? false
+    }
+
     /// Messages sent to this connection through the handler API.
     public var messagesSent: Int { webSocket?.messagesSent ?? 0 }
     /// Monotonic nanoseconds of the last pong, nil before the first.

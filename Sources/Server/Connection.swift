@@ -40,6 +40,15 @@ public final class Connection: EventHandler, Flushable {
 
     // HTTP phase
     var parser: HTTPRequestParser
+    struct AsyncRequest {
+        let version: HTTPVersion
+        let keepAlive: Bool
+        let includeBody: Bool
+    }
+    /// A request whose answer comes from another thread; nothing else is parsed meanwhile.
+    var awaitingAsync: AsyncRequest?
+    /// `webSocketDidDrain` fires once the queue is at or below this many bytes.
+    private var drainThreshold: Int?
     /// Start of the request being received (slowloris timer); nil while idle.
     var requestStartedAt: UInt64?
     var idleSince: UInt64
@@ -141,6 +150,16 @@ public final class Connection: EventHandler, Flushable {
         if outbound.pendingBytes > server.configuration.maxQueuedBytes && !readPaused { setReadPaused(true) }
     }
 
+    /// Queues a region of a shared buffer (a per-connection head packed in a tick's arena).
+    func enqueue(_ bytes: SharedBytes, offset: Int, count: Int) {
+        guard phase != .closed else { return }
+        outbound.append(bytes, offset: offset, count: count)
+        if !flushScheduled && !writeInterest {
+            flushScheduled = true
+            loop.scheduleFlush(self)
+        }
+    }
+
     public func flush() {
         flushScheduled = false
         guard phase != .closed else { return }
@@ -159,10 +178,14 @@ public final class Connection: EventHandler, Flushable {
             setWriteInterest(false)
         }
         if outbound.isEmpty {
-            if readPaused { setReadPaused(false) }
+            if readPaused && awaitingAsync == nil { setReadPaused(false) }
             if closeWhenDrained { finishAfterDrain() }
-        } else if readPaused && outbound.pendingBytes < server.configuration.maxQueuedBytes / 2 {
+        } else if readPaused && awaitingAsync == nil && outbound.pendingBytes < server.configuration.maxQueuedBytes / 2 {
             setReadPaused(false)
+        }
+        if let threshold = drainThreshold, outbound.pendingBytes <= threshold, phase == .webSocket, let session = webSocket {
+            drainThreshold = nil
+            session.handler.webSocketDidDrain(self)
         }
     }
 
@@ -172,9 +195,16 @@ public final class Connection: EventHandler, Flushable {
         updateInterest()
     }
 
-    private func setReadPaused(_ paused: Bool) {
+    func setReadPaused(_ paused: Bool) {
+        guard paused != readPaused else { return }
         readPaused = paused
         updateInterest()
+    }
+
+    /// Asks for one `webSocketDidDrain` when the queue falls to `bytes` or below
+    /// (conflating publishers use it to send what they held back).
+    public func notifyWhenQueueBelow(_ bytes: Int) {
+        drainThreshold = bytes
     }
 
     private func updateInterest() {

@@ -14,6 +14,7 @@ public final class LoopServer {
     public unowned let loop: EventLoop
     private var acceptor: Acceptor?
     private var connections: [Connection] = []
+    private var connectionsByID: [UInt64: Connection] = [:]
     private var nextSerial: UInt64 = 0
     private(set) var isAccepting = true
     /// One ping frame shared by every connection of this loop.
@@ -61,6 +62,7 @@ public final class LoopServer {
         }
         connection.registryIndex = connections.count
         connections.append(connection)
+        connectionsByID[id] = connection
         metrics.connectionsAccepted.add(1)
         metrics.activeConnections.add(1)
     }
@@ -74,8 +76,14 @@ public final class LoopServer {
             last.registryIndex = index
         }
         connection.registryIndex = -1
+        connectionsByID[connection.id] = nil
         metrics.activeConnections.add(-1)
         if connection.webSocket != nil { metrics.activeWebSockets.add(-1) }
+    }
+
+    /// The open connection with this id on this loop, if any.
+    public func connection(id: UInt64) -> Connection? {
+        connectionsByID[id]
     }
 
     func webSocketOpened(_ connection: Connection) {
@@ -116,10 +124,12 @@ public final class LoopServer {
     }
 
     private func sweep(_ connection: Connection, now: UInt64, headerTimeout: UInt64, idleTimeout: UInt64, slowTimeout: UInt64) {
-        if connection.queuedBytes > 0 && now &- connection.lastWriteProgress >= slowTimeout {
+        // A peer over the queue limit that took nothing for the whole timeout is gone or
+        // hostile; smaller stuck queues are left to the heartbeat and linger timeouts.
+        if connection.queuedBytes > configuration.maxQueuedBytes && now &- connection.lastWriteProgress >= slowTimeout {
             metrics.slowConsumerCloses.add(1)
-            logger.info("closing \(connection.remoteAddress): no write progress for \(configuration.slowConsumerTimeout) s")
-            connection.close()
+            logger.info("closing \(connection.remoteAddress): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s")
+            connection.closeSlowConsumer()
             return
         }
         switch connection.phase {

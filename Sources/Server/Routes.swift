@@ -7,9 +7,16 @@ public struct RequestContext {
     public let remoteAddress: SocketAddress
     public let loop: EventLoop
     public let connectionID: UInt64
+    /// Path parameters of the matched route, e.g. `client_id`.
+    public let parameters: [String: String]
 }
 
 public typealias HTTPHandler = @Sendable (HTTPRequest, RequestContext) -> HTTPResponse
+
+/// For answers that need other loops or threads (stats across all loops, a disconnect
+/// on the loop that owns the client): call `responder.complete(_:)` exactly once, from
+/// any thread. The connection answers nothing else until then (HTTP order).
+public typealias AsyncHTTPHandler = @Sendable (HTTPRequest, RequestContext, HTTPResponder) -> Void
 
 /// A WebSocket route's answer to a valid upgrade request: a per-connection handler,
 /// or a refusal (401, 429, ...) sent as a plain HTTP response.
@@ -23,6 +30,7 @@ public typealias UpgradeHandler = @Sendable (HTTPRequest, RequestContext) -> Upg
 
 public enum Route: Sendable {
     case http(HTTPHandler)
+    case async(AsyncHTTPHandler)
     case webSocket(UpgradeHandler)
 }
 
@@ -34,12 +42,15 @@ public protocol WebSocketHandler: AnyObject {
     func webSocketDidClose(_ connection: Connection, code: CloseCode?)
     /// The server is shutting down: last chance to send a goodbye before close 1001.
     func webSocketWillShutDown(_ connection: Connection)
+    /// The outbound queue fell to the level asked for with `notifyWhenQueueBelow`.
+    func webSocketDidDrain(_ connection: Connection)
 }
 
 extension WebSocketHandler {
     public func webSocketDidOpen(_ connection: Connection) {}
     public func webSocketDidClose(_ connection: Connection, code: CloseCode?) {}
     public func webSocketWillShutDown(_ connection: Connection) {}
+    public func webSocketDidDrain(_ connection: Connection) {}
 }
 
 /// The route table shared (immutably) by all loops.
@@ -50,6 +61,10 @@ public struct Routes: Sendable {
 
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
         router.add(method, pattern, .http(handler))
+    }
+
+    public mutating func addAsync(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping AsyncHTTPHandler) {
+        router.add(method, pattern, .async(handler))
     }
 
     public mutating func webSocket(_ pattern: String, _ handler: @escaping UpgradeHandler) {

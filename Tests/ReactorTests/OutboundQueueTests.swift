@@ -61,3 +61,23 @@ import Testing
         _ = Glibc.close(pair.left)
     }
 }
+
+@Suite struct OutboundQueueRegionTests {
+    @Test func regionsOfOneArenaGoToDifferentSockets() throws {
+        let arena = SharedBytes(Array("aaabbbbcc".utf8))
+        let body = SharedBytes(Array("-shared".utf8))
+        let pairs = (0..<3).map { _ in SocketPair() }
+        defer { pairs.forEach { $0.close() } }
+        let regions = [(0, 3), (3, 4), (7, 2)]
+        for (index, region) in regions.enumerated() {
+            var queue = OutboundQueue()
+            queue.append(arena, offset: region.0, count: region.1)
+            queue.append(body)
+            #expect(queue.pendingBytes == region.1 + 7)
+            #expect(try queue.write(to: pairs[index].left) == .drained)
+        }
+        #expect(readAvailable(pairs[0].right) == Array("aaa-shared".utf8))
+        #expect(readAvailable(pairs[1].right) == Array("bbbb-shared".utf8))
+        #expect(readAvailable(pairs[2].right) == Array("cc-shared".utf8))
+    }
+}
