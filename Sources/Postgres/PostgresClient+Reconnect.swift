@@ -4,6 +4,7 @@ extension PostgresClient {
     /// Runs `body` with a live connection, connecting first when needed (retrying with backoff for up to
     /// `deadlineSeconds`). When the connection dies in `body`, it is dropped and the error rethrown:
     /// the caller decides whether to repeat the work, and its next call reconnects.
+    @discardableResult
     public func withConnection<R>(deadlineSeconds: Double = 10, _ body: (PostgresConnection) throws -> R) throws -> R {
         let connection = try liveConnection(deadlineSeconds: deadlineSeconds)
         do {

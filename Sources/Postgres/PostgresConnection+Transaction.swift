@@ -3,6 +3,7 @@ import CLibPQ
 extension PostgresConnection {
     /// Runs `body` between BEGIN and COMMIT; ROLLBACK and rethrow when it throws.
     /// Not nestable: calling it inside a transaction throws SQLSTATE 25001.
+    @discardableResult
     public func transaction<R>(_ body: (PostgresConnection) throws -> R) throws -> R {
         let handle = try liveHandle()
         guard PQtransactionStatus(handle) == PQTRANS_IDLE else {
