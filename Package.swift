@@ -40,6 +40,8 @@ var targets: [Target] = [
     .target(name: "Redis", dependencies: ["CHiredis", "Retry"]),
     // Pure domain: quotes, catalog, sources, the quote-store layout, the scheduler's logic.
     .target(name: "Market", dependencies: ["JSON", "Retry", "Time"]),
+    // The WebSocket wire protocol: client requests, server messages, price-update framing, JWT, flood control.
+    .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
     // Application glue: configuration, routes, echo.
@@ -62,6 +64,7 @@ var targets: [Target] = [
     .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
+    .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {

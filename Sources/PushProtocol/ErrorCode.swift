@@ -1,0 +1,26 @@
+/// The `code` of an `error` reply.
+///
+/// A struct rather than an enum so the set can grow (the contract allows adding codes)
+/// without breaking exhaustive switches in callers; the raw value is what goes on the wire.
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// The message is not JSON at all.
+    public static let invalidJSON = ErrorCode(rawValue: "invalid_json")
+    /// JSON, but not an object, or a field is missing or has the wrong type or value.
+    public static let invalidMessage = ErrorCode(rawValue: "invalid_message")
+    /// `type` names no request the server knows.
+    public static let unknownType = ErrorCode(rawValue: "unknown_type")
+    /// A subscription target the catalog does not know.
+    public static let unknownTarget = ErrorCode(rawValue: "unknown_target")
+    /// The message was dropped by flood control.
+    public static let rateLimited = ErrorCode(rawValue: "rate_limited")
+    /// The connection already holds `WS_MAX_SUBSCRIPTIONS` subscriptions.
+    public static let tooManySubscriptions = ErrorCode(rawValue: "too_many_subscriptions")
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,41 @@
+import Buffers
+import JSON
+import Market
+
+/// Serializes one quote in the `price_update` `data` element format.
+///
+/// Prices carry the stock's tick precision (`1850.50` for two decimals) so a client never
+/// sees binary noise such as `1850.4999999`; `change` and `change_percent` are the
+/// quote's values rounded to 2 decimals; `turnover` is written shortest-round-trip.
+public enum QuoteFragmentEncoder {
+    /// `writer` is reset and reused: after the first tick its buffer no longer grows, so
+    /// the only allocation is the fragment's own storage.
+    public static func encode(_ quote: Quote, stock: Stock, writer: inout JSONWriter) -> QuoteFragment {
+        writer.reset()
+        // `fixed` accepts 0...18 decimals; a catalog typo must not crash the publisher.
+        let precision = min(max(stock.tickPrecision, 0), 18)
+        writer.beginObject()
+        writer.key("code")
+        writer.string(quote.code)
+        writer.key("name")
+        writer.string(stock.name)
+        writer.key("market")
+        writer.string(stock.market)
+        writer.key("price")
+        writer.fixed(quote.price, decimals: precision)
+        writer.key("prev_close")
+        writer.fixed(quote.prevClose, decimals: precision)
+        writer.key("change")
+        writer.fixed(quote.change, decimals: 2)
+        writer.key("change_percent")
+        writer.fixed(quote.changePercent, decimals: 2)
+        writer.key("volume")
+        writer.int(Int(quote.volume))
+        writer.key("turnover")
+        writer.double(quote.turnover)
+        writer.key("quote_time")
+        writer.timestamp(microseconds: quote.quoteTime)
+        writer.endObject()
+        return QuoteFragment(code: quote.code, json: SharedBytes(writer.buffer))
+    }
+}

@@ -1,0 +1,115 @@
+import JSON
+import Market
+
+/// Turns a client's text message into a `ParsedRequest`, or into the exact `error` to
+/// send back.
+///
+/// Validation is complete here so the session code only ever sees well-formed requests,
+/// and every refusal names the field at fault and what was expected: clients are written
+/// by other teams against the contract, and "invalid message" alone wastes their time.
+/// The `id` is read before anything else can fail, so every error after the object
+/// parsed echoes it.
+public enum RequestParser {
+    /// Cap on `targets` in one request: bounds the work one message can cause (each
+    /// target is a catalog lookup and possibly a reply), far above real batches.
+    public static let defaultMaxTargets = 1000
+
+    public static func parse(_ bytes: [UInt8], maxTargets: Int = defaultMaxTargets) -> Result<ParsedRequest, ProtocolError> {
+        bytes.withUnsafeBytes { parse($0, maxTargets: maxTargets) }
+    }
+
+    /// The same, over borrowed bytes (a frame payload still in the receive buffer).
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, maxTargets: Int = defaultMaxTargets
+    ) -> Result<ParsedRequest, ProtocolError> {
+        let json: JSONValue
+        do {
+            // Client messages are flat; a small depth cap keeps hostile nesting cheap.
+            json = try JSONParser.parse(bytes, maxDepth: 32)
+        } catch {
+            return .failure(ProtocolError(code: .invalidJSON, message: "invalid JSON: \(error)"))
+        }
+        guard case .object = json else {
+            return .failure(ProtocolError(code: .invalidMessage, message: "message must be a JSON object"))
+        }
+        let id = json["id"]
+        do throws(RequestFieldError) {
+            let request = try request(from: json, maxTargets: maxTargets)
+            return .success(ParsedRequest(id: id, request: request))
+        } catch {
+            return .failure(ProtocolError(code: error.code, message: error.message, id: id))
+        }
+    }
+
+    /// The four request types, as the contract spells them.
+    static let knownTypes = "subscribe, unsubscribe, ping, get_status"
+    static let allowedSubscriptionTypes = SubscriptionType.allCases.map(\.rawValue).joined(separator: ", ")
+
+    static func request(from json: JSONValue, maxTargets: Int) throws(RequestFieldError) -> ClientRequest {
+        guard let typeValue = json["type"] else { throw .invalid("missing field \"type\"") }
+        guard let type = typeValue.stringValue else { throw .invalid("\"type\" must be a string") }
+        switch type {
+        case "ping": return .ping
+        case "get_status": return .getStatus
+        case "subscribe":
+            let (subscriptionType, targets) = try subscription(from: json, maxTargets: maxTargets)
+            return .subscribe(subscriptionType, targets: targets)
+        case "unsubscribe":
+            if let all = json["all"] {
+                guard let all = all.boolValue else { throw .invalid("\"all\" must be a boolean") }
+                if all {
+                    guard json["target"] == nil && json["targets"] == nil else {
+                        throw .invalid("\"all\":true cannot be combined with \"target\" or \"targets\"")
+                    }
+                    return .unsubscribeAll
+                }
+            }
+            let (subscriptionType, targets) = try subscription(from: json, maxTargets: maxTargets)
+            return .unsubscribe(subscriptionType, targets: targets)
+        default:
+            throw RequestFieldError(
+                code: .unknownType, message: "unknown type \"\(type)\"; expected one of \(knownTypes)")
+        }
+    }
+
+    /// `subscription_type` plus `target` or `targets`, shared by subscribe and unsubscribe.
+    static func subscription(
+        from json: JSONValue, maxTargets: Int
+    ) throws(RequestFieldError) -> (SubscriptionType, [String]) {
+        guard let rawType = json["subscription_type"] else {
+            throw .invalid("missing field \"subscription_type\"; it must be one of \(allowedSubscriptionTypes)")
+        }
+        guard let text = rawType.stringValue, let subscriptionType = SubscriptionType(rawValue: text) else {
+            throw .invalid("subscription_type must be one of \(allowedSubscriptionTypes)")
+        }
+        return (subscriptionType, try targets(from: json, maxTargets: maxTargets))
+    }
+
+    static func targets(from json: JSONValue, maxTargets: Int) throws(RequestFieldError) -> [String] {
+        switch (json["target"], json["targets"]) {
+        case (nil, nil):
+            throw .invalid("missing field \"target\" (a string) or \"targets\" (an array of strings)")
+        case (.some, .some):
+            throw .invalid("give either \"target\" or \"targets\", not both")
+        case (let single?, nil):
+            guard let target = single.stringValue else { throw .invalid("\"target\" must be a string") }
+            guard !target.isEmpty else { throw .invalid("\"target\" must not be empty") }
+            return [target]
+        case (nil, let many?):
+            guard let elements = many.arrayValue else { throw .invalid("\"targets\" must be an array of strings") }
+            guard !elements.isEmpty else { throw .invalid("\"targets\" must not be empty") }
+            guard elements.count <= maxTargets else {
+                throw .invalid("\"targets\" holds \(elements.count) entries; at most \(maxTargets) are allowed")
+            }
+            var seen = Set<String>(minimumCapacity: elements.count)
+            var targets: [String] = []
+            targets.reserveCapacity(elements.count)
+            for (index, element) in elements.enumerated() {
+                guard let target = element.stringValue else { throw .invalid("targets[\(index)] must be a string") }
+                guard !target.isEmpty else { throw .invalid("targets[\(index)] must not be empty") }
+                if seen.insert(target).inserted { targets.append(target) }
+            }
+            return targets
+        }
+    }
+}
