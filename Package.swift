@@ -47,7 +47,7 @@ var targets: [Target] = [
     // Application glue: configuration, routes, echo.
     .target(name: "StockPush", dependencies: [
         "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
-        "Digest", "Time",
+        "Digest", "Time", "PushProtocol",
     ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 

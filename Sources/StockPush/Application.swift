@@ -1,10 +1,21 @@
 import HTTP1
+import Reactor
 import Server
+import Synchronization
 
 /// The route table of the StockPush server.
 public enum Application {
-    public static func routes(echo: Bool, health: DependencyHealth? = nil) -> Routes {
+    public static func routes(
+        echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, server: @escaping @Sendable () -> HTTPServer? = { nil }
+    ) -> Routes {
         var routes = Routes()
+        if let push {
+            routes.webSocket("/ws/stock/prices") { request, context in
+                PriceStreamRoute.upgrade(request, context, shared: push)
+            }
+            AdminRoutes.install(into: &routes, shared: push, server: server)
+            MetricsRoute.install(into: &routes, shared: push, server: server)
+        }
         routes.add(.get, "/healthz") { _, _ in
             .json(.ok, #"{"status":"ok"}"#)
         }
@@ -34,4 +45,12 @@ extension Application {
         let body = "{\"status\":\(ready ? "\"ready\"" : "\"unavailable\""),\(parts.joined(separator: ","))}"
         return .json(ready ? .ok : .serviceUnavailable, body)
     }
+}
+
+/// Lets routes reach the server that serves them (it is created after its routes).
+public final class ServerReference: Sendable {
+    private let server = Mutex<HTTPServer?>(nil)
+    public init() {}
+    public func set(_ value: HTTPServer) { server.withLock { $0 = value } }
+    public func get() -> HTTPServer? { server.withLock { $0 } }
 }

@@ -24,7 +24,7 @@ public enum ServeCommand {
         OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
         OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
         OptionSpec("--help", isSwitch: true, help: "show this help"),
-    ] + DataConfiguration.options
+    ] + DataConfiguration.options + PushConfiguration.options
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -50,6 +50,9 @@ public enum ServeCommand {
         config.http.maxHeaderCount = try options.int("--max-headers", in: 1...10_000) ?? 100
         config.http.maxBodyBytes = try options.int("--max-body-bytes", in: 0...(1 << 30)) ?? 1 << 20
         config.maxConnections = try options.int("--max-connections", in: 1...10_000_000)
+        // The price stream's queue limit is also the core's back-pressure threshold.
+        config.maxQueuedBytes = try options.int("--max-queued-bytes", in: 1024...(1 << 30)) ?? 1 << 20
+        config.slowConsumerTimeout = try options.double("--slow-consumer-timeout", minimum: 0.1) ?? 30
         return (config, try options.bool("--echo"))
     }
 
@@ -61,6 +64,7 @@ public enum ServeCommand {
         }
         let (configuration, echo) = try Self.configuration(from: options)
         let data = try DataConfiguration(from: options)
+        let pushConfiguration = try PushConfiguration(from: options)
         guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
             throw UsageError.invalidValue(option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
         }
@@ -80,13 +84,28 @@ public enum ServeCommand {
             layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
             makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
 
-        let server = try HTTPServer(configuration: configuration, routes: Application.routes(echo: echo, health: health), logger: logger)
+        let shared = PushShared(configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval)
+        if pushConfiguration.requireAuth && pushConfiguration.jwtSecret == nil {
+            logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
+        }
+        let reference = ServerReference()
+        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
+        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+            loop.attach(LoopPush(loop: loop, shared: shared))
+        }
+        reference.set(server)
+        let publisher = PricePublisher()
+        try publisher.start(
+            redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared, loops: server.loops,
+            catalog: catalog, health: health, logger: logger)
         logger.info("listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")")
-        logger.info("redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s")
+        logger.info("redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(pushConfiguration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(pushConfiguration.adminToken == nil ? "off" : "on")")
         let signal = ShutdownSignals.wait()
         logger.info("signal \(signal): shutting down")
+        shared.markStopping()
         scheduler.stop()
         server.shutdown(gracePeriod: 3)
+        publisher.stop()
         catalog.stop()
         logger.info("stopped")
         return 0

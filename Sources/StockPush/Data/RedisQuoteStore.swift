@@ -55,6 +55,12 @@ public final class RedisQuoteStore: QuoteSink, LeaderLock {
         return result
     }
 
+    /// Any other command, through the reconnecting client.
+    @discardableResult
+    public func command(_ arguments: [[UInt8]]) throws -> RedisValue {
+        try client.withConnection { try $0.command(arguments) }
+    }
+
     public func lastTick() throws -> Int64 {
         let reply = try client.withConnection { try $0.command("GET", layout.tickSequence) }
         return Int64(reply.int ?? 0)

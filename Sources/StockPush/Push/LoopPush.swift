@@ -1,0 +1,341 @@
+import Buffers
+import JSON
+import Market
+import PushProtocol
+import Reactor
+import Server
+import Time
+import WebSocket
+
+/// The price stream's state on one event loop: its sessions, their subscription
+/// groups, and the fan-out of each tick. Runs only on its loop, so nothing here
+/// takes a lock; ticks, catalog changes and admin requests arrive as loop jobs.
+final class LoopPush {
+    struct Stats {
+        var messagesSent = 0
+        var bytesSent = 0
+        var priceUpdates = 0
+        var connectionsOpened = 0
+        /// Messages sent per second, measured over the last full second.
+        var messagesLastSecond = 0
+        var messagesAtLastSample = 0
+    }
+
+    let loop: EventLoop
+    let shared: PushShared
+    private(set) var catalog: Catalog
+    private(set) var board: QuoteBoard
+    private(set) var sessions: [String: PriceSession] = [:]
+    private var groups: [String: SubscriptionGroup] = [:]
+    /// Resolved keys under the current catalog (cleared on each catalog change).
+    private var coverage: [SubscriptionKey: [String]] = [:]
+    var stats = Stats()
+    private var writer = JSONWriter()
+    private var arena = ByteBuffer(capacity: 4096)
+    private var pending: [(session: PriceSession, offset: Int, count: Int, body: Int)] = []
+    private var bodies: [SharedBytes] = []
+
+    init(loop: EventLoop, shared: PushShared) {
+        self.loop = loop
+        self.shared = shared
+        catalog = shared.catalog
+        board = shared.board
+        scheduleRateSample()
+    }
+
+    private func scheduleRateSample() {
+        loop.schedule(afterNanoseconds: 1_000_000_000) { [weak self] in
+            guard let self else { return }
+            self.stats.messagesLastSecond = self.stats.messagesSent - self.stats.messagesAtLastSample
+            self.stats.messagesAtLastSample = self.stats.messagesSent
+            self.scheduleRateSample()
+        }
+    }
+
+    // MARK: sessions
+
+    func register(_ session: PriceSession) {
+        sessions[session.clientID] = session
+        stats.connectionsOpened += 1
+    }
+
+    func unregister(_ session: PriceSession) {
+        leaveGroup(session)
+        sessions[session.clientID] = nil
+    }
+
+    /// Stocks a key covers now; nil for a target the catalog does not know.
+    private func resolve(_ key: SubscriptionKey) -> [String]? {
+        if let cached = coverage[key] { return cached }
+        guard let codes = try? catalog.resolve(key) else { return nil }
+        coverage[key] = codes
+        return codes
+    }
+
+    private func leaveGroup(_ session: PriceSession) {
+        guard let group = session.group else { return }
+        let index = session.groupIndex
+        let last = group.members.removeLast()
+        if index < group.members.count {
+            group.members[index] = last
+            last.groupIndex = index
+        }
+        session.group = nil
+        session.groupIndex = -1
+        if group.members.isEmpty { groups[group.signature] = nil }
+    }
+
+    private func joinGroup(_ session: PriceSession) {
+        guard !session.subscriptionSet.isEmpty else { return }
+        let signature = SubscriptionGroup.signature(of: session.subscriptionSet)
+        let group: SubscriptionGroup
+        if let existing = groups[signature] {
+            group = existing
+        } else {
+            group = SubscriptionGroup(signature: signature, keys: session.subscriptions)
+            group.covered = Set(session.subscriptions.flatMap { resolve($0) ?? [] })
+            groups[signature] = group
+        }
+        session.group = group
+        session.groupIndex = group.members.count
+        group.members.append(session)
+    }
+
+    // MARK: requests
+
+    func subscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
+        var accepted: [String] = []
+        var changed = false
+        for target in targets {
+            let key = SubscriptionKey(type, target)
+            guard let stocks = resolve(key) else {
+                session.sendError(ProtocolError(code: .unknownTarget, message: "unknown \(type.rawValue) '\(target)'", id: id, target: target))
+                continue
+            }
+            if !session.subscriptionSet.contains(key) {
+                guard session.subscriptions.count < shared.configuration.maxSubscriptions else {
+                    session.sendError(ProtocolError(
+                        code: .tooManySubscriptions,
+                        message: "at most \(shared.configuration.maxSubscriptions) subscriptions per connection", id: id, target: target))
+                    continue
+                }
+                session.subscriptions.append(key)
+                session.subscriptionSet.insert(key)
+                changed = true
+            }
+            session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
+            accepted.append(contentsOf: stocks)
+        }
+        if changed {
+            leaveGroup(session)
+            joinGroup(session)
+        }
+        // One snapshot for every stock the accepted targets cover, each once.
+        var seen = Set<String>()
+        let codes = accepted.filter { seen.insert($0).inserted }.sorted()
+        let fragments = codes.compactMap { board.fragments[$0] }
+        if !fragments.isEmpty {
+            sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
+        }
+    }
+
+    func unsubscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
+        var changed = false
+        for target in targets {
+            let key = SubscriptionKey(type, target)
+            if session.subscriptionSet.remove(key) != nil {
+                session.subscriptions.removeAll { $0 == key }
+                changed = true
+            }
+            // Unsubscribing from something not held is harmless: confirm it all the same.
+            session.send(ServerMessage.unsubscribed(key, id: id))
+        }
+        if changed {
+            leaveGroup(session)
+            joinGroup(session)
+            dropHeldBackOutsideSubscriptions(session)
+        }
+    }
+
+    func unsubscribeAll(_ session: PriceSession, id: JSONValue?) {
+        let count = session.subscriptions.count
+        leaveGroup(session)
+        session.subscriptions.removeAll()
+        session.subscriptionSet.removeAll()
+        session.heldBack.removeAll()
+        session.send(ServerMessage.unsubscribedAll(count: count, id: id))
+    }
+
+    private func dropHeldBackOutsideSubscriptions(_ session: PriceSession) {
+        guard !session.heldBack.isEmpty else { return }
+        let covered = session.group?.covered ?? []
+        session.heldBack = session.heldBack.filter { covered.contains($0) }
+    }
+
+    // MARK: sending
+
+    /// A price_update only this session gets (snapshot, catch-up after conflation).
+    private func sendPrivate(_ session: PriceSession, fragments: [QuoteFragment], snapshot: Bool, timestamp: Int64) {
+        guard let connection = session.connection, connection.isWebSocketOpen else { return }
+        writer.reset()
+        let body = PriceUpdateBody.encode(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
+        var head = ByteBuffer(capacity: 48)
+        session.seq += 1
+        let count = PriceUpdateHead.write(seq: session.seq, bodyLength: body.count, into: &head)
+        let headBytes = SharedBytes(head)
+        connection.send(head: headBytes, offset: 0, count: count, body: body)
+        stats.messagesSent += 1
+        stats.priceUpdates += 1
+        stats.bytesSent += count + body.count
+    }
+
+    /// Sends what was held back while the client was slow, with the newest prices.
+    func sendHeldBack(_ session: PriceSession) {
+        guard !session.heldBack.isEmpty else { return }
+        let codes = session.heldBack.sorted()
+        session.heldBack.removeAll()
+        let fragments = codes.compactMap { board.fragments[$0] }
+        guard !fragments.isEmpty else { return }
+        sendPrivate(session, fragments: fragments, snapshot: false, timestamp: WallClock.nowMicroseconds())
+    }
+
+    /// The fan-out of one tick: one body per group with changes, one small head per
+    /// client packed into a single arena, one writev per client before the loop sleeps.
+    func publish(_ tick: TickUpdate) {
+        board = tick.board
+        guard !tick.changed.isEmpty else { return }
+        arena.clear()
+        pending.removeAll(keepingCapacity: true)
+        bodies.removeAll(keepingCapacity: true)
+        let limit = shared.configuration.maxQueuedBytes
+        var codes: [String] = []
+        var fragments: [QuoteFragment] = []
+        for group in groups.values {
+            codes.removeAll(keepingCapacity: true)
+            for code in tick.changed where group.covered.contains(code) { codes.append(code) }
+            if codes.isEmpty { continue }
+            var body: SharedBytes?
+            for session in group.members {
+                guard let connection = session.connection, connection.isWebSocketOpen else { continue }
+                if connection.queuedBytes > limit || !session.heldBack.isEmpty {
+                    hold(codes, for: session, connection: connection, limit: limit)
+                    continue
+                }
+                if body == nil {
+                    fragments.removeAll(keepingCapacity: true)
+                    for code in codes { if let fragment = tick.board.fragments[code] { fragments.append(fragment) } }
+                    writer.reset()
+                    body = PriceUpdateBody.encode(snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
+                    bodies.append(body!)
+                }
+                session.seq += 1
+                let offset = arena.readableBytes
+                let count = PriceUpdateHead.write(seq: session.seq, bodyLength: body!.count, into: &arena)
+                pending.append((session, offset, count, bodies.count - 1))
+            }
+        }
+        guard !pending.isEmpty else { return }
+        let heads = SharedBytes(arena)
+        for item in pending {
+            guard let connection = item.session.connection else { continue }
+            let body = bodies[item.body]
+            connection.send(head: heads, offset: item.offset, count: item.count, body: body)
+            stats.bytesSent += item.count + body.count
+        }
+        stats.messagesSent += pending.count
+        stats.priceUpdates += pending.count
+        pending.removeAll(keepingCapacity: true)
+        // Runs after every connection scheduled above has written: the tick's last write.
+        loop.scheduleFlush(LatencyMarker(startedAt: tick.startedAt, histogram: shared.metrics.publishLatency))
+    }
+
+    /// Conflation: remember which stocks changed; older held-back values of the same
+    /// stock are superseded (counted), and the newest go out once the queue drains.
+    private func hold(_ codes: [String], for session: PriceSession, connection: Connection, limit: Int) {
+        var replaced = 0
+        for code in codes where !session.heldBack.insert(code).inserted { replaced += 1 }
+        if replaced > 0 {
+            session.conflated += replaced
+            shared.metrics.conflated.add(replaced)
+        }
+        if connection.queuedBytes <= limit {
+            sendHeldBack(session)
+        } else {
+            connection.notifyWhenQueueBelow(limit)
+        }
+    }
+
+    // MARK: catalog
+
+    func catalogChanged(_ catalog: Catalog) {
+        self.catalog = catalog
+        coverage.removeAll()
+        for group in groups.values {
+            group.covered = Set(group.keys.flatMap { resolve($0) ?? [] })
+        }
+    }
+
+    // MARK: admin
+
+    /// A manual push: each client whose subscriptions cover any of `codes` gets those it
+    /// covers, as a snapshot with the shared `timestamp`. Returns the clients reached.
+    func push(codes: Set<String>, timestamp: Int64) -> Int {
+        var reached = 0
+        for group in groups.values {
+            let mine = codes.filter { group.covered.contains($0) }.sorted()
+            let fragments = mine.compactMap { board.fragments[$0] }
+            if fragments.isEmpty { continue }
+            for session in group.members {
+                sendPrivate(session, fragments: fragments, snapshot: true, timestamp: timestamp)
+                reached += 1
+            }
+        }
+        return reached
+    }
+
+    func broadcast(_ json: [UInt8]) -> Int {
+        var sent = 0
+        let frame = json.withUnsafeBytes { FrameEncoder.sharedFrame(opcode: .text, payload: $0) }
+        for session in sessions.values {
+            guard let connection = session.connection, connection.isWebSocketOpen else { continue }
+            connection.send(frame: frame)
+            stats.messagesSent += 1
+            stats.bytesSent += frame.count
+            sent += 1
+        }
+        return sent
+    }
+
+    func disconnect(clientID: String) -> Bool {
+        guard let session = sessions[clientID], let connection = session.connection else { return false }
+        connection.close(code: .policyViolation, reason: "disconnected by admin")
+        return true
+    }
+
+    /// Subscription counts per key on this loop.
+    var subscriptionCounts: [String: Int] {
+        var counts: [String: Int] = [:]
+        for session in sessions.values {
+            for key in session.subscriptions { counts[key.description, default: 0] += 1 }
+        }
+        return counts
+    }
+}
+
+@available(*, unavailable)
+extension LoopPush: Sendable {}
+
+/// Records the tick's publish latency when the loop's flushes reach it.
+final class LatencyMarker: Flushable {
+    let startedAt: UInt64
+    let histogram: Histogram
+
+    init(startedAt: UInt64, histogram: Histogram) {
+        self.startedAt = startedAt
+        self.histogram = histogram
+    }
+
+    func flush() {
+        histogram.observe(Double(MonotonicClock.now() &- startedAt) / 1e9)
+    }
+}

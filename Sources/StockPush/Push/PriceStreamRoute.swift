@@ -1,0 +1,72 @@
+import HTTP1
+import PushProtocol
+import Reactor
+import Server
+
+/// The handshake of `/ws/stock/prices`: authentication (JWT from `?token=` or
+/// `Authorization: Bearer`), connection limits, then a `PriceSession`.
+enum PriceStreamRoute {
+    static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
+        guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
+            return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+        }
+        let address = context.remoteAddress.host
+        var user = "anonymous"
+        var authenticated = false
+        if let verifier = shared.verifier {
+            guard let token = token(in: request) else {
+                return unauthorized(shared, "a token is required: ?token=<jwt> or Authorization: Bearer <jwt>")
+            }
+            switch verifier.verify(token, now: WallClock.nowMicroseconds() / 1_000_000) {
+            case .success(let claims):
+                user = claims.subject
+                authenticated = true
+            case .failure(let error):
+                return unauthorized(shared, error.message)
+            }
+        } else if shared.configuration.requireAuth {
+            return unauthorized(shared, "authentication is required but the server has no JWT_SECRET to verify tokens")
+        }
+        switch shared.limits.admit(user: user, authenticated: authenticated, address: address) {
+        case .user:
+            shared.metrics.limitRefusals.add(1)
+            return .reject(.error(.tooManyRequests, code: "too_many_connections",
+                                  message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
+        case .address:
+            shared.metrics.limitRefusals.add(1)
+            return .reject(.error(.tooManyRequests, code: "too_many_connections",
+                                  message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
+        case nil:
+            break
+        }
+        var hex = String(context.connectionID, radix: 16)
+        if hex.count < 8 { hex = String(repeating: "0", count: 8 - hex.count) + hex }
+        let session = PriceSession(clientID: "c_" + hex, user: user, authenticated: authenticated, remoteAddress: address, push: push)
+        return .accept(session)
+    }
+
+    private static func unauthorized(_ shared: PushShared, _ message: String) -> UpgradeDecision {
+        shared.metrics.authFailures.add(1)
+        return .reject(.error(.unauthorized, code: "unauthorized", message: message))
+    }
+
+    /// `?token=` wins over the header, so browsers (which cannot set headers on a
+    /// WebSocket) and tools both work.
+    static func token(in request: HTTPRequest) -> String? {
+        if let query = request.queryItems.first(where: { $0.name == "token" })?.value, !query.isEmpty { return query }
+        if let header = request.headers["authorization"] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let token = parts[1].trimmingCharacters(in: " ")
+                if !token.isEmpty { return token }
+            }
+        }
+        return nil
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+    }
+}

@@ -1,0 +1,50 @@
+/// Limits and secrets of the price stream and the admin API (names from the contract).
+public struct PushConfiguration: Sendable {
+    public var rateLimit: Double = 20
+    public var rateBurst: Double = 40
+    public var maxSubscriptions = 200
+    public var maxConnectionsPerUser = 3
+    public var maxConnectionsPerIP = 1000
+    public var maxQueuedBytes = 1 << 20
+    public var slowConsumerTimeout: Double = 30
+    public var shutdownReconnectMaxMs = 5000
+    public var adminToken: String?
+    public var jwtSecret: String?
+    public var requireAuth = false
+    public var metricsRequireAuth = false
+
+    public init() {}
+
+    public static let options: [OptionSpec] = [
+        OptionSpec("--rate-limit", env: "WS_RATE_LIMIT", default: "20", help: "client messages per second per connection"),
+        OptionSpec("--rate-burst", env: "WS_RATE_BURST", default: "40", help: "burst allowance of the rate limit"),
+        OptionSpec("--max-subscriptions", env: "WS_MAX_SUBSCRIPTIONS", default: "200", help: "subscriptions per connection"),
+        OptionSpec("--max-connections-per-user", env: "WS_MAX_CONNECTIONS_PER_USER", default: "3", help: "connections per authenticated user"),
+        OptionSpec("--max-connections-per-ip", env: "WS_MAX_CONNECTIONS_PER_IP", default: "1000", help: "connections per client address"),
+        OptionSpec("--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576", help: "unsent bytes before price data is conflated"),
+        OptionSpec("--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30", help: "seconds over the queue limit without progress before close 1008"),
+        OptionSpec("--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000", help: "upper bound of reconnect_after_ms in server_shutdown"),
+        OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
+        OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
+        OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
+        OptionSpec("--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
+    ]
+
+    public init(from options: Options) throws(UsageError) {
+        rateLimit = try options.double("--rate-limit", minimum: 0.1) ?? 20
+        rateBurst = try options.double("--rate-burst", minimum: 1) ?? 40
+        maxSubscriptions = try options.int("--max-subscriptions", in: 1...100_000) ?? 200
+        maxConnectionsPerUser = try options.int("--max-connections-per-user", in: 1...1_000_000) ?? 3
+        maxConnectionsPerIP = try options.int("--max-connections-per-ip", in: 1...10_000_000) ?? 1000
+        maxQueuedBytes = try options.int("--max-queued-bytes", in: 1024...(1 << 30)) ?? 1 << 20
+        slowConsumerTimeout = try options.double("--slow-consumer-timeout", minimum: 0.1) ?? 30
+        shutdownReconnectMaxMs = try options.int("--shutdown-reconnect-max-ms", in: 0...3_600_000) ?? 5000
+        adminToken = options.string("--admin-token").flatMap { $0.isEmpty ? nil : $0 }
+        jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
+        requireAuth = try options.bool("--require-auth")
+        metricsRequireAuth = try options.bool("--metrics-require-auth")
+        if requireAuth && jwtSecret == nil {
+            throw .missingValue("--jwt-secret (JWT_SECRET): REQUIRE_AUTH=true needs a secret to verify tokens")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Server
+import Synchronization
+
+/// Process-wide push counters. Increments happen once per tick or per event (never
+/// per client per message: those live in each loop's `LoopPush.Stats`).
+public final class PushMetrics: Sendable {
+    public let ticks = Counter()
+    public let quotesChanged = Counter()
+    public let conflated = Counter()
+    public let rateLimited = Counter()
+    public let floodCloses = Counter()
+    public let authFailures = Counter()
+    public let limitRefusals = Counter()
+    private let errorCounts = Mutex<[String: Int]>([:])
+    public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
+    private let lastTickInfo = Mutex<LastTick?>(nil)
+
+    public init() {}
+
+    public func countError(_ code: String) {
+        errorCounts.withLock { $0[code, default: 0] += 1 }
+    }
+
+    public var errorsByCode: [String: Int] { errorCounts.withLock { $0 } }
+
+    public struct LastTick: Sendable {
+        public var tick: Int64
+        public var timestamp: Int64
+        public var quotes: Int
+        public var changed: Int
+    }
+
+    public func recordTick(_ info: LastTick) {
+        lastTickInfo.withLock { $0 = info }
+    }
+
+    public var lastTick: LastTick? { lastTickInfo.withLock { $0 } }
+}
+
+/// A Prometheus histogram with fixed buckets (seconds).
+public final class Histogram: Sendable {
+    public let bounds: [Double]
+    private let state: Mutex<(counts: [Int], sum: Double, count: Int)>
+
+    public init(bounds: [Double]) {
+        self.bounds = bounds
+        state = Mutex((counts: Array(repeating: 0, count: bounds.count), sum: 0, count: 0))
+    }
+
+    public func observe(_ value: Double) {
+        state.withLock { state in
+            for (index, bound) in bounds.enumerated() where value <= bound { state.counts[index] += 1 }
+            state.sum += value
+            state.count += 1
+        }
+    }
+
+    /// Cumulative bucket counts, sum and count.
+    public var snapshot: (buckets: [Int], sum: Double, count: Int) {
+        state.withLock { ($0.counts, $0.sum, $0.count) }
+    }
+}

@@ -1,0 +1,40 @@
+import Market
+import PushProtocol
+import Reactor
+import Server
+import Synchronization
+
+/// Everything the loops share about the price stream: configuration, limits,
+/// authentication, metrics, and the latest catalog and quote board for loops that
+/// open connections between ticks. Immutable or internally synchronized.
+public final class PushShared: Sendable {
+    public let configuration: PushConfiguration
+    public let heartbeatInterval: Double
+    public let limits: ConnectionLimits
+    public let metrics = PushMetrics()
+    public let verifier: JWTVerifier?
+    public let startedAt = WallClock.nowMicroseconds()
+    private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
+    private let running = Atomic<Bool>(true)
+
+    public init(configuration: PushConfiguration, heartbeatInterval: Double) {
+        self.configuration = configuration
+        self.heartbeatInterval = heartbeatInterval
+        limits = ConnectionLimits(maxPerUser: configuration.maxConnectionsPerUser, maxPerAddress: configuration.maxConnectionsPerIP)
+        verifier = configuration.jwtSecret.map { JWTVerifier(secret: Array($0.utf8)) }
+    }
+
+    public var catalog: Catalog { latest.withLock { $0.catalog } }
+    public var board: QuoteBoard { latest.withLock { $0.board } }
+
+    func setCatalog(_ catalog: Catalog) {
+        latest.withLock { $0.catalog = catalog }
+    }
+
+    func setBoard(_ board: QuoteBoard) {
+        latest.withLock { $0.board = board }
+    }
+
+    public var isRunning: Bool { running.load(ordering: .relaxed) }
+    func markStopping() { running.store(false, ordering: .relaxed) }
+}
