@@ -6,7 +6,7 @@ import PackageDescription
 /// Settings every Swift target shares (Swift 6 mode makes strict concurrency the default).
 let swiftSettings: [SwiftSetting] = [
 
-]
+    ]
 
 var targets: [Target] = [
     // C shims for what Glibc does not export (epoll, eventfd, timerfd, signalfd).
@@ -45,10 +45,12 @@ var targets: [Target] = [
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
     // Application glue: configuration, routes, echo.
-    .target(name: "StockPush", dependencies: [
-        "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
-        "Digest", "Time", "PushProtocol",
-    ]),
+    .target(
+        name: "StockPush",
+        dependencies: [
+            "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
+            "Digest", "Time", "PushProtocol",
+        ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
     .testTarget(name: "BuffersTests", dependencies: ["Buffers"]),

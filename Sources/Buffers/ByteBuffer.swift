@@ -76,8 +76,9 @@ public struct ByteBuffer: Sendable {
         // Array's closures rethrow untyped errors; carry the typed one out in a Result.
         let range = readerIndex..<writerIndex
         let result: Result<R, E> = storage.withUnsafeBytes { raw in
-            do throws(E) { return .success(try body(UnsafeRawBufferPointer(rebasing: raw[range]))) }
-            catch { return .failure(error) }
+            do throws(E) { return .success(try body(UnsafeRawBufferPointer(rebasing: raw[range]))) } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }
@@ -88,8 +89,9 @@ public struct ByteBuffer: Sendable {
     ) throws(E) -> R {
         let range = readerIndex..<writerIndex
         let result: Result<R, E> = storage.withUnsafeMutableBytes { raw in
-            do throws(E) { return .success(try body(UnsafeMutableRawBufferPointer(rebasing: raw[range]))) }
-            catch { return .failure(error) }
+            do throws(E) { return .success(try body(UnsafeMutableRawBufferPointer(rebasing: raw[range]))) } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }
@@ -126,8 +128,9 @@ public struct ByteBuffer: Sendable {
         reserveWritable(minimumWritable)
         let start = writerIndex
         let result: Result<Int, E> = storage.withUnsafeMutableBytes { raw in
-            do throws(E) { return .success(try body(UnsafeMutableRawBufferPointer(rebasing: raw[start...]))) }
-            catch { return .failure(error) }
+            do throws(E) { return .success(try body(UnsafeMutableRawBufferPointer(rebasing: raw[start...]))) } catch {
+                return .failure(error)
+            }
         }
         let written = try result.get()
         precondition(written >= 0 && written <= storage.count - start, "wrote past the reserved space")

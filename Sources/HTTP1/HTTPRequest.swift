@@ -30,8 +30,10 @@ public struct HTTPRequest: Sendable, Equatable {
         guard let query else { return [] }
         return query.utf8.split(separator: ASCII.ampersand).map { item in
             if let equals = item.firstIndex(of: ASCII.equals) {
-                return (name: PercentDecoding.decodeLenient(item[..<equals]),
-                        value: PercentDecoding.decodeLenient(item[item.index(after: equals)...]))
+                return (
+                    name: PercentDecoding.decodeLenient(item[..<equals]),
+                    value: PercentDecoding.decodeLenient(item[item.index(after: equals)...])
+                )
             }
             return (name: PercentDecoding.decodeLenient(item), value: "")
         }

@@ -33,15 +33,16 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The error response for a rejected request.
     public static func error(_ error: HTTPParseError) -> HTTPResponse {
-        let code = switch error {
-        case .badRequest: "bad_request"
-        case .uriTooLong: "uri_too_long"
-        case .headersTooLarge: "headers_too_large"
-        case .tooManyHeaders: "too_many_headers"
-        case .bodyTooLarge: "body_too_large"
-        case .unsupportedTransferEncoding: "unsupported_transfer_encoding"
-        case .versionNotSupported: "version_not_supported"
-        }
+        let code =
+            switch error {
+            case .badRequest: "bad_request"
+            case .uriTooLong: "uri_too_long"
+            case .headersTooLarge: "headers_too_large"
+            case .tooManyHeaders: "too_many_headers"
+            case .bodyTooLarge: "body_too_large"
+            case .unsupportedTransferEncoding: "unsupported_transfer_encoding"
+            case .versionNotSupported: "version_not_supported"
+            }
         return self.error(error.status, code: code, message: error.message)
     }
 

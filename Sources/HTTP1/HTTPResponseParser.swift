@@ -29,7 +29,8 @@ public enum HTTPResponseParser {
         let statusLine = String(decoding: lines.removeFirst(), as: UTF8.self)
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
-              let status = Int(parts[1]), (100...599).contains(status) else {
+            let status = Int(parts[1]), (100...599).contains(status)
+        else {
             throw .malformed("bad status line: \(statusLine.prefix(80))")
         }
         var headers = HTTPHeaders()

@@ -24,7 +24,8 @@ struct HeadScanner: Sendable {
             let column = index - lineStart
             if let headerStart {
                 // The empty line that ends the head: CRLF or a bare LF at the start of a line.
-                let inEmptyLine = (column == 0 && (byte == ASCII.cr || byte == ASCII.lf))
+                let inEmptyLine =
+                    (column == 0 && (byte == ASCII.cr || byte == ASCII.lf))
                     || (column == 1 && byte == ASCII.lf && bytes[lineStart] == ASCII.cr)
                 if inEmptyLine {
                     if byte == ASCII.lf {
@@ -50,7 +51,8 @@ struct HeadScanner: Sendable {
                 // One byte past the limit is tolerated only if it is the CR of the terminator.
                 let length = column + 1
                 if length > limits.maxRequestLineBytes
-                    && !(length == limits.maxRequestLineBytes + 1 && byte == ASCII.cr) {
+                    && !(length == limits.maxRequestLineBytes + 1 && byte == ASCII.cr)
+                {
                     throw .uriTooLong
                 }
             }

@@ -12,7 +12,7 @@ enum PercentDecoding {
                 guard first != bytes.endIndex else { return nil }
                 let second = bytes.index(after: first)
                 guard second != bytes.endIndex,
-                      let high = ASCII.hexValue(bytes[first]), let low = ASCII.hexValue(bytes[second])
+                    let high = ASCII.hexValue(bytes[first]), let low = ASCII.hexValue(bytes[second])
                 else { return nil }
                 output.append(high << 4 | low)
                 index = bytes.index(after: second)
@@ -34,7 +34,8 @@ enum PercentDecoding {
         while index < array.count {
             let byte = array[index]
             if byte == ASCII.percent, index + 2 < array.count,
-               let high = ASCII.hexValue(array[index + 1]), let low = ASCII.hexValue(array[index + 2]) {
+                let high = ASCII.hexValue(array[index + 1]), let low = ASCII.hexValue(array[index + 2])
+            {
                 output.append(high << 4 | low)
                 index += 3
             } else {

@@ -30,7 +30,7 @@ enum RequestHeadParser {
         _ line: UnsafeRawBufferPointer
     ) throws(HTTPParseError) -> (HTTPMethod, UnsafeRawBufferPointer, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: ASCII.space),
-              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space)
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space)
         else { throw .badRequest("malformed request line") }
         let methodBytes = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenByte) else {
@@ -46,7 +46,7 @@ enum RequestHeadParser {
     private static func parseVersion(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> HTTPVersion {
         let prefix = Array("HTTP/".utf8)
         guard bytes.count == 8, Array(bytes[0..<5]) == prefix, ASCII.isDigit(bytes[5]),
-              bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7])
+            bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7])
         else { throw .badRequest("malformed HTTP version") }
         let major = Int(bytes[5] - 0x30)
         let minor = Int(bytes[7] - 0x30)

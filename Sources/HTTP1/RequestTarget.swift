@@ -48,7 +48,7 @@ struct RequestTarget: Sendable, Equatable {
     private static func absoluteFormPathStart(_ bytes: UnsafeRawBufferPointer) -> Int? {
         let separator = Array("://".utf8)
         guard let colon = bytes.firstIndex(of: ASCII.colon),
-              bytes.count >= colon + 3, Array(bytes[colon..<(colon + 3)]) == separator
+            bytes.count >= colon + 3, Array(bytes[colon..<(colon + 3)]) == separator
         else { return nil }
         let scheme = String(decoding: bytes[..<colon].map(ASCII.lowercased), as: UTF8.self)
         guard scheme == "http" || scheme == "https" else { return nil }

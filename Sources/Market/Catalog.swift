@@ -16,8 +16,10 @@ public struct Catalog: Sendable {
     /// Bumped by every reload; lets caches tell snapshots apart.
     public let version: Int
 
-    public init(markets: [MarketInfo], stocks: [Stock], strategies: [String: [String]],
-                strategyDescriptions: [String: String] = [:], version: Int = 0) {
+    public init(
+        markets: [MarketInfo], stocks: [Stock], strategies: [String: [String]],
+        strategyDescriptions: [String: String] = [:], version: Int = 0
+    ) {
         self.markets = Dictionary(markets.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.stocks = Dictionary(stocks.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.strategies = strategies

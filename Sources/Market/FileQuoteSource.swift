@@ -46,16 +46,17 @@ public final class FileQuoteSource: QuoteSource {
             }
             let lineNumber = offset + 2
             guard let timeText = field("quote_time"), let time = Self.parseTime(timeText),
-                  let code = field("code"), !code.isEmpty,
-                  let price = field("price").flatMap(Double.init), price > 0, price.isFinite,
-                  let prevClose = field("prev_close").flatMap(Double.init), prevClose >= 0,
-                  let volume = field("volume").flatMap({ Int64($0) }), volume >= 0,
-                  let turnover = field("turnover").flatMap(Double.init), turnover >= 0
+                let code = field("code"), !code.isEmpty,
+                let price = field("price").flatMap(Double.init), price > 0, price.isFinite,
+                let prevClose = field("prev_close").flatMap(Double.init), prevClose >= 0,
+                let volume = field("volume").flatMap({ Int64($0) }), volume >= 0,
+                let turnover = field("turnover").flatMap(Double.init), turnover >= 0
             else {
                 skipped(ParseError(line: lineNumber, reason: "malformed row: \(line)"))
                 continue
             }
-            parsed.append(Quote(code: code, price: price, prevClose: prevClose, volume: volume, turnover: turnover, quoteTime: time))
+            parsed.append(
+                Quote(code: code, price: price, prevClose: prevClose, volume: volume, turnover: turnover, quoteTime: time))
         }
         guard !parsed.isEmpty else { throw ParseError(line: 2, reason: "no usable rows") }
         rows = parsed.enumerated().sorted { ($0.element.quoteTime, $0.offset) < ($1.element.quoteTime, $1.offset) }.map(\.element)

@@ -44,8 +44,10 @@ public final class HTTPQuoteSource: QuoteSource {
     private let skipped: (String) -> Void
 
     /// `fetch` performs the request (the glue's blocking HTTP client, with its timeout).
-    public init(path: String = "", mapping: FieldMapping = FieldMapping(),
-                fetch: @escaping () throws(QuoteSourceError) -> [UInt8], skipped: @escaping (String) -> Void) {
+    public init(
+        path: String = "", mapping: FieldMapping = FieldMapping(),
+        fetch: @escaping () throws(QuoteSourceError) -> [UInt8], skipped: @escaping (String) -> Void
+    ) {
         self.path = path.split(separator: ".").map(String.init)
         self.mapping = mapping
         self.fetch = fetch
@@ -85,8 +87,8 @@ public final class HTTPQuoteSource: QuoteSource {
 
     private func read(_ entry: JSONValue, now: Int64) -> Quote? {
         guard let code = entry[mapping.code].flatMap(text), !code.isEmpty,
-              let price = entry[mapping.price].flatMap(number), price > 0,
-              let prevClose = entry[mapping.prevClose].flatMap(number), prevClose >= 0
+            let price = entry[mapping.price].flatMap(number), price > 0,
+            let prevClose = entry[mapping.prevClose].flatMap(number), prevClose >= 0
         else { return nil }
         let volume = entry[mapping.volume].flatMap(number) ?? 0
         let turnover = entry[mapping.turnover].flatMap(number) ?? 0

@@ -54,8 +54,10 @@ public final class Scheduler {
     public private(set) var isLeader = false
     public private(set) var nextStepAt: Int64 = 0
 
-    public init(owner: String, timing: Timing, source: any QuoteSource, lock: any LeaderLock, sink: any QuoteSink,
-                stocks: @escaping () -> [Stock], log: @escaping (String) -> Void) {
+    public init(
+        owner: String, timing: Timing, source: any QuoteSource, lock: any LeaderLock, sink: any QuoteSink,
+        stocks: @escaping () -> [Stock], log: @escaping (String) -> Void
+    ) {
         self.owner = owner
         self.timing = timing
         self.source = source

@@ -34,9 +34,11 @@ public final class SimulatedSource: QuoteSource {
 
     private func quote(for stock: Stock, now: Int64) -> Quote {
         let day = TradingDay.index(of: now, market: stock.market)
-        var state = states[stock.code] ?? State(
-            price: snap(stock.referencePrice, stock), prevClose: snap(stock.referencePrice, stock),
-            volume: 0, turnover: 0, tradingDay: day)
+        var state =
+            states[stock.code]
+            ?? State(
+                price: snap(stock.referencePrice, stock), prevClose: snap(stock.referencePrice, stock),
+                volume: 0, turnover: 0, tradingDay: day)
         if day != state.tradingDay {
             // A new session: yesterday's last price becomes the previous close.
             state.prevClose = state.price
@@ -59,8 +61,9 @@ public final class SimulatedSource: QuoteSource {
             state.turnover += Double(traded) * price
         }
         states[stock.code] = state
-        return Quote(code: stock.code, price: state.price, prevClose: state.prevClose, volume: state.volume,
-                     turnover: Rounding.round(state.turnover, decimals: 2), quoteTime: now)
+        return Quote(
+            code: stock.code, price: state.price, prevClose: state.prevClose, volume: state.volume,
+            turnover: Rounding.round(state.turnover, decimals: 2), quoteTime: now)
     }
 
     /// Cheap shares trade in more lots than expensive ones.

@@ -13,8 +13,10 @@ public struct Stock: Sendable, Equatable {
     public var referencePrice: Double
     public var active: Bool
 
-    public init(code: String, name: String, market: String, tickPrecision: Int = 2, lotSize: Int = 100,
-                priceLimitPercent: Double? = nil, referencePrice: Double, active: Bool = true) {
+    public init(
+        code: String, name: String, market: String, tickPrecision: Int = 2, lotSize: Int = 100,
+        priceLimitPercent: Double? = nil, referencePrice: Double, active: Bool = true
+    ) {
         self.code = code
         self.name = name
         self.market = market

@@ -42,7 +42,9 @@ extension PostgresConnection {
     }
 
     /// Reads what the socket holds (when asked) and collects the parsed notifications.
-    private func drainNotifications(_ handle: OpaquePointer, readSocket: Bool) throws(PostgresError)
+    private func drainNotifications(
+        _ handle: OpaquePointer, readSocket: Bool
+    ) throws(PostgresError)
         -> [PostgresNotification]
     {
         if readSocket, PQconsumeInput(handle) == 0 {

@@ -31,7 +31,9 @@ extension PostgresConnection {
 
     /// Turns a libpq result into success or the matching error: `connectionLost` when the socket is gone
     /// (callers reconnect), `queryFailed` with the SQLSTATE otherwise.
-    private func checked(_ raw: OpaquePointer?, handle: OpaquePointer, query: String) throws(PostgresError)
+    private func checked(
+        _ raw: OpaquePointer?, handle: OpaquePointer, query: String
+    ) throws(PostgresError)
         -> QueryResult
     {
         guard let raw else {

@@ -22,7 +22,9 @@ public final class PostgresConnection {
 
     /// Opens a connection, forcing UTF-8, ISO dates and the UTC time zone so text values decode predictably.
     /// libpq treats `connectTimeoutSeconds` below 2 as 2.
-    public static func connect(_ url: PostgresURL, connectTimeoutSeconds: Int = 5) throws(PostgresError)
+    public static func connect(
+        _ url: PostgresURL, connectTimeoutSeconds: Int = 5
+    ) throws(PostgresError)
         -> PostgresConnection
     {
         // Later keywords override what the expanded URL says, so our settings win.

@@ -35,7 +35,8 @@ extension PostgresTimestamp: PostgresDecodable {
             offsetSeconds = sign * offset
         }
         guard scanner.atEnd else { return nil }
-        let seconds = CivilCalendar.days(year: year, month: month, day: day) * 86_400
+        let seconds =
+            CivilCalendar.days(year: year, month: month, day: day) * 86_400
             + hour * 3600 + minute * 60 + second - offsetSeconds
         return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }

@@ -36,7 +36,9 @@ struct Epoll: ~Copyable {
     /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` per ready fd.
     func wait(timeoutMilliseconds: Int32, _ body: (UInt64, IOEvents) -> Void) throws(ReactorError) {
         let count: Int32
-        switch try posixCall(function: "epoll_wait", { clinux_epoll_wait(fd.rawValue, events, Int32(capacity), timeoutMilliseconds) }) {
+        switch try posixCall(
+            function: "epoll_wait", { clinux_epoll_wait(fd.rawValue, events, Int32(capacity), timeoutMilliseconds) })
+        {
         case .processed(let n): count = n
         case .wouldBlock: count = 0
         }

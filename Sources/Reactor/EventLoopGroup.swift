@@ -15,17 +15,18 @@ public final class EventLoopGroup: Sendable {
             handles.append(loop.handle)
             // The loop is created here and from now on touched only by its thread.
             let transfer = UnsafeTransfer(loop)
-            threads.append(try LoopThread(name: "loop-\(index)") {
-                let loop = transfer.value
-                do {
-                    try setUp(loop)
-                    ready.arrive(error: nil)
-                } catch {
-                    ready.arrive(error: error)
-                    return
-                }
-                loop.run()
-            })
+            threads.append(
+                try LoopThread(name: "loop-\(index)") {
+                    let loop = transfer.value
+                    do {
+                        try setUp(loop)
+                        ready.arrive(error: nil)
+                    } catch {
+                        ready.arrive(error: error)
+                        return
+                    }
+                    loop.run()
+                })
         }
         self.handles = handles
         self.threads = threads

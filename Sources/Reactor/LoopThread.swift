@@ -19,12 +19,14 @@ public final class LoopThread: Sendable {
     /// `body` need not be Sendable: it is handed over, never shared.
     public init(name: String, body: @escaping () -> Void) throws(ReactorError) {
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
-        let result = pthread_create(&thread, nil, { argument in
-            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-            _ = start.name.withCString { clinux_set_thread_name($0) }
-            start.body()
-            return nil
-        }, start)
+        let result = pthread_create(
+            &thread, nil,
+            { argument in
+                let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+                _ = start.name.withCString { clinux_set_thread_name($0) }
+                start.body()
+                return nil
+            }, start)
         if result != 0 {
             Unmanaged<Start>.fromOpaque(start).release()
             throw .syscall(function: "pthread_create", errno: result)

@@ -51,7 +51,8 @@ public struct OutboundQueue {
     /// Writes until drained or the socket would block.
     public mutating func write(to fd: Int32) throws(ReactorError) -> WriteOutcome {
         let maxIOV = 64
-        return try withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxIOV) { vectors throws(ReactorError) -> WriteOutcome in
+        return try withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxIOV) {
+            vectors throws(ReactorError) -> WriteOutcome in
             while pendingBytes > 0 {
                 var count = 0
                 var index = head

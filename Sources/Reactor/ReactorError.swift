@@ -1,3 +1,5 @@
+import Glibc
+
 /// Failures of the kernel calls the reactor makes, with the call's name and errno.
 public enum ReactorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A system call failed; `function` names it, `errno` says why.
@@ -15,8 +17,6 @@ public enum ReactorError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-import Glibc
 
 func errnoDescription(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "unknown error" }

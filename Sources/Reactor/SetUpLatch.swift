@@ -1,5 +1,5 @@
-import Synchronization
 import Glibc
+import Synchronization
 
 /// Waits until every loop has finished its set-up, collecting the first error.
 final class SetUpLatch: Sendable {

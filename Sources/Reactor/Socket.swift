@@ -9,9 +9,11 @@ public enum Socket {
     public static func listen(
         on address: SocketAddress, backlog: Int32 = 4096, reusePort: Bool
     ) throws(ReactorError) -> FileDescriptor {
-        let fd = FileDescriptor(taking: try posixCallBlocking(function: "socket") {
-            socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        })
+        let fd = FileDescriptor(
+            taking: try posixCallBlocking(function: "socket") {
+                socket(
+                    address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            })
         try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEADDR, 1)
         if reusePort { try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEPORT, 1) }
         _ = try posixCallBlocking(function: "bind") {
@@ -24,9 +26,11 @@ public enum Socket {
     /// A non-blocking client connection (tests and the load generator). Connecting
     /// completes asynchronously; wait for writability.
     public static func connect(to address: SocketAddress) throws(ReactorError) -> FileDescriptor {
-        let fd = FileDescriptor(taking: try posixCallBlocking(function: "socket") {
-            socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        })
+        let fd = FileDescriptor(
+            taking: try posixCallBlocking(function: "socket") {
+                socket(
+                    address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            })
         let result = address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) }
         if result != 0 && errno != EINPROGRESS {
             throw .syscall(function: "connect", errno: errno)
@@ -67,7 +71,8 @@ public enum Socket {
         }
         switch result {
         case .wouldBlock: return nil
-        case .processed(let fd): return AcceptedSocket(fd: FileDescriptor(taking: fd), remote: SocketAddress(storage: storage, length: length))
+        case .processed(let fd):
+            return AcceptedSocket(fd: FileDescriptor(taking: fd), remote: SocketAddress(storage: storage, length: length))
         }
     }
 

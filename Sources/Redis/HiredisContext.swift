@@ -130,8 +130,9 @@ final class HiredisContext {
         let kind = context.pointee.err
         let message = Self.errorString(context)
         close()
-        if kind == REDIS_ERR_IO && (savedErrno == EAGAIN || savedErrno == EWOULDBLOCK
-            || message == String(cString: strerror(EAGAIN)))
+        if kind == REDIS_ERR_IO
+            && (savedErrno == EAGAIN || savedErrno == EWOULDBLOCK
+                || message == String(cString: strerror(EAGAIN)))
         {
             return .timeout
         }

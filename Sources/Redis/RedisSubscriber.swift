@@ -75,7 +75,10 @@ public final class RedisSubscriber {
         if pendingStart < pending.count {
             defer {
                 pendingStart += 1
-                if pendingStart == pending.count { pending.removeAll(keepingCapacity: true); pendingStart = 0 }
+                if pendingStart == pending.count {
+                    pending.removeAll(keepingCapacity: true)
+                    pendingStart = 0
+                }
             }
             return pending[pendingStart]
         }
@@ -88,8 +91,10 @@ public final class RedisSubscriber {
             }
             let remaining = clock.now.duration(to: deadline)
             // Rounded up, so the last wait does not spin on zero-millisecond polls.
-            let milliseconds = max(0, remaining.components.seconds * 1000
-                + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            let milliseconds = max(
+                0,
+                remaining.components.seconds * 1000
+                    + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
             if try !context.waitReadable(milliseconds: Int32(clamping: milliseconds)) {
                 if clock.now >= deadline { return nil }
                 continue  // EINTR

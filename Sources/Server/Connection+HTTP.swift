@@ -12,8 +12,9 @@ extension Connection {
                 request = try parser.next(&buffer)
             } catch {
                 server.metrics.httpErrors.add(1)
-                respond(HTTPResponse.error(error),
-                        version: .http1_1, keepAlive: false, includeBody: true)
+                respond(
+                    HTTPResponse.error(error),
+                    version: .http1_1, keepAlive: false, includeBody: true)
                 buffer.clear()
                 return
             }
@@ -48,13 +49,15 @@ extension Connection {
         case .found(.webSocket(let upgrade), _):
             upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
         case .methodNotAllowed(let allowed):
-            var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed",
-                                              message: "\(request.method) is not allowed on \(request.path)")
+            var response = HTTPResponse.error(
+                .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.method) is not allowed on \(request.path)")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         case .notFound:
-            respond(HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)"),
-                    version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            respond(
+                HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)"),
+                version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         }
     }
 
@@ -87,8 +90,9 @@ extension Connection {
     ) {
         guard request.headers["upgrade"] != nil else {
             // A plain GET on a WebSocket endpoint: say what it takes (RFC 9110 15.5.22).
-            var response = HTTPResponse.error(.upgradeRequired, code: "upgrade_required",
-                                              message: "this endpoint speaks WebSocket only")
+            var response = HTTPResponse.error(
+                .upgradeRequired, code: "upgrade_required",
+                message: "this endpoint speaks WebSocket only")
             response.headers.add(name: "Upgrade", value: "websocket")
             response.headers.add(name: "Connection", value: "Upgrade")
             response.headers.add(name: "Sec-WebSocket-Version", value: "13")
@@ -101,8 +105,9 @@ extension Connection {
         switch WebSocketHandshake.evaluate(handshake) {
         case .reject(let status, let reason, let headers):
             server.metrics.handshakeFailures.add(1)
-            var response = HTTPResponse.error(HTTPStatus(code: status, reasonPhrase: reasonPhrase(status)),
-                                              code: "bad_handshake", message: reason)
+            var response = HTTPResponse.error(
+                HTTPStatus(code: status, reasonPhrase: reasonPhrase(status)),
+                code: "bad_handshake", message: reason)
             for (name, value) in headers ?? [:] { response.headers.add(name: name, value: value) }
             respond(response, version: request.version, keepAlive: false, includeBody: true)
         case .accept(let acceptValue):

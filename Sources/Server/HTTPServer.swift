@@ -13,8 +13,10 @@ public final class HTTPServer: Sendable {
     private let group: EventLoopGroup
     private let stopped = Atomic<Bool>(false)
 
-    public init(configuration: ServerConfiguration, routes: Routes, logger: Logger,
-                onLoopStart: (@Sendable (EventLoop) -> Void)? = nil) throws {
+    public init(
+        configuration: ServerConfiguration, routes: Routes, logger: Logger,
+        onLoopStart: (@Sendable (EventLoop) -> Void)? = nil
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         let address = try SocketAddress(host: configuration.host, port: configuration.port)

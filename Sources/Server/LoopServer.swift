@@ -21,19 +21,24 @@ public final class LoopServer {
     let pingFrame = FrameEncoder.sharedFrame(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0))
     private let maxConnectionsPerLoop: Int
 
-    init(loop: EventLoop, configuration: ServerConfiguration, routes: Routes, metrics: ServerMetrics,
-         logger: Logger, listening: consuming FileDescriptor, maxConnectionsPerLoop: Int) throws(ReactorError) {
+    init(
+        loop: EventLoop, configuration: ServerConfiguration, routes: Routes, metrics: ServerMetrics,
+        logger: Logger, listening: consuming FileDescriptor, maxConnectionsPerLoop: Int
+    ) throws(ReactorError) {
         self.loop = loop
         self.configuration = configuration
         self.routes = routes
         self.metrics = metrics
         self.logger = logger
         self.maxConnectionsPerLoop = maxConnectionsPerLoop
-        acceptor = try Acceptor(loop: loop, listening: listening, onError: { [logger] error in
-            logger.warning("accept: \(error)")
-        }, onAccept: { [unowned self] accepted in
-            self.accept(accepted)
-        })
+        acceptor = try Acceptor(
+            loop: loop, listening: listening,
+            onError: { [logger] error in
+                logger.warning("accept: \(error)")
+            },
+            onAccept: { [unowned self] accepted in
+                self.accept(accepted)
+            })
         scheduleSweep()
     }
 
@@ -45,7 +50,9 @@ public final class LoopServer {
     private func accept(_ accepted: consuming AcceptedSocket) {
         if connections.count >= maxConnectionsPerLoop || !isAccepting {
             metrics.connectionsRejected.add(1)
-            let busy = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 61\r\nConnection: close\r\n\r\n{\"error\":\"server_busy\",\"message\":\"connection limit reached\"}\n".utf8)
+            let busy = Array(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 61\r\nConnection: close\r\n\r\n{\"error\":\"server_busy\",\"message\":\"connection limit reached\"}\n"
+                    .utf8)
             _ = busy.withUnsafeBytes { Glibc.write(accepted.fd.rawValue, $0.baseAddress, $0.count) }
             return  // dropping `accepted` closes it
         }
@@ -128,16 +135,20 @@ public final class LoopServer {
         // hostile; smaller stuck queues are left to the heartbeat and linger timeouts.
         if connection.queuedBytes > configuration.maxQueuedBytes && now &- connection.lastWriteProgress >= slowTimeout {
             metrics.slowConsumerCloses.add(1)
-            logger.info("closing \(connection.remoteAddress): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s")
+            logger.info(
+                "closing \(connection.remoteAddress): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s"
+            )
             connection.closeSlowConsumer()
             return
         }
         switch connection.phase {
         case .http:
             if let started = connection.requestStartedAt, now &- started >= headerTimeout {
-                connection.respond(.error(.requestTimeout, code: "request_timeout",
-                                          message: "request not received within \(configuration.headerReadTimeout) s"),
-                                   version: .http1_1, keepAlive: false, includeBody: true)
+                connection.respond(
+                    .error(
+                        .requestTimeout, code: "request_timeout",
+                        message: "request not received within \(configuration.headerReadTimeout) s"),
+                    version: .http1_1, keepAlive: false, includeBody: true)
             } else if connection.requestStartedAt == nil && now &- connection.idleSince >= idleTimeout {
                 connection.close()
             }

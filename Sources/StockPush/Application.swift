@@ -6,7 +6,8 @@ import Synchronization
 /// The route table of the StockPush server.
 public enum Application {
     public static func routes(
-        echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, server: @escaping @Sendable () -> HTTPServer? = { nil }
+        echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil,
+        server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
         if let push {

@@ -32,7 +32,9 @@ public enum Commands {
                 throw UsageError.unknownCommand(command)
             }
         } catch let error as UsageError {
-            printError("stockpush \(command): \(error)\nTry 'stockpush \(["serve", "migrate"].contains(command) ? "\(command) --help" : "help")'.")
+            printError(
+                "stockpush \(command): \(error)\nTry 'stockpush \(["serve", "migrate"].contains(command) ? "\(command) --help" : "help")'."
+            )
             return 64
         } catch {
             printError("stockpush \(command): \(error)")

@@ -4,7 +4,9 @@ import Server
 /// `stockpush migrate`: applies pending migrations and exits.
 public enum MigrateCommand {
     public static let options: [OptionSpec] = [
-        OptionSpec("--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush", help: "PostgreSQL URL"),
+        OptionSpec(
+            "--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush",
+            help: "PostgreSQL URL"),
         OptionSpec("--migrations-dir", env: "MIGRATIONS_DIR", default: "migrations", help: "folder of numbered .sql migrations"),
         OptionSpec("--help", isSwitch: true, help: "show this help"),
     ]
@@ -31,8 +33,9 @@ public enum MigrateCommand {
         do {
             url = try PostgresURL(text)
         } catch {
-            throw UsageError.invalidValue(option: "--database-url (DATABASE_URL)", value: DataConfiguration.redactedForError(text),
-                                          expected: "postgres://user[:password]@host[:port]/database (\(error))")
+            throw UsageError.invalidValue(
+                option: "--database-url (DATABASE_URL)", value: DataConfiguration.redactedForError(text),
+                expected: "postgres://user[:password]@host[:port]/database (\(error))")
         }
         let logger = Logger(label: "migrate")
         let connection = try PostgresConnection.connect(url, connectTimeoutSeconds: 5)

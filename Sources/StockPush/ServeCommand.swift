@@ -7,24 +7,33 @@ import Server
 
 /// `stockpush serve`: runs the HTTP/WebSocket server until SIGINT/SIGTERM.
 public enum ServeCommand {
-    public static let options: [OptionSpec] = [
-        OptionSpec("--host", env: "HOST", default: "0.0.0.0", help: "address to listen on"),
-        OptionSpec("--port", env: "PORT", default: "8000", help: "TCP port (0: any free port)"),
-        OptionSpec("--threads", env: "THREADS", help: "event-loop threads (default: CPU count)"),
-        OptionSpec("--echo", env: "STOCKPUSH_ECHO", isSwitch: true, help: "mount /ws/echo (conformance testing)"),
-        OptionSpec("--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536", help: "largest WebSocket message; larger closes 1009"),
-        OptionSpec("--heartbeat-interval", env: "HEARTBEAT_INTERVAL", default: "30", help: "seconds between ping frames"),
-        OptionSpec("--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
-        OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
-        OptionSpec("--max-request-line", env: "HTTP_MAX_REQUEST_LINE", default: "8192", help: "request line bytes; longer gets 414"),
-        OptionSpec("--max-header-bytes", env: "HTTP_MAX_HEADER_BYTES", default: "16384", help: "header section bytes; more gets 431"),
-        OptionSpec("--max-headers", env: "HTTP_MAX_HEADERS", default: "100", help: "header fields; more gets 431"),
-        OptionSpec("--max-body-bytes", env: "HTTP_MAX_BODY_BYTES", default: "1048576", help: "request body bytes; more gets 413"),
-        OptionSpec("--max-connections", env: "WS_MAX_CONNECTIONS", help: "connections per process (default: what the fd limit allows)"),
-        OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
-        OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
-        OptionSpec("--help", isSwitch: true, help: "show this help"),
-    ] + DataConfiguration.options + PushConfiguration.options
+    public static let options: [OptionSpec] =
+        [
+            OptionSpec("--host", env: "HOST", default: "0.0.0.0", help: "address to listen on"),
+            OptionSpec("--port", env: "PORT", default: "8000", help: "TCP port (0: any free port)"),
+            OptionSpec("--threads", env: "THREADS", help: "event-loop threads (default: CPU count)"),
+            OptionSpec("--echo", env: "STOCKPUSH_ECHO", isSwitch: true, help: "mount /ws/echo (conformance testing)"),
+            OptionSpec(
+                "--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536",
+                help: "largest WebSocket message; larger closes 1009"),
+            OptionSpec("--heartbeat-interval", env: "HEARTBEAT_INTERVAL", default: "30", help: "seconds between ping frames"),
+            OptionSpec(
+                "--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
+            OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
+            OptionSpec(
+                "--max-request-line", env: "HTTP_MAX_REQUEST_LINE", default: "8192", help: "request line bytes; longer gets 414"),
+            OptionSpec(
+                "--max-header-bytes", env: "HTTP_MAX_HEADER_BYTES", default: "16384", help: "header section bytes; more gets 431"),
+            OptionSpec("--max-headers", env: "HTTP_MAX_HEADERS", default: "100", help: "header fields; more gets 431"),
+            OptionSpec(
+                "--max-body-bytes", env: "HTTP_MAX_BODY_BYTES", default: "1048576", help: "request body bytes; more gets 413"),
+            OptionSpec(
+                "--max-connections", env: "WS_MAX_CONNECTIONS",
+                help: "connections per process (default: what the fd limit allows)"),
+            OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
+            OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
+            OptionSpec("--help", isSwitch: true, help: "show this help"),
+        ] + DataConfiguration.options + PushConfiguration.options
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -66,7 +75,8 @@ public enum ServeCommand {
         let data = try DataConfiguration(from: options)
         let pushConfiguration = try PushConfiguration(from: options)
         guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
-            throw UsageError.invalidValue(option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
+            throw UsageError.invalidValue(
+                option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
         }
         let logger = Logger(label: "stockpush", minimumLevel: level)
         ShutdownSignals.block()
@@ -98,8 +108,12 @@ public enum ServeCommand {
         try publisher.start(
             redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared, loops: server.loops,
             catalog: catalog, health: health, logger: logger)
-        logger.info("listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")")
-        logger.info("redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(pushConfiguration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(pushConfiguration.adminToken == nil ? "off" : "on")")
+        logger.info(
+            "listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
+        )
+        logger.info(
+            "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(pushConfiguration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(pushConfiguration.adminToken == nil ? "off" : "on")"
+        )
         let signal = ShutdownSignals.wait()
         logger.info("signal \(signal): shutting down")
         shared.markStopping()

@@ -83,7 +83,8 @@ extension Timestamp {
         index += 1
         guard let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2) else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         var micros = 0
         if index < bytes.count && bytes[index] == 46 {  // .
             index += 1

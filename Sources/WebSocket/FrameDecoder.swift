@@ -102,7 +102,8 @@ public struct FrameDecoder: Sendable {
             maskingKey = (raw[size], raw[size + 1], raw[size + 2], raw[size + 3])
             size += 4
         }
-        return Header(fin: fin, rsv: rsv, opcode: opcode, maskingKey: maskingKey,
-                      size: size, payloadLength: payloadLength)
+        return Header(
+            fin: fin, rsv: rsv, opcode: opcode, maskingKey: maskingKey,
+            size: size, payloadLength: payloadLength)
     }
 }

@@ -72,8 +72,9 @@ public enum FrameEncoder {
         opcode: Opcode, fin: Bool = true, payload: [UInt8], maskingKey: [UInt8], into buffer: inout ByteBuffer
     ) {
         precondition(maskingKey.count == 4, "a masking key is 4 bytes")
-        encodeMasked(opcode: opcode, fin: fin, payload: payload,
-                     maskingKey: (maskingKey[0], maskingKey[1], maskingKey[2], maskingKey[3]), into: &buffer)
+        encodeMasked(
+            opcode: opcode, fin: fin, payload: payload,
+            maskingKey: (maskingKey[0], maskingKey[1], maskingKey[2], maskingKey[3]), into: &buffer)
     }
 
     /// Close frame body: the 2-byte code, then the reason cut on a UTF-8 boundary so

@@ -16,7 +16,10 @@ enum Masking {
         precondition(destination.count >= count)
         var key32: UInt32 = 0
         withUnsafeMutableBytes(of: &key32) { raw in
-            raw[0] = key.0; raw[1] = key.1; raw[2] = key.2; raw[3] = key.3
+            raw[0] = key.0
+            raw[1] = key.1
+            raw[2] = key.2
+            raw[3] = key.3
         }
         let key64 = UInt64(key32) | (UInt64(key32) << 32)
         var index = 0

@@ -19,7 +19,8 @@ public enum SHA1 {
                 for blockStart in stride(from: 0, to: raw.count, by: 64) {
                     for t in 0..<16 {
                         let offset = blockStart + t * 4
-                        w[t] = UInt32(raw[offset]) << 24 | UInt32(raw[offset + 1]) << 16
+                        w[t] =
+                            UInt32(raw[offset]) << 24 | UInt32(raw[offset + 1]) << 16
                             | UInt32(raw[offset + 2]) << 8 | UInt32(raw[offset + 3])
                     }
                     for t in 16..<80 {
@@ -30,10 +31,18 @@ public enum SHA1 {
                         let f: UInt32
                         let k: UInt32
                         switch t {
-                        case 0..<20: f = (b & c) | (~b & d); k = 0x5A82_7999
-                        case 20..<40: f = b ^ c ^ d; k = 0x6ED9_EBA1
-                        case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1B_BCDC
-                        default: f = b ^ c ^ d; k = 0xCA62_C1D6
+                        case 0..<20:
+                            f = (b & c) | (~b & d)
+                            k = 0x5A82_7999
+                        case 20..<40:
+                            f = b ^ c ^ d
+                            k = 0x6ED9_EBA1
+                        case 40..<60:
+                            f = (b & c) | (b & d) | (c & d)
+                            k = 0x8F1B_BCDC
+                        default:
+                            f = b ^ c ^ d
+                            k = 0xCA62_C1D6
                         }
                         let temp = rotateLeft(a, 5) &+ f &+ e &+ k &+ w[t]
                         e = d

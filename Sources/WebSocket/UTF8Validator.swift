@@ -45,7 +45,8 @@ public struct UTF8Validator: Sendable {
             // ASCII fast path: skip 8 bytes at a time while at a boundary.
             if current == .boundary {
                 while index &+ 8 <= count,
-                      base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
                     index &+= 8
                 }
                 if index == count { break }

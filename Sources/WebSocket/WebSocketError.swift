@@ -34,8 +34,8 @@ public enum WebSocketError: Error, Equatable, Sendable {
         case .invalidUTF8: return .invalidPayload
         case .frameTooLarge, .messageTooLarge: return .messageTooBig
         case .reservedBitsSet, .unknownOpcode, .unmaskedFrame, .fragmentedControlFrame,
-             .controlFrameTooLong, .lengthHighBitSet, .unexpectedContinuation,
-             .expectedContinuation, .invalidCloseCode, .invalidClosePayload:
+            .controlFrameTooLong, .lengthHighBitSet, .unexpectedContinuation,
+            .expectedContinuation, .invalidCloseCode, .invalidClosePayload:
             return .protocolError
         }
     }

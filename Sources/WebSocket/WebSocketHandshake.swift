@@ -23,13 +23,17 @@ public enum WebSocketHandshake {
         }
         let versions = request.values(of: "Sec-WebSocket-Version")
         guard versions.count == 1, HandshakeRequest.trimmed(versions[0][...]) == supportedVersion[...] else {
-            return .reject(status: 426, reason: "Unsupported WebSocket version (expected 13)",
-                           headers: ["Sec-WebSocket-Version": supportedVersion])
+            return .reject(
+                status: 426, reason: "Unsupported WebSocket version (expected 13)",
+                headers: ["Sec-WebSocket-Version": supportedVersion])
         }
         let keys = request.values(of: "Sec-WebSocket-Key")
         guard keys.count == 1 else {
-            return .reject(status: 400, reason: keys.isEmpty ? "Missing Sec-WebSocket-Key header"
-                                                             : "Duplicate Sec-WebSocket-Key header", headers: nil)
+            return .reject(
+                status: 400,
+                reason: keys.isEmpty
+                    ? "Missing Sec-WebSocket-Key header"
+                    : "Duplicate Sec-WebSocket-Key header", headers: nil)
         }
         let key = String(HandshakeRequest.trimmed(keys[0][...]))
         guard let nonce = Base64.decode(key), nonce.count == 16 else {

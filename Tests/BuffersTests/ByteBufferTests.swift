@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Buffers
 
 @Suite struct ByteBufferTests {

@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import HTTP1
 
 /// Edge cases from the FuzzHTTPParser run of 2026-11-22 (Fuzz/README.md). The first eight tests
@@ -40,8 +41,9 @@ import Testing
 
     @Test func absoluteFormWithoutPathPipelined() {
         // Absolute-form targets with an empty path (one with a trailing '@' in the authority).
-        let result = Self.outcome(Self.bytes(
-            "GET http://y HTTP/1.1\r\nHost: !.example\r\n\r\nGET http://y@ HTTP/1.1\r\nHost: !.emple\r\n\r\n"))
+        let result = Self.outcome(
+            Self.bytes(
+                "GET http://y HTTP/1.1\r\nHost: !.example\r\n\r\nGET http://y@ HTTP/1.1\r\nHost: !.emple\r\n\r\n"))
         #expect(result.error == nil)
         #expect(result.requests.map(\.target) == ["http://y", "http://y@"])
         #expect(result.requests.map(\.path) == ["/", "/"])
@@ -50,16 +52,18 @@ import Testing
 
     @Test func contentLengthListWithGarbageMemberIs400() {
         // Checked before the missing Host, and not mistaken for an overflowing number.
-        let result = Self.outcome(Self.bytes("POST / HTTP/1.1\r\n") + Self.bytes("Content-Length: 99,999999LLLLL%")
-                                  + [0xFF, 0x0A, 0x0D, 0x0A])
+        let result = Self.outcome(
+            Self.bytes("POST / HTTP/1.1\r\n") + Self.bytes("Content-Length: 99,999999LLLLL%")
+                + [0xFF, 0x0A, 0x0D, 0x0A])
         #expect(result.requests.isEmpty)
         #expect(result.error == .badRequest("invalid Content-Length"))
         #expect(result.error?.status == .badRequest)
     }
 
     @Test func overflowingContentLengthIs413() {
-        let result = Self.outcome(Self.bytes(
-            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n"))
+        let result = Self.outcome(
+            Self.bytes(
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n"))
         #expect(result.error == .bodyTooLarge(Int.max))
         #expect(result.error?.status == .payloadTooLarge)
     }

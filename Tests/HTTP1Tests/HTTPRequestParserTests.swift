@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import HTTP1
 
 @Suite struct HTTPRequestParserTests {
@@ -236,15 +237,19 @@ import Testing
         ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\rb\r\n\r\n", .badRequest("control character in header field value")),
         ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\u{7F}\r\n\r\n", .badRequest("control character in header field value")),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferEncoding("chunked")),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc",
-         .badRequest("both Content-Length and Transfer-Encoding")),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc",
+            .badRequest("both Content-Length and Transfer-Encoding")
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", .badRequest("invalid Content-Length")),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", .badRequest("invalid Content-Length")),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +5\r\n\r\n", .badRequest("invalid Content-Length")),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:\r\n\r\n", .badRequest("invalid Content-Length")),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1 2\r\n\r\n", .badRequest("invalid Content-Length")),
-        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-         .badRequest("conflicting Content-Length values")),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+            .badRequest("conflicting Content-Length values")
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", .badRequest("conflicting Content-Length values")),
     ])
     func rejectsMalformedRequests(_ text: String, _ expected: HTTPParseError) {
@@ -252,7 +257,9 @@ import Testing
     }
 
     @Test func identicalContentLengthsAreAccepted() {
-        #expect(parseOne("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc").value?.bodyString == "abc")
+        #expect(
+            parseOne("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc").value?.bodyString == "abc"
+        )
         #expect(parseOne("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc").value?.bodyString == "abc")
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTP1
 
 @Suite struct HTTPResponseParserTests {
@@ -32,7 +33,9 @@ import Testing
     }
 
     @Test func errorsAreTyped() {
-        #expect(throws: HTTPResponseParser.Error.truncated) { try parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", end: true) }
+        #expect(throws: HTTPResponseParser.Error.truncated) {
+            try parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", end: true)
+        }
         #expect(throws: HTTPResponseParser.Error.self) { try parse("SMTP 220 hello\r\n\r\n") }
         #expect(throws: HTTPResponseParser.Error.self) { try parse("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") }
         #expect(throws: HTTPResponseParser.Error.tooLarge(8)) {

@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import HTTP1
 
 @Suite struct HTTPResponseTests {
@@ -17,22 +18,26 @@ import Testing
     }
 
     @Test func closeAddsConnectionHeader() {
-        #expect(wire(HTTPResponse(status: .notFound), keepAlive: false)
-            == "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        #expect(
+            wire(HTTPResponse(status: .notFound), keepAlive: false)
+                == "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         let explicit = HTTPResponse(status: .ok, headers: ["Connection": "close"])
         #expect(wire(explicit, keepAlive: false) == "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
     }
 
     @Test func http10KeepAliveIsExplicit() {
-        #expect(wire(HTTPResponse(status: .ok), version: .http1_0, keepAlive: true)
-            == "HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
-        #expect(wire(HTTPResponse(status: .ok), version: .http1_0, keepAlive: false)
-            == "HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        #expect(
+            wire(HTTPResponse(status: .ok), version: .http1_0, keepAlive: true)
+                == "HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(
+            wire(HTTPResponse(status: .ok), version: .http1_0, keepAlive: false)
+                == "HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     }
 
     @Test func headResponseKeepsLengthButOmitsBody() {
-        #expect(wire(.json(.ok, "{}"), includeBody: false)
-            == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
+        #expect(
+            wire(.json(.ok, "{}"), includeBody: false)
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
     }
 
     @Test func handlerContentLengthIsReplaced() {
@@ -44,7 +49,10 @@ import Testing
         let upgrade = HTTPResponse(
             status: .switchingProtocols,
             headers: ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": "abc="])
-        #expect(wire(upgrade) == "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc=\r\n\r\n")
+        #expect(
+            wire(upgrade)
+                == "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc=\r\n\r\n"
+        )
         #expect(wire(HTTPResponse(status: .noContent, body: [1])) == "HTTP/1.1 204 No Content\r\n\r\n")
     }
 
@@ -63,8 +71,9 @@ import Testing
     @Test func errorFromParseError() {
         let response = HTTPResponse.error(HTTPParseError.bodyTooLarge(10))
         #expect(response.status.code == 413)
-        #expect(String(decoding: response.body, as: UTF8.self)
-            == #"{"error":"body_too_large","message":"Request body of 10 bytes is too large"}"#)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"error":"body_too_large","message":"Request body of 10 bytes is too large"}"#)
     }
 
     @Test func statusConstants() {

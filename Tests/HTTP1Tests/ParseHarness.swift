@@ -1,4 +1,5 @@
 import Buffers
+
 @testable import HTTP1
 
 /// What feeding a byte stream to a fresh parser produced.

@@ -1,14 +1,19 @@
 import Testing
+
 @testable import Market
 
 @Suite struct CatalogTests {
     let catalog = Catalog(
-        markets: [MarketInfo(code: "SH", name: "Shanghai", timezone: "Asia/Shanghai", currency: "CNY", priceLimitPercent: 10),
-                  MarketInfo(code: "US", name: "US", timezone: "America/New_York", currency: "USD")],
-        stocks: [Stock(code: "600519", name: "贵州茅台", market: "SH", referencePrice: 1580),
-                 Stock(code: "601398", name: "工商银行", market: "SH", referencePrice: 7),
-                 Stock(code: "OLD", name: "Delisted", market: "US", referencePrice: 1, active: false),
-                 Stock(code: "AAPL", name: "Apple Inc.", market: "US", referencePrice: 228)],
+        markets: [
+            MarketInfo(code: "SH", name: "Shanghai", timezone: "Asia/Shanghai", currency: "CNY", priceLimitPercent: 10),
+            MarketInfo(code: "US", name: "US", timezone: "America/New_York", currency: "USD"),
+        ],
+        stocks: [
+            Stock(code: "600519", name: "贵州茅台", market: "SH", referencePrice: 1580),
+            Stock(code: "601398", name: "工商银行", market: "SH", referencePrice: 7),
+            Stock(code: "OLD", name: "Delisted", market: "US", referencePrice: 1, active: false),
+            Stock(code: "AAPL", name: "Apple Inc.", market: "US", referencePrice: 228),
+        ],
         strategies: ["volume_wave": ["600519", "AAPL", "OLD"], "empty": []])
 
     @Test func resolvesEachSubscriptionTypeToActiveStocks() throws {

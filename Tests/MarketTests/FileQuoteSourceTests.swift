@@ -1,5 +1,6 @@
 import Testing
 import Time
+
 @testable import Market
 
 @Suite struct FileQuoteSourceTests {
@@ -12,8 +13,10 @@ import Time
         2026-11-20T01:30:20Z,000858,,127.00,400,51400
         2026-11-20T01:30:30Z,000858,129.00,127.00,600,77200
         """
-    let stocks = [Stock(code: "600519", name: "贵州茅台", market: "SH", referencePrice: 1580),
-                  Stock(code: "000858", name: "五粮液", market: "SZ", referencePrice: 128)]
+    let stocks = [
+        Stock(code: "600519", name: "贵州茅台", market: "SH", referencePrice: 1580),
+        Stock(code: "000858", name: "五粮液", market: "SZ", referencePrice: 128),
+    ]
     let second: Int64 = 1_000_000
     let now: Int64 = 1_800_000_000_000_000
 

@@ -1,10 +1,12 @@
 import Testing
+
 @testable import Market
 
 @Suite struct QuoteCodecTests {
     @Test func roundTripsWithTheContractFieldNames() throws {
-        let quote = Quote(code: "600519", price: 1850.5, prevClose: 1805.4, volume: 12_345_678, turnover: 22_845_000_000.0,
-                          quoteTime: 1_763_720_999_000_000)
+        let quote = Quote(
+            code: "600519", price: 1850.5, prevClose: 1805.4, volume: 12_345_678, turnover: 22_845_000_000.0,
+            quoteTime: 1_763_720_999_000_000)
         let bytes = QuoteCodec.encode(quote)
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.contains(#""code":"600519""#))
@@ -16,7 +18,8 @@ import Testing
     @Test func rejectsBrokenStoredQuotes() {
         #expect(throws: QuoteCodec.DecodeError.self) { try QuoteCodec.decode(Array("not json".utf8)) }
         #expect(throws: QuoteCodec.DecodeError.missingField("price")) {
-            try QuoteCodec.decode(Array(#"{"code":"X","prev_close":1,"volume":1,"turnover":1,"quote_time":"2026-01-01T00:00:00Z"}"#.utf8))
+            try QuoteCodec.decode(
+                Array(#"{"code":"X","prev_close":1,"volume":1,"turnover":1,"quote_time":"2026-01-01T00:00:00Z"}"#.utf8))
         }
     }
 
@@ -25,6 +28,8 @@ import Testing
         for key in [layout.latestQuotes, layout.publishedQuotes, layout.tickSequence, layout.tickChannel, layout.schedulerLock] {
             #expect(key.hasPrefix("demo:"))
         }
-        #expect(Set([layout.latestQuotes, layout.publishedQuotes, layout.tickSequence, layout.tickChannel, layout.schedulerLock]).count == 5)
+        #expect(
+            Set([layout.latestQuotes, layout.publishedQuotes, layout.tickSequence, layout.tickChannel, layout.schedulerLock])
+                .count == 5)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Market
 
 /// An in-memory lock with expiry, standing in for Redis in unit tests.
@@ -47,14 +48,20 @@ final class FlakySource: QuoteSource {
     let second: Int64 = 1_000_000
     let stocks = [Stock(code: "AAPL", name: "Apple Inc.", market: "US", referencePrice: 1)]
 
-    func scheduler(_ owner: String, lock: FakeLock, sink: RecordingSink, source: any QuoteSource = FlakySource(),
-                   interval: Double = 1) -> Scheduler {
-        Scheduler(owner: owner, timing: .init(interval: interval), source: source, lock: lock, sink: sink,
-                  stocks: { stocks }, log: { _ in })
+    func scheduler(
+        _ owner: String, lock: FakeLock, sink: RecordingSink, source: any QuoteSource = FlakySource(),
+        interval: Double = 1
+    ) -> Scheduler {
+        Scheduler(
+            owner: owner, timing: .init(interval: interval), source: source, lock: lock, sink: sink,
+            stocks: { stocks }, log: { _ in })
     }
 
     /// Runs every scheduler at its own `nextStepAt` until `end`.
-    func run(_ schedulers: [Scheduler], lock: FakeLock, from start: Int64, to end: Int64, alive: (Scheduler, Int64) -> Bool = { _, _ in true }) {
+    func run(
+        _ schedulers: [Scheduler], lock: FakeLock, from start: Int64, to end: Int64,
+        alive: (Scheduler, Int64) -> Bool = { _, _ in true }
+    ) {
         var now = start
         var due = schedulers.map { _ in start }
         while now < end {

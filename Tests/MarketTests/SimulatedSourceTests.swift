@@ -1,12 +1,21 @@
 import Testing
+
 @testable import Market
 
 @Suite struct SimulatedSourceTests {
     let stocks = [
-        Stock(code: "600519", name: "贵州茅台", market: "SH", tickPrecision: 2, lotSize: 100, priceLimitPercent: 10, referencePrice: 1580),
-        Stock(code: "510300", name: "沪深300ETF", market: "SH", tickPrecision: 3, lotSize: 100, priceLimitPercent: 10, referencePrice: 4.012),
-        Stock(code: "688981", name: "中芯国际", market: "SH", tickPrecision: 2, lotSize: 200, priceLimitPercent: 20, referencePrice: 88.6),
-        Stock(code: "AAPL", name: "Apple Inc.", market: "US", tickPrecision: 2, lotSize: 1, priceLimitPercent: nil, referencePrice: 228.5),
+        Stock(
+            code: "600519", name: "贵州茅台", market: "SH", tickPrecision: 2, lotSize: 100, priceLimitPercent: 10,
+            referencePrice: 1580),
+        Stock(
+            code: "510300", name: "沪深300ETF", market: "SH", tickPrecision: 3, lotSize: 100, priceLimitPercent: 10,
+            referencePrice: 4.012),
+        Stock(
+            code: "688981", name: "中芯国际", market: "SH", tickPrecision: 2, lotSize: 200, priceLimitPercent: 20,
+            referencePrice: 88.6),
+        Stock(
+            code: "AAPL", name: "Apple Inc.", market: "US", tickPrecision: 2, lotSize: 1, priceLimitPercent: nil,
+            referencePrice: 228.5),
     ]
     let start: Int64 = 1_763_712_000_000_000  // 2025-11-21T08:00:00Z
     let second: Int64 = 1_000_000
@@ -72,8 +81,9 @@ import Testing
         let a = SimulatedSource(seed: 99)
         let b = SimulatedSource(seed: 99)
         for tick in 0..<50 {
-            #expect(try a.quotes(for: stocks, now: start + Int64(tick) * second)
-                == b.quotes(for: stocks, now: start + Int64(tick) * second))
+            #expect(
+                try a.quotes(for: stocks, now: start + Int64(tick) * second)
+                    == b.quotes(for: stocks, now: start + Int64(tick) * second))
         }
     }
 

@@ -11,7 +11,9 @@ import Testing
         _ = try PostgresURL(string)
     }
 
-    @Test(arguments: ["", "   ", "not a url", "mysql://root@localhost/db", "postgres://host/db?nosuchoption=1", "host='unterminated"])
+    @Test(arguments: [
+        "", "   ", "not a url", "mysql://root@localhost/db", "postgres://host/db?nosuchoption=1", "host='unterminated",
+    ])
     func rejectsMalformedStrings(_ string: String) {
         #expect {
             try PostgresURL(string)
@@ -35,8 +37,9 @@ import Testing
 
     @Test func redactsPasswords() throws {
         #expect(try PostgresURL("postgres://app:s3cret@db:5432/stock").redacted == "postgres://app:***@db:5432/stock")
-        #expect(try PostgresURL("postgresql://app@db/stock?password=s3cret&sslmode=disable").redacted
-            == "postgresql://app@db/stock?password=***&sslmode=disable")
+        #expect(
+            try PostgresURL("postgresql://app@db/stock?password=s3cret&sslmode=disable").redacted
+                == "postgresql://app@db/stock?password=***&sslmode=disable")
         #expect(try PostgresURL("postgres://app@db/stock").redacted == "postgres://app@db/stock")
         #expect(try PostgresURL("host=db password='s3 cret' user=app").redacted == "host=db password=*** user=app")
         #expect(try PostgresURL("  password = s3cret host=db").redacted == "  password = *** host=db")

@@ -10,7 +10,8 @@ struct PrivateCluster {
         .appendingPathComponent("scripts/services.sh").path
 
     init() {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("pg-client-test-\(UInt32.random(in: 0...UInt32.max))").path
     }
 
@@ -21,7 +22,9 @@ struct PrivateCluster {
         if let redisPort = try? String(contentsOfFile: directory + "/redis.port", encoding: .utf8),
             let pgPort = try? String(contentsOfFile: directory + "/pg.port", encoding: .utf8)
         {
-            arguments += [redisPort.trimmingCharacters(in: .whitespacesAndNewlines), pgPort.trimmingCharacters(in: .whitespacesAndNewlines)]
+            arguments += [
+                redisPort.trimmingCharacters(in: .whitespacesAndNewlines), pgPort.trimmingCharacters(in: .whitespacesAndNewlines),
+            ]
         }
         let output = try run(arguments)
         let line = try #require(output.split(separator: "\n").first { $0.contains("DATABASE_URL=") })

@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Testing
+
 @testable import Reactor
 
 @Suite struct EventLoopTests {
@@ -23,7 +24,10 @@ import Testing
         let loop = try EventLoop()
         let first = SocketPair()
         let second = SocketPair()
-        defer { first.close(); second.close() }
+        defer {
+            first.close()
+            second.close()
+        }
         let a = RecordingHandler()
         let b = RecordingHandler()
         let registrationA = try loop.register(first.left, events: .readable, handler: a)

@@ -1,6 +1,7 @@
 import Buffers
 import Glibc
 import Testing
+
 @testable import Reactor
 
 @Suite struct OutboundQueueTests {

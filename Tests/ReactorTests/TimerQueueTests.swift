@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Reactor
 
 @Suite struct TimerQueueTests {

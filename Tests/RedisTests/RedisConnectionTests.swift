@@ -46,7 +46,10 @@ import Testing
             try connection.command("LPUSH", key, "y")
             Issue.record("LPUSH on a string should fail")
         } catch {
-            guard case .server(let message) = error else { Issue.record("got \(error)"); return }
+            guard case .server(let message) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(message.hasPrefix("WRONGTYPE"))
         }
         #expect(throws: RedisError.self) { try connection.command("NOSUCHCOMMAND") }
@@ -71,7 +74,10 @@ import Testing
         ])
         #expect(mixed.count == 3)
         #expect(mixed[0] == .status("OK"))
-        guard case .error(let message) = mixed[1] else { Issue.record("expected an error, got \(mixed[1])"); return }
+        guard case .error(let message) = mixed[1] else {
+            Issue.record("expected an error, got \(mixed[1])")
+            return
+        }
         #expect(message.hasPrefix("WRONGTYPE"))
         #expect(mixed[2] == .bulk(bytes("v")))
         #expect(try connection.pipeline([]) == [])
@@ -89,7 +95,10 @@ import Testing
         #expect(results.count == 3)
         #expect(results[0] == .status("OK"))
         #expect(results[1] == .integer(2))
-        guard case .error(let message) = results[2] else { Issue.record("expected WRONGTYPE, got \(results[2])"); return }
+        guard case .error(let message) = results[2] else {
+            Issue.record("expected WRONGTYPE, got \(results[2])")
+            return
+        }
         #expect(message.hasPrefix("WRONGTYPE"))
 
         // A command Redis refuses to queue aborts everything.
@@ -153,7 +162,9 @@ import Testing
         let connection = try RedisConnection.connect(try sharedRedisURL())
         defer { connection.close() }
         connection.setReadTimeout(seconds: 0.2)
-        let (result, elapsed) = timed { Result { () throws(RedisError) in try connection.command("BLPOP", uniquePrefix("blpop") + "empty", "5") } }
+        let (result, elapsed) = timed {
+            Result { () throws(RedisError) in try connection.command("BLPOP", uniquePrefix("blpop") + "empty", "5") }
+        }
         #expect(throws: RedisError.timeout) { try result.get() }
         #expect(elapsed < 2)
         // hiredis 0.14 keeps the EAGAIN error on the context: it is unusable now.

@@ -43,8 +43,10 @@ final class PrivateRedisServer {
         var lastError: Error?
         for _ in 0..<10 {
             let candidate = Int.random(in: 20_000..<60_000)
-            var arguments = ["--port", String(candidate), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", directory.path, "--daemonize", "no"]
+            var arguments = [
+                "--port", String(candidate), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", directory.path, "--daemonize", "no",
+            ]
             if let password { arguments += ["--requirepass", password] }
             do {
                 process = try Self.launch(arguments, port: candidate, password: password)

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP1
 import Testing
+
 @testable import Server
 
 @Suite struct HTTPServerTests {
@@ -21,7 +22,9 @@ import Testing
         let server = try startServer()
         defer { server.shutdown(gracePeriod: 0) }
         let client = try TestClient(port: server.port)
-        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nHEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nHEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         #expect(try client.readResponse().status == 200)
         #expect(try client.readResponse().status == 404)
         let head = try client.readResponse(head: true)

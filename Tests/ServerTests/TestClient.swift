@@ -127,14 +127,17 @@ final class TestClient {
     /// Performs the opening handshake and checks the accept value.
     func upgrade(path: String, extraHeaders: String = "") throws -> Response {
         let key = "dGhlIHNhbXBsZSBub25jZQ=="
-        try send("GET \(path) HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(extraHeaders)\r\n")
+        try send(
+            "GET \(path) HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(extraHeaders)\r\n"
+        )
         return try readResponse()
     }
 
     func sendFrame(_ opcode: Opcode, _ payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv: UInt8 = 0) throws {
         var buffer = ByteBuffer()
         if masked {
-            FrameEncoder.encodeMasked(opcode: opcode, fin: fin, payload: payload, maskingKey: [0x11, 0x22, 0x33, 0x44], into: &buffer)
+            FrameEncoder.encodeMasked(
+                opcode: opcode, fin: fin, payload: payload, maskingKey: [0x11, 0x22, 0x33, 0x44], into: &buffer)
         } else {
             FrameEncoder.encode(opcode: opcode, fin: fin, payload: payload, into: &buffer)
         }

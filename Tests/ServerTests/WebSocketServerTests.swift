@@ -66,7 +66,8 @@ import WebSocket
         switch kind {
         case "unmasked": try client.sendFrame(.text, Array("x".utf8), masked: false)
         case "reserved bit": try client.sendFrame(.text, Array("x".utf8), rsv: 4)
-        case "invalid utf8": try client.sendFrame(.text, [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80])
+        case "invalid utf8":
+            try client.sendFrame(.text, [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80])
         case "bad close code": try client.sendFrame(.close, [0x03, 0xED])  // 1005 must never be sent
         default: try client.sendFrame(Opcode(rawValue: 3), [1])
         }
@@ -101,7 +102,9 @@ import WebSocket
         defer { server.shutdown(gracePeriod: 0) }
         let client = try TestClient(port: server.port)
         let key = status == 400 ? "" : "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        try client.send("GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\(key)\(header.isEmpty ? "Sec-WebSocket-Version: 13\r\n" : header)\r\n")
+        try client.send(
+            "GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\(key)\(header.isEmpty ? "Sec-WebSocket-Version: 13\r\n" : header)\r\n"
+        )
         let response = try client.readResponse()
         #expect(response.status == status)
         if status == 426 { #expect(response.header("sec-websocket-version") == "13") }

@@ -3,6 +3,7 @@ import Postgres
 import Server
 import Synchronization
 import Testing
+
 @testable import StockPush
 
 @Suite struct CatalogServiceTests {
@@ -30,14 +31,16 @@ import Testing
         let connection = try PostgresConnection.connect(url)
         defer { connection.close() }
         try connection.execute("INSERT INTO strategy_stocks (strategy, stock) VALUES ('volume_wave', 'KO')")
-        #expect(TestEnvironment.eventually(within: 5) {
-            (try? service.catalog.resolve(SubscriptionKey(.strategy, "volume_wave")).contains("KO")) == true
-        }, "a stock added to a strategy reaches the running service")
+        #expect(
+            TestEnvironment.eventually(within: 5) {
+                (try? service.catalog.resolve(SubscriptionKey(.strategy, "volume_wave")).contains("KO")) == true
+            }, "a stock added to a strategy reaches the running service")
 
         try connection.execute("UPDATE stocks SET active = false WHERE code = '600519'")
-        #expect(TestEnvironment.eventually(within: 5) {
-            (try? service.catalog.resolve(SubscriptionKey(.strategy, "volume_wave")).contains("600519")) == false
-        })
+        #expect(
+            TestEnvironment.eventually(within: 5) {
+                (try? service.catalog.resolve(SubscriptionKey(.strategy, "volume_wave")).contains("600519")) == false
+            })
         #expect(throws: Catalog.ResolveError.self) { try service.catalog.resolve(SubscriptionKey(.stock, "600519")) }
         #expect(reloads.withLock { $0 } >= 3)
     }
@@ -49,10 +52,11 @@ import Testing
         let service = CatalogService(url: url, health: health, logger: Logger(label: "test", minimumLevel: .error))
         try service.start()
         defer { service.stop() }
-        #expect(TestEnvironment.eventually(within: 3) {
-            let status = health.status(.postgres)
-            return !status.isUp && status.reason.contains("127.0.0.1:\(port)")
-        })
+        #expect(
+            TestEnvironment.eventually(within: 3) {
+                let status = health.status(.postgres)
+                return !status.isUp && status.reason.contains("127.0.0.1:\(port)")
+            })
         #expect(!service.isLoaded)
         #expect(service.catalog.stocks.isEmpty)
         let response = Application.readiness(health)

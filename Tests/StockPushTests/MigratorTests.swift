@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+
 @testable import StockPush
 
 @Suite struct MigratorTests {
@@ -11,7 +12,9 @@ import Testing
         let migrator = Migrator(directory: TestEnvironment.migrationsDirectory)
         let applied = try migrator.migrate(connection) { _ in }
         #expect(applied.map(\.version) == [1, 2])
-        let markets = try connection.query("SELECT code FROM markets ORDER BY code").map { try $0.decode("code", as: String.self) }
+        let markets = try connection.query("SELECT code FROM markets ORDER BY code").map {
+            try $0.decode("code", as: String.self)
+        }
         #expect(markets == ["HK", "SH", "SZ", "US"])
         let stocks = try connection.query("SELECT count(*) AS n FROM stocks WHERE active")[0]
         #expect(try stocks.decode("n", as: Int.self) >= 50)
@@ -44,7 +47,8 @@ import Testing
         let directory = try copyOfMigrations()
         try Migrator(directory: directory).migrate(connection) { _ in }
         let seed = (directory as NSString).appendingPathComponent("0002_seed_catalog.sql")
-        try (String(contentsOfFile: seed, encoding: .utf8) + "\n-- edited\n").write(toFile: seed, atomically: true, encoding: .utf8)
+        try (String(contentsOfFile: seed, encoding: .utf8) + "\n-- edited\n").write(
+            toFile: seed, atomically: true, encoding: .utf8)
         #expect(throws: MigrationError.edited(version: 2, name: "seed_catalog")) {
             try Migrator(directory: directory).migrate(connection) { _ in }
         }
@@ -64,7 +68,9 @@ import Testing
         #expect(throws: MigrationError.self) { try Migrator(directory: directory).migrate(connection) { _ in } }
         let table = try connection.query("SELECT to_regclass('half_done')::text AS t")[0]
         #expect(try table.decode("t", as: String?.self) == nil)
-        let versions = try connection.query("SELECT version FROM schema_migrations ORDER BY version").map { try $0.decode("version", as: Int.self) }
+        let versions = try connection.query("SELECT version FROM schema_migrations ORDER BY version").map {
+            try $0.decode("version", as: Int.self)
+        }
         #expect(versions == [1, 2])
     }
 
@@ -72,7 +78,9 @@ import Testing
         let one = Migration(version: 1, name: "a", sql: "SELECT 1")
         let two = Migration(version: 2, name: "b", sql: "SELECT 2")
         #expect(try MigrationPlan.pending(files: [two, one], applied: []) == [one, two])
-        #expect(try MigrationPlan.pending(files: [one, two], applied: [AppliedMigration(version: 1, name: "a", checksum: one.checksum)]) == [two])
+        #expect(
+            try MigrationPlan.pending(
+                files: [one, two], applied: [AppliedMigration(version: 1, name: "a", checksum: one.checksum)]) == [two])
         #expect(throws: MigrationError.duplicateVersion(1)) {
             try MigrationPlan.pending(files: [one, Migration(version: 1, name: "c", sql: "")], applied: [])
         }

@@ -4,6 +4,7 @@ import Postgres
 import Redis
 import Server
 import Testing
+
 @testable import StockPush
 
 @Suite struct SchedulerServiceTests {
@@ -32,8 +33,9 @@ import Testing
         let subscriber = try RedisSubscriber.connect(redis)
         try subscriber.subscribe([layout.tickChannel])
         let service = SchedulerService()
-        try service.start(owner: "one", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
-                          logger: logger, makeSource: { SimulatedSource(seed: 1) })
+        try service.start(
+            owner: "one", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            logger: logger, makeSource: { SimulatedSource(seed: 1) })
         defer { service.stop() }
         let message = try #require(try subscriber.nextMessage(timeoutSeconds: 5))
         let text = String(decoding: message.payload, as: UTF8.self)
@@ -53,11 +55,16 @@ import Testing
         let interval = 0.6
         let a = SchedulerService()
         let b = SchedulerService()
-        try a.start(owner: "a", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
-                    logger: logger, makeSource: { SimulatedSource(seed: 1) })
-        try b.start(owner: "b", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
-                    logger: logger, makeSource: { SimulatedSource(seed: 2) })
-        defer { a.stop(); b.stop() }
+        try a.start(
+            owner: "a", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            logger: logger, makeSource: { SimulatedSource(seed: 1) })
+        try b.start(
+            owner: "b", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            logger: logger, makeSource: { SimulatedSource(seed: 2) })
+        defer {
+            a.stop()
+            b.stop()
+        }
         #expect(TestEnvironment.eventually(within: 5) { tick(redis, layout) >= 3 })
         #expect(a.isLeader != b.isLeader, "exactly one instance leads")
         let (leader, follower) = a.isLeader ? (a, b) : (b, a)
@@ -79,8 +86,9 @@ import Testing
         defer { catalog.stop() }
         let health = DependencyHealth()
         let service = SchedulerService()
-        try service.start(owner: "solo", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: health,
-                          logger: logger, makeSource: { SimulatedSource(seed: 3) })
+        try service.start(
+            owner: "solo", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: health,
+            logger: logger, makeSource: { SimulatedSource(seed: 3) })
         defer { service.stop() }
         #expect(TestEnvironment.eventually(within: 5) { tick(redis, layout) >= 2 })
         redisServer.kill()

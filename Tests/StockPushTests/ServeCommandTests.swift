@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StockPush
 
 @Suite struct ServeCommandTests {
@@ -53,8 +54,12 @@ import Testing
     }
 
     @Test func readsURLsAndQuoteSettingsFromTheEnvironment() throws {
-        let config = try configuration([], env: ["REDIS_URL": "redis://:pw@cache:6380/2", "DATABASE_URL": "postgres://u:p@db:5433/x",
-                                                 "QUOTE_INTERVAL": "0.5", "QUOTE_SOURCE": "file", "QUOTE_FILE": "/tmp/day.csv"])
+        let config = try configuration(
+            [],
+            env: [
+                "REDIS_URL": "redis://:pw@cache:6380/2", "DATABASE_URL": "postgres://u:p@db:5433/x",
+                "QUOTE_INTERVAL": "0.5", "QUOTE_SOURCE": "file", "QUOTE_FILE": "/tmp/day.csv",
+            ])
         #expect(config.redisURL.port == 6380 && config.redisURL.database == 2)
         #expect(config.quoteInterval == 0.5)
         #expect(config.source == .file && config.filePath == "/tmp/day.csv")

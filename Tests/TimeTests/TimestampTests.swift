@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Time
 
 @Suite struct TimestampTests {
@@ -20,8 +21,10 @@ import Testing
         #expect(Timestamp.parseISO8601("2026-11-21T05:30:00-0500") == Timestamp.parseISO8601("2026-11-21T10:30:00Z"))
     }
 
-    @Test(arguments: ["", "2026-11-21", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-21T24:00:00Z",
-                      "2026-11-21T10:30:00", "2026-11-21T10:30:00.Z", "2026-11-21T10:30:00Zjunk", "20261121T103000Z"])
+    @Test(arguments: [
+        "", "2026-11-21", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-21T24:00:00Z",
+        "2026-11-21T10:30:00", "2026-11-21T10:30:00.Z", "2026-11-21T10:30:00Zjunk", "20261121T103000Z",
+    ])
     func rejectsMalformedTimestamps(text: String) {
         #expect(Timestamp.parseISO8601(text) == nil)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocket
 
 @Suite struct Base64Tests {
@@ -30,11 +31,11 @@ import Testing
     }
 
     @Test(arguments: [
-        "Zg", "Zg=", "Zm9", // missing padding
-        "Zg===", "====", "A===", "=AAA", "Zg==Zg==", "Zm=v", // misplaced padding
-        "Zm9v\n", " Zm9v", "Zm 9v", // whitespace
-        "Zm9-", "Zm9_", "Zm9*", "Zm9é", // outside the standard alphabet
-        "Zh==", "Zm9=", // non-zero unused bits
+        "Zg", "Zg=", "Zm9",  // missing padding
+        "Zg===", "====", "A===", "=AAA", "Zg==Zg==", "Zm=v",  // misplaced padding
+        "Zm9v\n", " Zm9v", "Zm 9v",  // whitespace
+        "Zm9-", "Zm9_", "Zm9*", "Zm9é",  // outside the standard alphabet
+        "Zh==", "Zm9=",  // non-zero unused bits
     ])
     func rejectsMalformed(input: String) {
         #expect(Base64.decode(input) == nil)

@@ -1,8 +1,10 @@
 import Testing
+
 @testable import WebSocket
 
 @Suite struct CloseCodeTests {
-    @Test(arguments: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000, 4408, 4999] as [UInt16])
+    @Test(
+        arguments: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000, 4408, 4999] as [UInt16])
     func validOnWire(code: UInt16) {
         #expect(CloseCode(rawValue: code).isValidOnWire)
     }

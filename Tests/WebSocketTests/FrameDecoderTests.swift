@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import WebSocket
 
 @Suite struct FrameDecoderTests {
@@ -29,10 +30,11 @@ import Testing
         var decoder = FrameDecoder(maxPayloadSize: 1024, requireMask: false)
         var buffer = ByteBuffer(bytes: [0x01, 0x03, 0x48, 0x65, 0x6C, 0x80, 0x02, 0x6C, 0x6F])
         let frames = try decodeAll(&decoder, &buffer)
-        #expect(frames == [
-            Frame(fin: false, opcode: .text, payload: Array("Hel".utf8)),
-            Frame(fin: true, opcode: .continuation, payload: Array("lo".utf8)),
-        ])
+        #expect(
+            frames == [
+                Frame(fin: false, opcode: .text, payload: Array("Hel".utf8)),
+                Frame(fin: true, opcode: .continuation, payload: Array("lo".utf8)),
+            ])
     }
 
     @Test func pingAndMaskedPong() throws {

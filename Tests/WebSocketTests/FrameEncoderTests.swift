@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import WebSocket
 
 @Suite struct FrameEncoderTests {
@@ -34,7 +35,8 @@ import Testing
         let bytes = maskedFrame(.text, Array("Hello".utf8), key: [0x37, 0xFA, 0x21, 0x3D])
         #expect(bytes == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
         var buffer = ByteBuffer()
-        FrameEncoder.encodeMasked(opcode: .text, payload: Array("Hello".utf8), maskingKey: (0x37, 0xFA, 0x21, 0x3D), into: &buffer)
+        FrameEncoder.encodeMasked(
+            opcode: .text, payload: Array("Hello".utf8), maskingKey: (0x37, 0xFA, 0x21, 0x3D), into: &buffer)
         #expect(buffer.readableBytesArray == bytes)
     }
 
@@ -90,7 +92,7 @@ import Testing
         var validator = UTF8Validator()
         #expect(validator.feed(Array(payload[2...])) && validator.isAtBoundary)
 
-        let euros = String(repeating: "€", count: 60) // 180 bytes, 3 per character
+        let euros = String(repeating: "€", count: 60)  // 180 bytes, 3 per character
         let cut = FrameEncoder.closePayload(code: .goingAway, reason: euros)
         #expect(cut.count == 2 + 123)
         #expect(String(decoding: cut[2...], as: UTF8.self) == String(repeating: "€", count: 41))

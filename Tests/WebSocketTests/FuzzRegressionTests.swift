@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import WebSocket
 
 /// Edge cases from the FuzzWebSocketFrames run of 2026-11-22 (Fuzz/README.md). Byte arrays marked
@@ -15,8 +16,10 @@ import Testing
 
     /// Decodes `chunks` and feeds every frame to a connection state; the server starts its own
     /// close before frame number `closeAfter` when given (like the harness's second option byte).
-    static func run(_ chunks: [[UInt8]], maxPayload: Int, maxMessage: Int, requireMask: Bool,
-                    closeAfter: Int?) -> Outcome {
+    static func run(
+        _ chunks: [[UInt8]], maxPayload: Int, maxMessage: Int, requireMask: Bool,
+        closeAfter: Int?
+    ) -> Outcome {
         var decoder = FrameDecoder(maxPayloadSize: maxPayload, requireMask: requireMask)
         var state = WebSocketConnectionState(maxMessageSize: maxMessage)
         var buffer = ByteBuffer()
@@ -38,12 +41,16 @@ import Testing
         return outcome
     }
 
-    static func outcome(_ bytes: [UInt8], maxPayload: Int = 1 << 16, maxMessage: Int = 1 << 20,
-                        requireMask: Bool = true, closeAfter: Int? = nil) -> Outcome {
-        let whole = run([bytes], maxPayload: maxPayload, maxMessage: maxMessage,
-                        requireMask: requireMask, closeAfter: closeAfter)
-        let byteByByte = run(bytes.map { [$0] }, maxPayload: maxPayload, maxMessage: maxMessage,
-                             requireMask: requireMask, closeAfter: closeAfter)
+    static func outcome(
+        _ bytes: [UInt8], maxPayload: Int = 1 << 16, maxMessage: Int = 1 << 20,
+        requireMask: Bool = true, closeAfter: Int? = nil
+    ) -> Outcome {
+        let whole = run(
+            [bytes], maxPayload: maxPayload, maxMessage: maxMessage,
+            requireMask: requireMask, closeAfter: closeAfter)
+        let byteByByte = run(
+            bytes.map { [$0] }, maxPayload: maxPayload, maxMessage: maxMessage,
+            requireMask: requireMask, closeAfter: closeAfter)
         #expect(whole == byteByByte)
         return whole
     }
@@ -58,8 +65,10 @@ import Testing
 
     @Test func dataAfterPeerCloseIsIgnored() {
         // corpus: close 4000 (application range), then a masked text frame "late".
-        let result = Self.outcome([0x88, 0x82, 0x37, 0xFA, 0x21, 0x3D, 0x38, 0x5A,
-                                   0x81, 0x84, 0x37, 0xFA, 0x21, 0x3D, 0x5B, 0x9B, 0x55, 0x58])
+        let result = Self.outcome([
+            0x88, 0x82, 0x37, 0xFA, 0x21, 0x3D, 0x38, 0x5A,
+            0x81, 0x84, 0x37, 0xFA, 0x21, 0x3D, 0x5B, 0x9B, 0x55, 0x58,
+        ])
         #expect(result.frames.last?.payload == Array("late".utf8))
         #expect(result.actions == [.replyCloseAndShutdown(code: CloseCode(rawValue: 4000), reason: ""), .none])
     }
@@ -75,8 +84,9 @@ import Testing
 
     @Test func reservedBitsRejectedFromFirstByte() {
         // corpus (limits 0/0, close after 9 frames): 0x61 = RSV1|RSV2, continuation, no FIN.
-        let result = Self.outcome([0x61, 0x72, 0x83, 0xFA, 0x21, 0x3D, 0x34, 0x12, 0xDE],
-                                  maxPayload: 0, maxMessage: 0, closeAfter: 9)
+        let result = Self.outcome(
+            [0x61, 0x72, 0x83, 0xFA, 0x21, 0x3D, 0x34, 0x12, 0xDE],
+            maxPayload: 0, maxMessage: 0, closeAfter: 9)
         #expect(result.error == .reservedBitsSet)
         #expect(result.frames.isEmpty)
         #expect(Self.outcome([0x61]).error == .reservedBitsSet)
@@ -99,15 +109,17 @@ import Testing
     @Test func zeroPayloadLimitStillAcceptsEmptyFrames() {
         let empty = Self.outcome([0x81, 0x00, 0x82, 0x00], maxPayload: 0, maxMessage: 0, requireMask: false)
         #expect(empty.actions == [.deliver(.text([])), .deliver(.binary([]))])
-        #expect(Self.outcome([0x82, 0x01, 0x00], maxPayload: 0, maxMessage: 0, requireMask: false).error
+        #expect(
+            Self.outcome([0x82, 0x01, 0x00], maxPayload: 0, maxMessage: 0, requireMask: false).error
                 == .frameTooLarge(1))
     }
 
     @Test func overlongSplitAcrossFragmentsFailsAtTheContinuation() {
         // E0 alone is a valid start; E0 80 is an overlong encoding, caught on the second fragment
         // before the message is finished.
-        let result = Self.outcome([0x01, 0x01, 0xE0, 0x00, 0x02, 0x80, 0x80, 0x80, 0x01, 0x41],
-                                  requireMask: false)
+        let result = Self.outcome(
+            [0x01, 0x01, 0xE0, 0x00, 0x02, 0x80, 0x80, 0x80, 0x01, 0x41],
+            requireMask: false)
         #expect(result.actions == [.none, .fail(.invalidUTF8), .none])
     }
 
@@ -127,11 +139,11 @@ import Testing
 
     @Test func validatorAgreesWithStandardLibraryInPieces() {
         let cases: [([UInt8], Bool)] = [
-            ([0xF4, 0x8F, 0xBF, 0xBF], true),   // U+10FFFF
+            ([0xF4, 0x8F, 0xBF, 0xBF], true),  // U+10FFFF
             ([0xF4, 0x90, 0x80, 0x80], false),  // above U+10FFFF
-            ([0xED, 0x9F, 0xBF], true),         // U+D7FF
-            ([0xED, 0xA0, 0x80], false),        // surrogate
-            ([0xF0, 0x90, 0x80, 0x80], true),   // U+10000
+            ([0xED, 0x9F, 0xBF], true),  // U+D7FF
+            ([0xED, 0xA0, 0x80], false),  // surrogate
+            ([0xF0, 0x90, 0x80, 0x80], true),  // U+10000
             ([0xF0, 0x8F, 0xBF, 0xBF], false),  // overlong
             ([0xC2, 0x80], true), ([0xC1, 0xBF], false),
             (Array("ascii then \u{FC} \u{20AC} \u{10FFFF}".utf8), true),

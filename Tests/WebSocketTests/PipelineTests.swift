@@ -1,5 +1,6 @@
 import Buffers
 import Testing
+
 @testable import WebSocket
 
 /// Decoder and connection state together, the way the server glue drives them.
@@ -34,7 +35,8 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 42, 1234] as [UInt64])
     func conversationUnderRandomChunking(seed: UInt64) throws {
-        let bytes = maskedFrame(.text, fin: false, Array("Grüße, ".utf8))
+        let bytes =
+            maskedFrame(.text, fin: false, Array("Grüße, ".utf8))
             + maskedFrame(.ping, Array("hb".utf8))
             + maskedFrame(.continuation, fin: false, [0xF0, 0x9F])
             + maskedFrame(.continuation, fin: true, [0x8E, 0x89])
@@ -43,18 +45,20 @@ import Testing
             + maskedFrame(.close, FrameEncoder.closePayload(code: .goingAway, reason: "tab closed"))
             + maskedFrame(.text, Array("after close".utf8))
         let actions = try Self.run(bytes, seed: seed)
-        #expect(actions == [
-            .sendPong(Array("hb".utf8)),
-            .deliver(.text(Array("Grüße, 🎉".utf8))),
-            .deliver(.binary((0..<1000).map { UInt8(truncatingIfNeeded: $0) })),
-            .pongReceived([]),
-            .replyCloseAndShutdown(code: .goingAway, reason: "tab closed"),
-        ])
+        #expect(
+            actions == [
+                .sendPong(Array("hb".utf8)),
+                .deliver(.text(Array("Grüße, 🎉".utf8))),
+                .deliver(.binary((0..<1000).map { UInt8(truncatingIfNeeded: $0) })),
+                .pongReceived([]),
+                .replyCloseAndShutdown(code: .goingAway, reason: "tab closed"),
+            ])
     }
 
     @Test func invalidTextFailsBeforeTheMessageEnds() throws {
-        let bytes = maskedFrame(.text, fin: false, Array("fine".utf8))
-            + maskedFrame(.continuation, fin: false, [0xED, 0xA0, 0x80]) // a surrogate
+        let bytes =
+            maskedFrame(.text, fin: false, Array("fine".utf8))
+            + maskedFrame(.continuation, fin: false, [0xED, 0xA0, 0x80])  // a surrogate
         let actions = try Self.run(bytes, seed: 7)
         #expect(actions == [.fail(.invalidUTF8)])
         #expect(WebSocketError.invalidUTF8.closeCode == .invalidPayload)

@@ -1,4 +1,5 @@
 import Buffers
+
 @testable import WebSocket
 
 /// Lowercase hex, for comparing digests with published vectors.
@@ -13,8 +14,10 @@ func hex(_ bytes: [UInt8]) -> String {
 }
 
 /// A client frame as a byte array, using a fixed masking key.
-func maskedFrame(_ opcode: Opcode, fin: Bool = true, _ payload: [UInt8],
-                 key: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]) -> [UInt8] {
+func maskedFrame(
+    _ opcode: Opcode, fin: Bool = true, _ payload: [UInt8],
+    key: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
+) -> [UInt8] {
     var buffer = ByteBuffer()
     FrameEncoder.encodeMasked(opcode: opcode, fin: fin, payload: payload, maskingKey: key, into: &buffer)
     return buffer.readableBytesArray

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocket
 
 @Suite struct WebSocketHandshakeTests {
@@ -30,10 +31,12 @@ import Testing
     }
 
     @Test func toleratesCaseListsAndWhitespace() {
-        let request = HandshakeRequest(method: "GET", versionMajor: 1, versionMinor: 1, headers: [
-            ("upgrade", "h2c, WebSocket"), ("CONNECTION", "keep-alive,  upgrade "),
-            ("sec-websocket-key", " \(Self.key)\t"), ("Sec-Websocket-Version", " 13"),
-        ])
+        let request = HandshakeRequest(
+            method: "GET", versionMajor: 1, versionMinor: 1,
+            headers: [
+                ("upgrade", "h2c, WebSocket"), ("CONNECTION", "keep-alive,  upgrade "),
+                ("sec-websocket-key", " \(Self.key)\t"), ("Sec-Websocket-Version", " 13"),
+            ])
         #expect(WebSocketHandshake.evaluate(request) == .accept(acceptValue: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="))
         let split = Self.request(replacing: "Connection", with: "keep-alive", extra: [("Connection", "Upgrade")])
         #expect(Self.status(WebSocketHandshake.evaluate(split)) == nil)
@@ -41,8 +44,9 @@ import Testing
     }
 
     @Test func rejectsNonGet() {
-        #expect(WebSocketHandshake.evaluate(Self.request(method: "POST"))
-            == .reject(status: 405, reason: "WebSocket upgrade requires GET", headers: ["Allow": "GET"]))
+        #expect(
+            WebSocketHandshake.evaluate(Self.request(method: "POST"))
+                == .reject(status: 405, reason: "WebSocket upgrade requires GET", headers: ["Allow": "GET"]))
         #expect(Self.status(WebSocketHandshake.evaluate(Self.request(method: "get"))) == 405)
     }
 
@@ -66,8 +70,11 @@ import Testing
     @Test(arguments: [nil, "8", "12", "13, 8", "", "013"] as [String?])
     func rejectsUnsupportedVersionWith426(value: String?) {
         let outcome = WebSocketHandshake.evaluate(Self.request(replacing: "Sec-WebSocket-Version", with: value))
-        #expect(outcome == .reject(status: 426, reason: "Unsupported WebSocket version (expected 13)",
-                                   headers: ["Sec-WebSocket-Version": "13"]))
+        #expect(
+            outcome
+                == .reject(
+                    status: 426, reason: "Unsupported WebSocket version (expected 13)",
+                    headers: ["Sec-WebSocket-Version": "13"]))
     }
 
     @Test func rejectsDuplicateVersion() {
@@ -76,16 +83,18 @@ import Testing
     }
 
     @Test func rejectsMissingOrDuplicateKey() {
-        #expect(WebSocketHandshake.evaluate(Self.request(replacing: "Sec-WebSocket-Key", with: nil))
-            == .reject(status: 400, reason: "Missing Sec-WebSocket-Key header", headers: nil))
-        #expect(WebSocketHandshake.evaluate(Self.request(extra: [("Sec-WebSocket-Key", Self.key)]))
-            == .reject(status: 400, reason: "Duplicate Sec-WebSocket-Key header", headers: nil))
+        #expect(
+            WebSocketHandshake.evaluate(Self.request(replacing: "Sec-WebSocket-Key", with: nil))
+                == .reject(status: 400, reason: "Missing Sec-WebSocket-Key header", headers: nil))
+        #expect(
+            WebSocketHandshake.evaluate(Self.request(extra: [("Sec-WebSocket-Key", Self.key)]))
+                == .reject(status: 400, reason: "Duplicate Sec-WebSocket-Key header", headers: nil))
     }
 
     @Test(arguments: [
-        "", "not base64!", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25j", // 15 bytes
-        "dGhlIHNhbXBsZSBub25jZSE=", // 17 bytes
-        "dGhlIHNhbXBsZSBub25jZR==", // non-canonical padding bits
+        "", "not base64!", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25j",  // 15 bytes
+        "dGhlIHNhbXBsZSBub25jZSE=",  // 17 bytes
+        "dGhlIHNhbXBsZSBub25jZR==",  // non-canonical padding bits
     ])
     func rejectsBadKey(key: String) {
         let outcome = WebSocketHandshake.evaluate(Self.request(replacing: "Sec-WebSocket-Key", with: key))
@@ -94,9 +103,10 @@ import Testing
 
     @Test func switchingProtocolsResponse() {
         let response = WebSocketHandshake.switchingProtocolsResponse(acceptValue: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
-        #expect(String(decoding: response, as: UTF8.self) ==
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+        #expect(
+            String(decoding: response, as: UTF8.self)
+                == "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
         let extra = WebSocketHandshake.switchingProtocolsResponse(acceptValue: "x", extraHeaders: [("Server", "StockPush")])
         #expect(String(decoding: extra, as: UTF8.self).hasSuffix("Sec-WebSocket-Accept: x\r\nServer: StockPush\r\n\r\n"))
     }

@@ -10,20 +10,24 @@ public enum CatalogRepository {
             let markets = try connection.query(
                 "SELECT code, name, timezone, currency, price_limit_percent::float8 AS price_limit FROM markets ORDER BY code"
             ).map { row in
-                MarketInfo(code: try row.decode("code"), name: try row.decode("name"), timezone: try row.decode("timezone"),
-                           currency: try row.decode("currency"), priceLimitPercent: try row.decode("price_limit", as: Double?.self))
+                MarketInfo(
+                    code: try row.decode("code"), name: try row.decode("name"), timezone: try row.decode("timezone"),
+                    currency: try row.decode("currency"), priceLimitPercent: try row.decode("price_limit", as: Double?.self))
             }
-            let stocks = try connection.query("""
+            let stocks = try connection.query(
+                """
                 SELECT s.code, s.name, s.market, s.tick_precision, s.lot_size, s.active,
                        s.reference_price::float8 AS reference_price,
                        COALESCE(s.price_limit_percent, m.price_limit_percent)::float8 AS price_limit
                 FROM stocks s JOIN markets m ON m.code = s.market
                 ORDER BY s.code
-                """).map { row in
-                Stock(code: try row.decode("code"), name: try row.decode("name"), market: try row.decode("market"),
-                      tickPrecision: try row.decode("tick_precision"), lotSize: try row.decode("lot_size"),
-                      priceLimitPercent: try row.decode("price_limit", as: Double?.self),
-                      referencePrice: try row.decode("reference_price"), active: try row.decode("active"))
+                """
+            ).map { row in
+                Stock(
+                    code: try row.decode("code"), name: try row.decode("name"), market: try row.decode("market"),
+                    tickPrecision: try row.decode("tick_precision"), lotSize: try row.decode("lot_size"),
+                    priceLimitPercent: try row.decode("price_limit", as: Double?.self),
+                    referencePrice: try row.decode("reference_price"), active: try row.decode("active"))
             }
             var strategies: [String: [String]] = [:]
             var descriptions: [String: String] = [:]
@@ -35,8 +39,9 @@ public enum CatalogRepository {
             for row in try connection.query("SELECT strategy, stock FROM strategy_stocks ORDER BY strategy, added_at, stock") {
                 strategies[try row.decode("strategy") as String, default: []].append(try row.decode("stock"))
             }
-            return Catalog(markets: markets, stocks: stocks, strategies: strategies, strategyDescriptions: descriptions,
-                           version: version)
+            return Catalog(
+                markets: markets, stocks: stocks, strategies: strategies, strategyDescriptions: descriptions,
+                version: version)
         }
     }
 }

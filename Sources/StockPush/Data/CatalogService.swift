@@ -94,7 +94,9 @@ public final class CatalogService: Sendable {
             let catalog = try CatalogRepository.load(connection, version: version)
             current.withLock { $0 = catalog }
             loaded.store(true, ordering: .releasing)
-            logger.info("catalog loaded: \(catalog.markets.count) markets, \(catalog.activeStocks.count) active stocks, \(catalog.strategies.count) strategies")
+            logger.info(
+                "catalog loaded: \(catalog.markets.count) markets, \(catalog.activeStocks.count) active stocks, \(catalog.strategies.count) strategies"
+            )
             for listener in listeners.withLock({ $0 }) { listener(catalog) }
         } catch {
             logger.error("catalog reload failed: \(error); keeping the previous catalog")

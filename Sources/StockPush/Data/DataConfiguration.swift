@@ -26,18 +26,26 @@ public struct DataConfiguration: Sendable {
     public var migrationsDirectory = "migrations"
 
     public static let options: [OptionSpec] = [
-        OptionSpec("--redis-url", env: "REDIS_URL", default: "redis://127.0.0.1:6379/0", help: "Redis (redis://[:password@]host:port/db)"),
-        OptionSpec("--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush", help: "PostgreSQL URL"),
+        OptionSpec(
+            "--redis-url", env: "REDIS_URL", default: "redis://127.0.0.1:6379/0", help: "Redis (redis://[:password@]host:port/db)"
+        ),
+        OptionSpec(
+            "--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush",
+            help: "PostgreSQL URL"),
         OptionSpec("--redis-prefix", env: "REDIS_PREFIX", default: "stockpush", help: "prefix of every Redis key"),
-        OptionSpec("--quote-interval", env: "QUOTE_INTERVAL", default: "60", help: "seconds between quote pulls (fractions allowed)"),
+        OptionSpec(
+            "--quote-interval", env: "QUOTE_INTERVAL", default: "60", help: "seconds between quote pulls (fractions allowed)"),
         OptionSpec("--quote-source", env: "QUOTE_SOURCE", default: "simulated", help: "simulated, http or file"),
         OptionSpec("--quote-seed", env: "QUOTE_SEED", default: "20261122", help: "random seed of the simulated source"),
         OptionSpec("--quote-http-url", env: "QUOTE_HTTP_URL", help: "http source: URL returning JSON quotes"),
         OptionSpec("--quote-http-path", env: "QUOTE_HTTP_PATH", default: "", help: "http source: dotted path to the quote array"),
-        OptionSpec("--quote-http-fields", env: "QUOTE_HTTP_FIELDS", default: "", help: "http source: field mapping, e.g. code=symbol,price=last"),
+        OptionSpec(
+            "--quote-http-fields", env: "QUOTE_HTTP_FIELDS", default: "",
+            help: "http source: field mapping, e.g. code=symbol,price=last"),
         OptionSpec("--quote-http-timeout", env: "QUOTE_HTTP_TIMEOUT", default: "5", help: "http source: seconds per request"),
         OptionSpec("--quote-file", env: "QUOTE_FILE", help: "file source: CSV recording to replay"),
-        OptionSpec("--quote-file-speed", env: "QUOTE_FILE_SPEED", default: "1", help: "file source: recorded seconds per real second"),
+        OptionSpec(
+            "--quote-file-speed", env: "QUOTE_FILE_SPEED", default: "1", help: "file source: recorded seconds per real second"),
         OptionSpec("--migrations-dir", env: "MIGRATIONS_DIR", default: "migrations", help: "folder of numbered .sql migrations"),
     ]
 
@@ -46,13 +54,17 @@ public struct DataConfiguration: Sendable {
         do {
             redisURL = try RedisURL(redisText)
         } catch {
-            throw .invalidValue(option: "--redis-url (REDIS_URL)", value: Self.redactedForError(redisText), expected: "redis://[[user]:password@]host[:port][/db] (\(error))")
+            throw .invalidValue(
+                option: "--redis-url (REDIS_URL)", value: Self.redactedForError(redisText),
+                expected: "redis://[[user]:password@]host[:port][/db] (\(error))")
         }
         let databaseText = options.string("--database-url") ?? ""
         do {
             databaseURL = try PostgresURL(databaseText)
         } catch {
-            throw .invalidValue(option: "--database-url (DATABASE_URL)", value: Self.redactedForError(databaseText), expected: "postgres://user[:password]@host[:port]/database (\(error))")
+            throw .invalidValue(
+                option: "--database-url (DATABASE_URL)", value: Self.redactedForError(databaseText),
+                expected: "postgres://user[:password]@host[:port]/database (\(error))")
         }
         redisPrefix = options.string("--redis-prefix") ?? "stockpush"
         guard !redisPrefix.isEmpty, !redisPrefix.contains(" ") else {
@@ -65,7 +77,9 @@ public struct DataConfiguration: Sendable {
         }
         source = kind
         if let seed = options.string("--quote-seed") {
-            guard let value = UInt64(seed) else { throw .invalidValue(option: "--quote-seed", value: seed, expected: "an unsigned integer") }
+            guard let value = UInt64(seed) else {
+                throw .invalidValue(option: "--quote-seed", value: seed, expected: "an unsigned integer")
+            }
             simulationSeed = value
         }
         httpURL = options.string("--quote-http-url")

@@ -35,7 +35,8 @@ public struct HTTPFetcher: Sendable {
         do {
             let stream = try BlockingStream(host: host, port: port, timeout: timeout)
             defer { stream.close() }
-            let request = "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nAccept: application/json\r\nConnection: close\r\nUser-Agent: stockpush\r\n\r\n"
+            let request =
+                "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nAccept: application/json\r\nConnection: close\r\nUser-Agent: stockpush\r\n\r\n"
             try stream.write(Array(request.utf8), timeout: timeout)
             var received: [UInt8] = []
             while true {

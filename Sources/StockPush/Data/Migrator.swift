@@ -36,7 +36,8 @@ public struct Migrator {
     @discardableResult
     public func migrate(_ connection: PostgresConnection, log: (String) -> Void) throws -> [Migration] {
         let files = try loadFiles()
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     integer PRIMARY KEY,
                 name        text NOT NULL,
@@ -48,7 +49,8 @@ public struct Migrator {
         _ = try connection.query("SELECT pg_advisory_lock(7361202611)")
         defer { _ = try? connection.query("SELECT pg_advisory_unlock(7361202611)") }
         let applied = try connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version").map { row in
-            AppliedMigration(version: try row.decode("version"), name: try row.decode("name"), checksum: try row.decode("checksum"))
+            AppliedMigration(
+                version: try row.decode("version"), name: try row.decode("name"), checksum: try row.decode("checksum"))
         }
         let pending = try MigrationPlan.pending(files: files, applied: applied)
         for migration in pending {

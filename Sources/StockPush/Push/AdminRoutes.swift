@@ -15,13 +15,17 @@ enum AdminRoutes {
 
         routes.addAsync(.get, "/api/websocket/stats") { request, _, responder in
             guard authorized(request, shared, responder) else { return }
-            ClusterQuery.gather(loops(), { loop in
-                loop.attached(LoopPush.self).map { push in
-                    LoopSummary(sessions: push.sessions.count, subscriptions: push.subscriptionCounts,
-                                messages: push.stats.messagesSent, perSecond: push.stats.messagesLastSecond,
-                                opened: push.stats.connectionsOpened)
-                } ?? LoopSummary()
-            }) { summaries in
+            ClusterQuery.gather(
+                loops(),
+                { loop in
+                    loop.attached(LoopPush.self).map { push in
+                        LoopSummary(
+                            sessions: push.sessions.count, subscriptions: push.subscriptionCounts,
+                            messages: push.stats.messagesSent, perSecond: push.stats.messagesLastSecond,
+                            opened: push.stats.connectionsOpened)
+                    } ?? LoopSummary()
+                }
+            ) { summaries in
                 responder.complete(.json(.ok, statsJSON(summaries, shared: shared)))
             }
         }
@@ -37,7 +41,8 @@ enum AdminRoutes {
         routes.addAsync(.delete, "/api/websocket/clients/{client_id}") { request, context, responder in
             guard authorized(request, shared, responder) else { return }
             let clientID = context.parameters["client_id"] ?? ""
-            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) { found in
+            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) {
+                found in
                 if found.contains(true) {
                     responder.complete(.json(.ok, #"{"disconnected":true}"#))
                 } else {
@@ -51,16 +56,19 @@ enum AdminRoutes {
             var message = "broadcast test"
             if !request.body.isEmpty {
                 guard let body = try? JSONParser.parse(request.body), body.objectValue != nil else {
-                    return responder.complete(.error(.badRequest, code: "invalid_json", message: "the body must be a JSON object"))
+                    return responder.complete(
+                        .error(.badRequest, code: "invalid_json", message: "the body must be a JSON object"))
                 }
                 if let value = body["message"] {
                     guard let text = value.stringValue else {
-                        return responder.complete(.error(.badRequest, code: "invalid_message", message: "message must be a string"))
+                        return responder.complete(
+                            .error(.badRequest, code: "invalid_message", message: "message must be a string"))
                     }
                     message = text
                 }
             }
-            let json = ServerMessage.broadcast(data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
+            let json = ServerMessage.broadcast(
+                data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(json) ?? 0 }) { counts in
                 responder.complete(.json(.ok, "{\"sent\":\(counts.reduce(0, +))}"))
             }
@@ -73,12 +81,15 @@ enum AdminRoutes {
             var targeted = false
             for item in request.queryItems {
                 guard let type = SubscriptionType(rawValue: item.name) else {
-                    return responder.complete(.error(.badRequest, code: "invalid_parameter",
-                                                     message: "unknown parameter \(item.name); use strategy, stock or market"))
+                    return responder.complete(
+                        .error(
+                            .badRequest, code: "invalid_parameter",
+                            message: "unknown parameter \(item.name); use strategy, stock or market"))
                 }
                 targeted = true
                 guard let resolved = try? catalog.resolve(SubscriptionKey(type, item.value)) else {
-                    return responder.complete(.error(.notFound, code: "unknown_target", message: "unknown \(type.rawValue) '\(item.value)'"))
+                    return responder.complete(
+                        .error(.notFound, code: "unknown_target", message: "unknown \(type.rawValue) '\(item.value)'"))
                 }
                 codes.formUnion(resolved)
             }
@@ -86,7 +97,8 @@ enum AdminRoutes {
             let board = shared.board
             let known = codes.filter { board.fragments[$0] != nil }
             let timestamp = WallClock.nowMicroseconds()
-            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 }) { counts in
+            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 })
+            { counts in
                 responder.complete(.json(.ok, "{\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}"))
             }
         }
@@ -95,7 +107,10 @@ enum AdminRoutes {
     /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (constant-time check).
     static func authorized(_ request: HTTPRequest, _ shared: PushShared, _ responder: HTTPResponder) -> Bool {
         if isAuthorized(request, token: shared.configuration.adminToken) { return true }
-        responder.complete(.error(.unauthorized, code: "unauthorized", message: "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)"))
+        responder.complete(
+            .error(
+                .unauthorized, code: "unauthorized", message: "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)"
+            ))
         return false
     }
 
@@ -122,25 +137,43 @@ enum AdminRoutes {
         }
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("active_connections"); writer.int(summaries.reduce(0) { $0 + $1.sessions })
-        writer.key("total_connections"); writer.int(summaries.reduce(0) { $0 + $1.opened })
-        writer.key("total_messages"); writer.int(summaries.reduce(0) { $0 + $1.messages })
-        writer.key("messages_per_second"); writer.int(summaries.reduce(0) { $0 + $1.perSecond })
-        writer.key("subscriptions"); writer.beginObject()
-        for (key, count) in subscriptions.sorted(by: { $0.key < $1.key }) { writer.key(key); writer.int(count) }
+        writer.key("active_connections")
+        writer.int(summaries.reduce(0) { $0 + $1.sessions })
+        writer.key("total_connections")
+        writer.int(summaries.reduce(0) { $0 + $1.opened })
+        writer.key("total_messages")
+        writer.int(summaries.reduce(0) { $0 + $1.messages })
+        writer.key("messages_per_second")
+        writer.int(summaries.reduce(0) { $0 + $1.perSecond })
+        writer.key("subscriptions")
+        writer.beginObject()
+        for (key, count) in subscriptions.sorted(by: { $0.key < $1.key }) {
+            writer.key(key)
+            writer.int(count)
+        }
         writer.endObject()
-        writer.key("users"); writer.beginObject()
-        for (user, count) in shared.limits.users.sorted(by: { $0.key < $1.key }) { writer.key(user); writer.int(count) }
+        writer.key("users")
+        writer.beginObject()
+        for (user, count) in shared.limits.users.sorted(by: { $0.key < $1.key }) {
+            writer.key(user)
+            writer.int(count)
+        }
         writer.endObject()
-        writer.key("is_running"); writer.bool(shared.isRunning)
-        writer.key("uptime_seconds"); writer.double(Double(WallClock.nowMicroseconds() - shared.startedAt) / 1e6)
+        writer.key("is_running")
+        writer.bool(shared.isRunning)
+        writer.key("uptime_seconds")
+        writer.double(Double(WallClock.nowMicroseconds() - shared.startedAt) / 1e6)
         writer.key("last_tick")
         if let tick = shared.metrics.lastTick {
             writer.beginObject()
-            writer.key("tick"); writer.int(Int(tick.tick))
-            writer.key("timestamp"); writer.string(Timestamp.iso8601(microsecondsSinceEpoch: tick.timestamp))
-            writer.key("quotes"); writer.int(tick.quotes)
-            writer.key("changed"); writer.int(tick.changed)
+            writer.key("tick")
+            writer.int(Int(tick.tick))
+            writer.key("timestamp")
+            writer.string(Timestamp.iso8601(microsecondsSinceEpoch: tick.timestamp))
+            writer.key("quotes")
+            writer.int(tick.quotes)
+            writer.key("changed")
+            writer.int(tick.changed)
             writer.endObject()
         } else {
             writer.null()
@@ -158,28 +191,39 @@ enum AdminRoutes {
         for session in push.sessions.values.sorted(by: { $0.connectedAt < $1.connectedAt }) {
             var writer = JSONWriter()
             writer.beginObject()
-            writer.key("client_id"); writer.string(session.clientID)
-            writer.key("user"); writer.string(session.user)
-            writer.key("remote_addr"); writer.string(session.remoteAddress)
-            writer.key("connected_at"); writer.fixed(session.connectedAt, decimals: 3)
+            writer.key("client_id")
+            writer.string(session.clientID)
+            writer.key("user")
+            writer.string(session.user)
+            writer.key("remote_addr")
+            writer.string(session.remoteAddress)
+            writer.key("connected_at")
+            writer.fixed(session.connectedAt, decimals: 3)
             writer.key("last_pong")
             if let pong = session.connection?.lastPongAt {
                 writer.fixed(nowWall - Double(nowMono &- pong) / 1e9, decimals: 3)
             } else {
                 writer.null()
             }
-            writer.key("subscriptions"); writer.beginArray()
+            writer.key("subscriptions")
+            writer.beginArray()
             for key in session.subscriptions {
                 writer.beginObject()
-                writer.key("subscription_type"); writer.string(key.type.rawValue)
-                writer.key("target"); writer.string(key.target)
+                writer.key("subscription_type")
+                writer.string(key.type.rawValue)
+                writer.key("target")
+                writer.string(key.target)
                 writer.endObject()
             }
             writer.endArray()
-            writer.key("message_count"); writer.int(session.messageCount)
-            writer.key("queued_bytes"); writer.int(session.queuedBytes)
-            writer.key("conflated"); writer.int(session.conflated)
-            writer.key("seq"); writer.int(Int(session.seq))
+            writer.key("message_count")
+            writer.int(session.messageCount)
+            writer.key("queued_bytes")
+            writer.int(session.queuedBytes)
+            writer.key("conflated")
+            writer.int(session.conflated)
+            writer.key("seq")
+            writer.int(Int(session.seq))
             writer.endObject()
             result.append(String(decoding: writer.buffer.readableBytesArray, as: UTF8.self))
         }

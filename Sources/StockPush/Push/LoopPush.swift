@@ -109,14 +109,17 @@ final class LoopPush {
         for target in targets {
             let key = SubscriptionKey(type, target)
             guard let stocks = resolve(key) else {
-                session.sendError(ProtocolError(code: .unknownTarget, message: "unknown \(type.rawValue) '\(target)'", id: id, target: target))
+                session.sendError(
+                    ProtocolError(code: .unknownTarget, message: "unknown \(type.rawValue) '\(target)'", id: id, target: target))
                 continue
             }
             if !session.subscriptionSet.contains(key) {
                 guard session.subscriptions.count < shared.configuration.maxSubscriptions else {
-                    session.sendError(ProtocolError(
-                        code: .tooManySubscriptions,
-                        message: "at most \(shared.configuration.maxSubscriptions) subscriptions per connection", id: id, target: target))
+                    session.sendError(
+                        ProtocolError(
+                            code: .tooManySubscriptions,
+                            message: "at most \(shared.configuration.maxSubscriptions) subscriptions per connection", id: id,
+                            target: target))
                     continue
                 }
                 session.subscriptions.append(key)
@@ -225,7 +228,8 @@ final class LoopPush {
                     fragments.removeAll(keepingCapacity: true)
                     for code in codes { if let fragment = tick.board.fragments[code] { fragments.append(fragment) } }
                     writer.reset()
-                    body = PriceUpdateBody.encode(snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
+                    body = PriceUpdateBody.encode(
+                        snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
                     bodies.append(body!)
                 }
                 session.seq += 1

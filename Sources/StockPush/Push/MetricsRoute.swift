@@ -13,16 +13,22 @@ enum MetricsRoute {
 
     static func install(into routes: inout Routes, shared: PushShared, server: @escaping @Sendable () -> HTTPServer?) {
         routes.addAsync(.get, "/metrics") { request, _, responder in
-            if shared.configuration.metricsRequireAuth && !AdminRoutes.isAuthorized(request, token: shared.configuration.adminToken) {
+            if shared.configuration.metricsRequireAuth
+                && !AdminRoutes.isAuthorized(request, token: shared.configuration.adminToken)
+            {
                 return responder.complete(.error(.unauthorized, code: "unauthorized", message: "metrics need the admin token"))
             }
             guard let server = server() else { return responder.complete(.text(.serviceUnavailable, "starting\n")) }
-            ClusterQuery.gather(server.loops, { loop in
-                loop.attached(LoopPush.self).map {
-                    LoopNumbers(messages: $0.stats.messagesSent, bytes: $0.stats.bytesSent, priceUpdates: $0.stats.priceUpdates,
-                                sessions: $0.sessions.count)
-                } ?? LoopNumbers()
-            }) { loops in
+            ClusterQuery.gather(
+                server.loops,
+                { loop in
+                    loop.attached(LoopPush.self).map {
+                        LoopNumbers(
+                            messages: $0.stats.messagesSent, bytes: $0.stats.bytesSent, priceUpdates: $0.stats.priceUpdates,
+                            sessions: $0.sessions.count)
+                    } ?? LoopNumbers()
+                }
+            ) { loops in
                 var response = HTTPResponse.text(.ok, render(loops, shared: shared, core: server.metrics))
                 response.headers.replaceOrAdd(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
                 responder.complete(response)
@@ -35,27 +41,53 @@ enum MetricsRoute {
         func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
         }
-        metric("stockpush_connections", "gauge", "Open WebSocket connections on /ws/stock/prices.", loops.reduce(0) { $0 + $1.sessions })
-        metric("stockpush_websocket_connections", "gauge", "Open WebSocket connections on any route.", core.activeWebSockets.current)
+        metric(
+            "stockpush_connections", "gauge", "Open WebSocket connections on /ws/stock/prices.",
+            loops.reduce(0) { $0 + $1.sessions })
+        metric(
+            "stockpush_websocket_connections", "gauge", "Open WebSocket connections on any route.", core.activeWebSockets.current)
         metric("stockpush_tcp_connections", "gauge", "Open TCP connections.", core.activeConnections.current)
         metric("stockpush_connections_accepted_total", "counter", "TCP connections accepted.", core.connectionsAccepted.current)
-        metric("stockpush_connections_rejected_total", "counter", "TCP connections refused at the connection limit.", core.connectionsRejected.current)
-        metric("stockpush_messages_sent_total", "counter", "WebSocket messages sent to price-stream clients.", loops.reduce(0) { $0 + $1.messages })
-        metric("stockpush_bytes_sent_total", "counter", "Bytes of those messages, frames included.", loops.reduce(0) { $0 + $1.bytes })
-        metric("stockpush_price_updates_total", "counter", "price_update messages sent.", loops.reduce(0) { $0 + $1.priceUpdates })
+        metric(
+            "stockpush_connections_rejected_total", "counter", "TCP connections refused at the connection limit.",
+            core.connectionsRejected.current)
+        metric(
+            "stockpush_messages_sent_total", "counter", "WebSocket messages sent to price-stream clients.",
+            loops.reduce(0) { $0 + $1.messages })
+        metric(
+            "stockpush_bytes_sent_total", "counter", "Bytes of those messages, frames included.",
+            loops.reduce(0) { $0 + $1.bytes })
+        metric(
+            "stockpush_price_updates_total", "counter", "price_update messages sent.", loops.reduce(0) { $0 + $1.priceUpdates })
         metric("stockpush_ticks_total", "counter", "Ticks published.", shared.metrics.ticks.current)
-        metric("stockpush_quotes_changed_total", "counter", "Quotes that changed, summed over ticks.", shared.metrics.quotesChanged.current)
-        metric("stockpush_conflated_total", "counter", "Queued quotes replaced by newer ones for slow clients.", shared.metrics.conflated.current)
-        metric("stockpush_slow_consumer_closes_total", "counter", "Connections closed as slow consumers.", core.slowConsumerCloses.current)
-        metric("stockpush_heartbeat_timeouts_total", "counter", "Connections closed 4408 for silence.", core.heartbeatTimeouts.current)
-        metric("stockpush_handshake_failures_total", "counter", "WebSocket handshakes refused (bad request, auth, limits).", core.handshakeFailures.current)
+        metric(
+            "stockpush_quotes_changed_total", "counter", "Quotes that changed, summed over ticks.",
+            shared.metrics.quotesChanged.current)
+        metric(
+            "stockpush_conflated_total", "counter", "Queued quotes replaced by newer ones for slow clients.",
+            shared.metrics.conflated.current)
+        metric(
+            "stockpush_slow_consumer_closes_total", "counter", "Connections closed as slow consumers.",
+            core.slowConsumerCloses.current)
+        metric(
+            "stockpush_heartbeat_timeouts_total", "counter", "Connections closed 4408 for silence.",
+            core.heartbeatTimeouts.current)
+        metric(
+            "stockpush_handshake_failures_total", "counter", "WebSocket handshakes refused (bad request, auth, limits).",
+            core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
-        metric("stockpush_rate_limited_total", "counter", "Client messages dropped by the rate limit.", shared.metrics.rateLimited.current)
+        metric(
+            "stockpush_rate_limited_total", "counter", "Client messages dropped by the rate limit.",
+            shared.metrics.rateLimited.current)
         metric("stockpush_http_requests_total", "counter", "HTTP requests served.", core.httpRequests.current)
-        metric("stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.", core.protocolErrors.current)
+        metric(
+            "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
+            core.protocolErrors.current)
         text += "# HELP stockpush_errors_total Error replies sent to clients, by code.\n# TYPE stockpush_errors_total counter\n"
         let errors = shared.metrics.errorsByCode
-        for code in ["invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions"] {
+        for code in [
+            "invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions",
+        ] {
             text += "stockpush_errors_total{code=\"\(code)\"} \(errors[code] ?? 0)\n"
         }
         let histogram = shared.metrics.publishLatency.snapshot

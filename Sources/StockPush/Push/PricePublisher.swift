@@ -23,7 +23,8 @@ public final class PricePublisher: Sendable {
         catalog: CatalogService, health: DependencyHealth, logger: Logger
     ) throws {
         let started = try LoopThread(name: "publisher") { [self] in
-            var worker = Worker(redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
+            var worker = Worker(
+                redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
             var backoff = Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
             var outage = false
             while !stopping.load(ordering: .acquiring) {
@@ -82,7 +83,10 @@ private struct Worker {
     var catalogVersion = -1
     var writer = JSONWriter()
 
-    init(redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: CatalogService, logger: Logger) {
+    init(
+        redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: CatalogService,
+        logger: Logger
+    ) {
         self.layout = layout
         self.shared = shared
         self.loops = loops
@@ -111,7 +115,10 @@ private struct Worker {
         shared.setBoard(board)
         let snapshot = board
         for handle in loops {
-            handle.execute { loop in loop.attached(LoopPush.self)?.publish(TickUpdate(tick: snapshot.tick, timestamp: 0, changed: [], board: snapshot, startedAt: 0)) }
+            handle.execute { loop in
+                loop.attached(LoopPush.self)?.publish(
+                    TickUpdate(tick: snapshot.tick, timestamp: 0, changed: [], board: snapshot, startedAt: 0))
+            }
         }
     }
 

@@ -50,7 +50,9 @@ final class PriceSession: WebSocketHandler {
         self.connection = connection
         push.register(self)
         let interval = Int(push.shared.heartbeatInterval.rounded())
-        send(ServerMessage.connected(clientID: clientID, heartbeatInterval: max(1, interval), timestamp: WallClock.nowMicroseconds()))
+        send(
+            ServerMessage.connected(
+                clientID: clientID, heartbeatInterval: max(1, interval), timestamp: WallClock.nowMicroseconds()))
     }
 
     func webSocket(_ connection: Connection, didReceive message: WebSocketMessage) {
@@ -66,7 +68,12 @@ final class PriceSession: WebSocketHandler {
             if reply {
                 // Only the reply needs the id, and at most once a second: parse just then.
                 let id = try? RequestParser.parse(bytes).get().id
-                sendError(ProtocolError(code: .rateLimited, message: "more than \(Int(push.shared.configuration.rateLimit)) messages per second; messages are being dropped", id: id, target: nil))
+                sendError(
+                    ProtocolError(
+                        code: .rateLimited,
+                        message:
+                            "more than \(Int(push.shared.configuration.rateLimit)) messages per second; messages are being dropped",
+                        id: id, target: nil))
             }
         case .close:
             push.shared.metrics.floodCloses.add(1)
@@ -105,9 +112,10 @@ final class PriceSession: WebSocketHandler {
             case .ping:
                 send(ServerMessage.pong(timestamp: WallClock.nowMicroseconds(), id: parsed.id))
             case .getStatus:
-                send(ServerMessage.status(
-                    clientID: clientID, user: user, connectedAt: connectedAt, subscriptions: subscriptions,
-                    messageCount: messageCount, timestamp: WallClock.nowMicroseconds(), id: parsed.id))
+                send(
+                    ServerMessage.status(
+                        clientID: clientID, user: user, connectedAt: connectedAt, subscriptions: subscriptions,
+                        messageCount: messageCount, timestamp: WallClock.nowMicroseconds(), id: parsed.id))
             }
         }
     }

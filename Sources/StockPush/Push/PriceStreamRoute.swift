@@ -30,18 +30,23 @@ enum PriceStreamRoute {
         switch shared.limits.admit(user: user, authenticated: authenticated, address: address) {
         case .user:
             shared.metrics.limitRefusals.add(1)
-            return .reject(.error(.tooManyRequests, code: "too_many_connections",
-                                  message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
+            return .reject(
+                .error(
+                    .tooManyRequests, code: "too_many_connections",
+                    message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
         case .address:
             shared.metrics.limitRefusals.add(1)
-            return .reject(.error(.tooManyRequests, code: "too_many_connections",
-                                  message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
+            return .reject(
+                .error(
+                    .tooManyRequests, code: "too_many_connections",
+                    message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
         case nil:
             break
         }
         var hex = String(context.connectionID, radix: 16)
         if hex.count < 8 { hex = String(repeating: "0", count: 8 - hex.count) + hex }
-        let session = PriceSession(clientID: "c_" + hex, user: user, authenticated: authenticated, remoteAddress: address, push: push)
+        let session = PriceSession(
+            clientID: "c_" + hex, user: user, authenticated: authenticated, remoteAddress: address, push: push)
         return .accept(session)
     }
 

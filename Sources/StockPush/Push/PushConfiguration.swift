@@ -19,15 +19,25 @@ public struct PushConfiguration: Sendable {
         OptionSpec("--rate-limit", env: "WS_RATE_LIMIT", default: "20", help: "client messages per second per connection"),
         OptionSpec("--rate-burst", env: "WS_RATE_BURST", default: "40", help: "burst allowance of the rate limit"),
         OptionSpec("--max-subscriptions", env: "WS_MAX_SUBSCRIPTIONS", default: "200", help: "subscriptions per connection"),
-        OptionSpec("--max-connections-per-user", env: "WS_MAX_CONNECTIONS_PER_USER", default: "3", help: "connections per authenticated user"),
-        OptionSpec("--max-connections-per-ip", env: "WS_MAX_CONNECTIONS_PER_IP", default: "1000", help: "connections per client address"),
-        OptionSpec("--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576", help: "unsent bytes before price data is conflated"),
-        OptionSpec("--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30", help: "seconds over the queue limit without progress before close 1008"),
-        OptionSpec("--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000", help: "upper bound of reconnect_after_ms in server_shutdown"),
+        OptionSpec(
+            "--max-connections-per-user", env: "WS_MAX_CONNECTIONS_PER_USER", default: "3",
+            help: "connections per authenticated user"),
+        OptionSpec(
+            "--max-connections-per-ip", env: "WS_MAX_CONNECTIONS_PER_IP", default: "1000", help: "connections per client address"),
+        OptionSpec(
+            "--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576",
+            help: "unsent bytes before price data is conflated"),
+        OptionSpec(
+            "--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30",
+            help: "seconds over the queue limit without progress before close 1008"),
+        OptionSpec(
+            "--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000",
+            help: "upper bound of reconnect_after_ms in server_shutdown"),
         OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
         OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
         OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
-        OptionSpec("--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
+        OptionSpec(
+            "--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
     ]
 
     public init(from options: Options) throws(UsageError) {

@@ -20,7 +20,8 @@ public final class PushShared: Sendable {
     public init(configuration: PushConfiguration, heartbeatInterval: Double) {
         self.configuration = configuration
         self.heartbeatInterval = heartbeatInterval
-        limits = ConnectionLimits(maxPerUser: configuration.maxConnectionsPerUser, maxPerAddress: configuration.maxConnectionsPerIP)
+        limits = ConnectionLimits(
+            maxPerUser: configuration.maxConnectionsPerUser, maxPerAddress: configuration.maxConnectionsPerIP)
         verifier = configuration.jwtSecret.map { JWTVerifier(secret: Array($0.utf8)) }
     }
 
