@@ -10,21 +10,21 @@ import Testing
 
     // Tokens minted by PyJWT 2.x (`jwt.encode(claims, secret, algorithm=...)`) with the
     // secret above unless noted, so the verifier is checked against an independent implementation.
-    static let pyValid = // {"sub":"alice","exp":4102444800,"iat":1763720000,"role":"trader"}
+    static let pyValid =  // {"sub":"alice","exp":4102444800,"iat":1763720000,"role":"trader"}
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMCwiaWF0IjoxNzYzNzIwMDAwLCJyb2xlIjoidHJhZGVyIn0.gi1PxUgxwMa91kqvhsQ5moy8ZOyTFr7aSHb5b7VHE58"
-    static let pyExpired = // {"sub":"bob","exp":1700000000}
+    static let pyExpired =  // {"sub":"bob","exp":1700000000}
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJib2IiLCJleHAiOjE3MDAwMDAwMDB9.EomlRecP8KkHgeFLNWuXCOR-l1iijlWIp1bTlijJYiU"
-    static let pyWrongSecret = // {"sub":"mallory","exp":4102444800}, signed with "not-the-secret"
+    static let pyWrongSecret =  // {"sub":"mallory","exp":4102444800}, signed with "not-the-secret"
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtYWxsb3J5IiwiZXhwIjo0MTAyNDQ0ODAwfQ.OH7H2Ji-GVHWCy3E8d6HdXLWLjXoDY3cAcT6u5766aw"
-    static let pyNotBefore = // {"sub":"carol","nbf":1800000000,"exp":4102444800}
+    static let pyNotBefore =  // {"sub":"carol","nbf":1800000000,"exp":4102444800}
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjYXJvbCIsIm5iZiI6MTgwMDAwMDAwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.dQa0qS4t_LbUKLF6HxhhNIW3H-Yd2wMsrNekDUt2Tzo"
-    static let pyNoSubject = // {"exp":4102444800}
+    static let pyNoSubject =  // {"exp":4102444800}
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjQxMDI0NDQ4MDB9.WLSVs9UpRYtq8lRArfBxK5QCUGIcGtR5BHQQWMxZpbU"
-    static let pyHS512 = // {"sub":"alice"}, algorithm HS512
+    static let pyHS512 =  // {"sub":"alice"}, algorithm HS512
         "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.9f4X0DsCz7HDMmM50qaWxQsbDLbmRzcPKDMqMOcuTLFroxPRdFCd5QMeb7uSg22EqRB9E_FVciWBkMNV-EIsuQ"
-    static let pyNone = // {"sub":"alice"}, algorithm none
+    static let pyNone =  // {"sub":"alice"}, algorithm none
         "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbGljZSJ9."
-    static let pyUnicode = // {"sub":"用户42","exp":4102444800.5}, header with "kid":"k1"
+    static let pyUnicode =  // {"sub":"用户42","exp":4102444800.5}, header with "kid":"k1"
         "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJzdWIiOiJcdTc1MjhcdTYyMzc0MiIsImV4cCI6NDEwMjQ0NDgwMC41fQ.50VbOENtnrC0CpAedmt4hkTb6PIWjwX6NyIyMzGqJdc"
 
     @Test func pyJWTValidToken() throws {

@@ -10,10 +10,11 @@ import WebSocket
         var writer = JSONWriter()
         let fragment = QuoteFragmentEncoder.encode(Support.moutaiQuote, stock: Support.moutai, writer: &writer)
         #expect(fragment.code == "600519")
-        #expect(Support.text(fragment.json.array)
-            == #"{"code":"600519","name":"贵州茅台","market":"SH","price":1850.50,"prev_close":1805.40,"#
-            + #""change":45.10,"change_percent":2.50,"volume":12345678,"turnover":22845000000.0,"#
-            + #""quote_time":"2026-11-21T10:29:59.000000Z"}"#)
+        #expect(
+            Support.text(fragment.json.array)
+                == #"{"code":"600519","name":"贵州茅台","market":"SH","price":1850.50,"prev_close":1805.40,"#
+                + #""change":45.10,"change_percent":2.50,"volume":12345678,"turnover":22845000000.0,"#
+                + #""quote_time":"2026-11-21T10:29:59.000000Z"}"#)
         #expect(Support.json(fragment.json.array) == Support.moutaiJSON)
     }
 
@@ -32,7 +33,8 @@ import WebSocket
     @Test func bodyShape() {
         var writer = JSONWriter()
         let fragment = QuoteFragmentEncoder.encode(Support.moutaiQuote, stock: Support.moutai, writer: &writer)
-        let body = PriceUpdateBody.encode(snapshot: true, timestamp: Support.tickTime, fragments: [fragment, fragment], writer: &writer)
+        let body = PriceUpdateBody.encode(
+            snapshot: true, timestamp: Support.tickTime, fragments: [fragment, fragment], writer: &writer)
         let text = Support.text(body.array)
         #expect(text.hasPrefix(#","snapshot":true,"count":2,"timestamp":"2026-11-21T10:30:00.123456Z","data":[{"code""#))
         #expect(text.hasSuffix(#"Z"}]}"#))

@@ -42,16 +42,19 @@ import Testing
     }
 
     @Test func unsubscribeAll() {
-        #expect(Support.request(#"{"type":"unsubscribe","all":true,"id":9}"#)
-            == ParsedRequest(id: .number(9), request: .unsubscribeAll))
+        #expect(
+            Support.request(#"{"type":"unsubscribe","all":true,"id":9}"#)
+                == ParsedRequest(id: .number(9), request: .unsubscribeAll))
         // all:false is an ordinary unsubscribe and needs its fields.
-        #expect(Support.request(#"{"type":"unsubscribe","all":false,"subscription_type":"market","target":"SH"}"#)?
-            .request == .unsubscribe(.market, targets: ["SH"]))
+        #expect(
+            Support.request(#"{"type":"unsubscribe","all":false,"subscription_type":"market","target":"SH"}"#)?
+                .request == .unsubscribe(.market, targets: ["SH"]))
         let missing = Support.error(#"{"type":"unsubscribe","all":false}"#)
         #expect(missing?.code == .invalidMessage)
         #expect(missing?.message.contains("subscription_type") == true)
-        #expect(Support.error(#"{"type":"unsubscribe","all":"yes"}"#)
-            == ProtocolError(code: .invalidMessage, message: #""all" must be a boolean"#))
+        #expect(
+            Support.error(#"{"type":"unsubscribe","all":"yes"}"#)
+                == ProtocolError(code: .invalidMessage, message: #""all" must be a boolean"#))
         #expect(Support.error(#"{"type":"unsubscribe","all":true,"target":"x"}"#)?.code == .invalidMessage)
         // `all` means nothing to subscribe.
         #expect(Support.error(#"{"type":"subscribe","all":true}"#)?.code == .invalidMessage)
@@ -75,23 +78,28 @@ import Testing
     }
 
     @Test func typeProblems() {
-        #expect(Support.error(#"{"id":3}"#)
-            == ProtocolError(code: .invalidMessage, message: #"missing field "type""#, id: .number(3)))
-        #expect(Support.error(#"{"type":5,"id":3}"#)
-            == ProtocolError(code: .invalidMessage, message: #""type" must be a string"#, id: .number(3)))
-        #expect(Support.error(#"{"type":"PING"}"#)
-            == ProtocolError(
-                code: .unknownType,
-                message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status"#))
+        #expect(
+            Support.error(#"{"id":3}"#)
+                == ProtocolError(code: .invalidMessage, message: #"missing field "type""#, id: .number(3)))
+        #expect(
+            Support.error(#"{"type":5,"id":3}"#)
+                == ProtocolError(code: .invalidMessage, message: #""type" must be a string"#, id: .number(3)))
+        #expect(
+            Support.error(#"{"type":"PING"}"#)
+                == ProtocolError(
+                    code: .unknownType,
+                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status"#))
     }
 
     @Test func subscriptionTypeProblems() {
         let allowed = "subscription_type must be one of strategy, stock, market"
-        #expect(Support.error(#"{"type":"subscribe","subscription_type":"symbol","target":"x","id":1}"#)
-            == ProtocolError(code: .invalidMessage, message: allowed, id: .number(1)))
+        #expect(
+            Support.error(#"{"type":"subscribe","subscription_type":"symbol","target":"x","id":1}"#)
+                == ProtocolError(code: .invalidMessage, message: allowed, id: .number(1)))
         #expect(Support.error(#"{"type":"subscribe","subscription_type":["stock"],"target":"x"}"#)?.message == allowed)
-        #expect(Support.error(#"{"type":"subscribe","target":"x"}"#)?.message
-            == #"missing field "subscription_type"; it must be one of strategy, stock, market"#)
+        #expect(
+            Support.error(#"{"type":"subscribe","target":"x"}"#)?.message
+                == #"missing field "subscription_type"; it must be one of strategy, stock, market"#)
     }
 
     @Test(arguments: [
@@ -126,8 +134,9 @@ import Testing
     }
 
     @Test func unicodeTargetsSurvive() {
-        #expect(Support.request(#"{"type":"subscribe","subscription_type":"strategy","target":"\u6ce2\u52a8 wave"}"#)?
-            .request == .subscribe(.strategy, targets: ["波动 wave"]))
+        #expect(
+            Support.request(#"{"type":"subscribe","subscription_type":"strategy","target":"\u6ce2\u52a8 wave"}"#)?
+                .request == .subscribe(.strategy, targets: ["波动 wave"]))
     }
 }
 

@@ -8,25 +8,33 @@ import Testing
 
     @Test func connected() {
         let bytes = ServerMessage.connected(clientID: "c_5f3a9e01", heartbeatInterval: 30, timestamp: Support.tickTime)
-        #expect(Support.text(bytes)
-            == #"{"type":"connected","client_id":"c_5f3a9e01","message":"connected","heartbeat_interval":30,"timestamp":"\#(stamp)"}"#)
+        #expect(
+            Support.text(bytes)
+                == #"{"type":"connected","client_id":"c_5f3a9e01","message":"connected","heartbeat_interval":30,"timestamp":"\#(stamp)"}"#
+        )
     }
 
     @Test func subscribedAndUnsubscribed() {
         let key = SubscriptionKey(.strategy, "volume_wave")
-        #expect(Support.text(ServerMessage.subscribed(key, stocks: ["600519", "000858"], id: .number(7)))
-            == #"{"type":"subscribed","subscription_type":"strategy","target":"volume_wave","stocks":["600519","000858"],"id":7}"#)
-        #expect(Support.text(ServerMessage.subscribed(key, stocks: [], id: nil))
-            == #"{"type":"subscribed","subscription_type":"strategy","target":"volume_wave","stocks":[]}"#)
-        #expect(Support.text(ServerMessage.unsubscribed(key, id: .number(8)))
-            == #"{"type":"unsubscribed","subscription_type":"strategy","target":"volume_wave","id":8}"#)
-        #expect(Support.text(ServerMessage.unsubscribedAll(count: 3, id: .number(9)))
-            == #"{"type":"unsubscribed","all":true,"count":3,"id":9}"#)
+        #expect(
+            Support.text(ServerMessage.subscribed(key, stocks: ["600519", "000858"], id: .number(7)))
+                == #"{"type":"subscribed","subscription_type":"strategy","target":"volume_wave","stocks":["600519","000858"],"id":7}"#
+        )
+        #expect(
+            Support.text(ServerMessage.subscribed(key, stocks: [], id: nil))
+                == #"{"type":"subscribed","subscription_type":"strategy","target":"volume_wave","stocks":[]}"#)
+        #expect(
+            Support.text(ServerMessage.unsubscribed(key, id: .number(8)))
+                == #"{"type":"unsubscribed","subscription_type":"strategy","target":"volume_wave","id":8}"#)
+        #expect(
+            Support.text(ServerMessage.unsubscribedAll(count: 3, id: .number(9)))
+                == #"{"type":"unsubscribed","all":true,"count":3,"id":9}"#)
     }
 
     @Test func pongEchoesAnyID() throws {
-        #expect(Support.text(ServerMessage.pong(timestamp: Support.tickTime, id: nil))
-            == #"{"type":"pong","timestamp":"\#(stamp)"}"#)
+        #expect(
+            Support.text(ServerMessage.pong(timestamp: Support.tickTime, id: nil))
+                == #"{"type":"pong","timestamp":"\#(stamp)"}"#)
         let id = try #require(Support.json(#"{"k":[1,"two",null,true]}"#))
         let reply = try #require(Support.json(ServerMessage.pong(timestamp: 0, id: id)))
         #expect(reply["id"] == id)
@@ -40,10 +48,11 @@ import Testing
             clientID: "c_5f3a9e01", user: "alice", connectedAt: 1_763_720_000.123,
             subscriptions: [SubscriptionKey(.strategy, "volume_wave"), SubscriptionKey(.stock, "600519")],
             messageCount: 1250, timestamp: Support.tickTime, id: .string("q"))
-        #expect(Support.text(bytes)
-            == #"{"type":"status","client_id":"c_5f3a9e01","user":"alice","connected_at":1763720000.123,"#
-            + #""subscriptions":[{"subscription_type":"strategy","target":"volume_wave"},{"subscription_type":"stock","target":"600519"}],"#
-            + #""message_count":1250,"timestamp":"\#(stamp)","id":"q"}"#)
+        #expect(
+            Support.text(bytes)
+                == #"{"type":"status","client_id":"c_5f3a9e01","user":"alice","connected_at":1763720000.123,"#
+                + #""subscriptions":[{"subscription_type":"strategy","target":"volume_wave"},{"subscription_type":"stock","target":"600519"}],"#
+                + #""message_count":1250,"timestamp":"\#(stamp)","id":"q"}"#)
         let whole = ServerMessage.status(
             clientID: "c", user: "u", connectedAt: 1_763_720_000, subscriptions: [], messageCount: 0,
             timestamp: 0, id: nil)
@@ -51,11 +60,13 @@ import Testing
     }
 
     @Test func errors() {
-        #expect(Support.text(ServerMessage.error(ProtocolError(code: .invalidJSON, message: "invalid JSON: x")))
-            == #"{"type":"error","code":"invalid_json","message":"invalid JSON: x"}"#)
+        #expect(
+            Support.text(ServerMessage.error(ProtocolError(code: .invalidJSON, message: "invalid JSON: x")))
+                == #"{"type":"error","code":"invalid_json","message":"invalid JSON: x"}"#)
         let refused = ProtocolError.unknownTarget(SubscriptionKey(.strategy, "nope"), id: .number(7))
-        #expect(Support.text(ServerMessage.error(refused))
-            == #"{"type":"error","code":"unknown_target","message":"unknown strategy \"nope\"","id":7,"target":"nope"}"#)
+        #expect(
+            Support.text(ServerMessage.error(refused))
+                == #"{"type":"error","code":"unknown_target","message":"unknown strategy \"nope\"","id":7,"target":"nope"}"#)
         let limit = ProtocolError.tooManySubscriptions(target: "AAPL", limit: 200, id: nil)
         #expect(Support.json(ServerMessage.error(limit))?["code"] == .string("too_many_subscriptions"))
         #expect(Support.json(ServerMessage.error(.rateLimited(id: .string("a"))))?["id"] == .string("a"))
@@ -68,17 +79,22 @@ import Testing
     }
 
     @Test func errorCodesMatchTheContract() {
-        #expect([ErrorCode.invalidJSON, .invalidMessage, .unknownType, .unknownTarget, .rateLimited, .tooManySubscriptions]
-            .map(\.rawValue)
-            == ["invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions"])
+        #expect(
+            [ErrorCode.invalidJSON, .invalidMessage, .unknownType, .unknownTarget, .rateLimited, .tooManySubscriptions]
+                .map(\.rawValue)
+                == [
+                    "invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions",
+                ])
     }
 
     @Test func broadcastAndShutdown() {
         let data: JSONValue = .object([(key: "message", value: .string("hello 你好"))])
-        #expect(Support.text(ServerMessage.broadcast(data: data, timestamp: Support.tickTime))
-            == #"{"type":"broadcast","data":{"message":"hello 你好"},"timestamp":"\#(stamp)"}"#)
-        #expect(Support.text(ServerMessage.serverShutdown(reconnectAfterMs: 2380, timestamp: Support.tickTime))
-            == #"{"type":"server_shutdown","reconnect_after_ms":2380,"timestamp":"\#(stamp)"}"#)
+        #expect(
+            Support.text(ServerMessage.broadcast(data: data, timestamp: Support.tickTime))
+                == #"{"type":"broadcast","data":{"message":"hello 你好"},"timestamp":"\#(stamp)"}"#)
+        #expect(
+            Support.text(ServerMessage.serverShutdown(reconnectAfterMs: 2380, timestamp: Support.tickTime))
+                == #"{"type":"server_shutdown","reconnect_after_ms":2380,"timestamp":"\#(stamp)"}"#)
     }
 
     @Test func runtimeTextIsEscaped() {
