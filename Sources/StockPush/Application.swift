@@ -6,7 +6,7 @@ import Synchronization
 /// The route table of the StockPush server.
 public enum Application {
     public static func routes(
-        echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil,
+        echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, audit: AuditLog? = nil,
         server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
@@ -14,7 +14,7 @@ public enum Application {
             routes.webSocket("/ws/stock/prices") { request, context in
                 PriceStreamRoute.upgrade(request, context, shared: push)
             }
-            AdminRoutes.install(into: &routes, shared: push, server: server)
+            AdminRoutes.install(into: &routes, shared: push, audit: audit, server: server)
             MetricsRoute.install(into: &routes, shared: push, server: server)
         }
         routes.add(.get, "/healthz") { _, _ in

@@ -99,7 +99,9 @@ public enum ServeCommand {
             logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
         }
         let reference = ServerReference()
-        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
+        let audit = AuditLog(url: data.databaseURL, logger: logger)
+        try audit.start()
+        let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
         let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
             loop.attach(LoopPush(loop: loop, shared: shared))
         }
@@ -120,6 +122,7 @@ public enum ServeCommand {
         scheduler.stop()
         server.shutdown(gracePeriod: 3)
         publisher.stop()
+        audit.stop()
         catalog.stop()
         logger.info("stopped")
         return 0

@@ -10,7 +10,9 @@ import Time
 /// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
 /// Answers that need every loop are gathered asynchronously (`ClusterQuery`).
 enum AdminRoutes {
-    static func install(into routes: inout Routes, shared: PushShared, server: @escaping @Sendable () -> HTTPServer?) {
+    static func install(
+        into routes: inout Routes, shared: PushShared, audit: AuditLog?, server: @escaping @Sendable () -> HTTPServer?
+    ) {
         let loops: @Sendable () -> [EventLoopHandle] = { server()?.loops ?? [] }
 
         routes.addAsync(.get, "/api/websocket/stats") { request, _, responder in
@@ -44,6 +46,7 @@ enum AdminRoutes {
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) {
                 found in
                 if found.contains(true) {
+                    audit?.record("disconnect", detail: "{\"client_id\":\(JSONString.escape(clientID))}")
                     responder.complete(.json(.ok, #"{"disconnected":true}"#))
                 } else {
                     responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
@@ -67,9 +70,12 @@ enum AdminRoutes {
                     message = text
                 }
             }
+            let sentMessage = message
             let json = ServerMessage.broadcast(
                 data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(json) ?? 0 }) { counts in
+                audit?.record(
+                    "broadcast", detail: "{\"message\":\(JSONString.escape(sentMessage)),\"sent\":\(counts.reduce(0, +))}")
                 responder.complete(.json(.ok, "{\"sent\":\(counts.reduce(0, +))}"))
             }
         }
@@ -99,6 +105,9 @@ enum AdminRoutes {
             let timestamp = WallClock.nowMicroseconds()
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 })
             { counts in
+                let query = JSONString.escape(request.query ?? "")
+                audit?.record(
+                    "push_prices", detail: "{\"query\":\(query),\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}")
                 responder.complete(.json(.ok, "{\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}"))
             }
         }
