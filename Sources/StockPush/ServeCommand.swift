@@ -32,6 +32,9 @@ public enum ServeCommand {
                 help: "connections per process (default: what the fd limit allows)"),
             OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
             OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
+            OptionSpec(
+                "--bench", env: "BENCH", help: "benchmark mode S:Q: S strategies T0… of Q stocks, no Redis/PostgreSQL"),
+            OptionSpec("--tick-ms", env: "BENCH_TICK_MS", default: "100", help: "benchmark mode: milliseconds between ticks"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + DataConfiguration.options + PushConfiguration.options
 
@@ -82,10 +85,63 @@ public enum ServeCommand {
         ShutdownSignals.block()
         let files = ResourceLimits.raiseOpenFileLimit()
 
+        let shared = PushShared(configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval)
+        if pushConfiguration.requireAuth && pushConfiguration.jwtSecret == nil {
+            logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
+        }
+        let health = DependencyHealth()
+        let reference = ServerReference()
+        let services: RunningServices
+        if let benchText = options.string("--bench") {
+            guard let shape = BenchFeed.Shape(benchText) else {
+                throw UsageError.invalidValue(option: "--bench", value: benchText, expected: "S:Q, e.g. 10:20")
+            }
+            let tickMs = try options.double("--tick-ms", minimum: 0.1) ?? 100
+            // Benchmarks measure the push path alone: no Redis or PostgreSQL involved.
+            for dependency in DependencyHealth.Dependency.allCases { health.markUp(dependency) }
+            let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
+            let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+                loop.attach(LoopPush(loop: loop, shared: shared))
+            }
+            reference.set(server)
+            let feed = BenchFeed()
+            try feed.start(shape: shape, tickMilliseconds: tickMs, shared: shared, loops: server.loops, logger: logger)
+            services = RunningServices(server: server, stop: [feed.stop])
+        } else {
+            services = try startProduction(
+                options: options, data: data, configuration: configuration, echo: echo, shared: shared, health: health,
+                reference: reference, logger: logger)
+        }
+        logger.info(
+            "listening on \(configuration.host):\(services.server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
+        )
+        let signal = ShutdownSignals.wait()
+        logger.info("signal \(signal): shutting down")
+        shared.markStopping()
+        services.stopBeforeServer.forEach { $0() }
+        services.server.shutdown(gracePeriod: 3)
+        services.stop.forEach { $0() }
+        logger.info("stopped")
+        return 0
+    }
+
+    /// What `serve` started, and how to stop it in order.
+    struct RunningServices {
+        let server: HTTPServer
+        /// Stopped before the server drains (the scheduler hands its lock over first).
+        var stopBeforeServer: [() -> Void] = []
+        /// Stopped after the clients are gone.
+        var stop: [() -> Void]
+    }
+
+    /// Redis, PostgreSQL, the scheduler and the publisher: the real deployment.
+    static func startProduction(
+        options: Options, data: DataConfiguration, configuration: ServerConfiguration, echo: Bool, shared: PushShared,
+        health: DependencyHealth, reference: ServerReference, logger: Logger
+    ) throws -> RunningServices {
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
         }
-        let health = DependencyHealth()
         let catalog = CatalogService(url: data.databaseURL, health: health, logger: logger)
         try catalog.start()
         let scheduler = SchedulerService()
@@ -93,12 +149,6 @@ public enum ServeCommand {
             owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
             layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
             makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
-
-        let shared = PushShared(configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval)
-        if pushConfiguration.requireAuth && pushConfiguration.jwtSecret == nil {
-            logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
-        }
-        let reference = ServerReference()
         let audit = AuditLog(url: data.databaseURL, logger: logger)
         try audit.start()
         let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
@@ -111,21 +161,10 @@ public enum ServeCommand {
             redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared, loops: server.loops,
             catalog: catalog, health: health, logger: logger)
         logger.info(
-            "listening on \(configuration.host):\(server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
+            "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
         )
-        logger.info(
-            "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(pushConfiguration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(pushConfiguration.adminToken == nil ? "off" : "on")"
-        )
-        let signal = ShutdownSignals.wait()
-        logger.info("signal \(signal): shutting down")
-        shared.markStopping()
-        scheduler.stop()
-        server.shutdown(gracePeriod: 3)
-        publisher.stop()
-        audit.stop()
-        catalog.stop()
-        logger.info("stopped")
-        return 0
+        return RunningServices(
+            server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
     }
 
     /// At start PostgreSQL may still be coming up (compose, systemd): retry for a while.

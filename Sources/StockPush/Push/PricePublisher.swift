@@ -23,7 +23,7 @@ public final class PricePublisher: Sendable {
         catalog: CatalogService, health: DependencyHealth, logger: Logger
     ) throws {
         let started = try LoopThread(name: "publisher") { [self] in
-            var worker = Worker(
+            let worker = Worker(
                 redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
             var backoff = Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
             var outage = false
@@ -70,96 +70,40 @@ public final class PricePublisher: Sendable {
     }
 }
 
-/// The publisher thread's state: the diff baseline and the current board.
+/// The publisher thread's Redis side: reads the latest quotes and records what was sent.
 private struct Worker {
     let layout: QuoteStoreLayout
-    let shared: PushShared
-    let loops: [EventLoopHandle]
     let catalogService: CatalogService
-    let logger: Logger
     let store: RedisQuoteStore
-    var published: [String: Quote] = [:]
-    var board = QuoteBoard.empty
-    var catalogVersion = -1
-    var writer = JSONWriter()
+    let fanOut: TickFanOut
 
     init(
         redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: CatalogService,
         logger: Logger
     ) {
         self.layout = layout
-        self.shared = shared
-        self.loops = loops
         catalogService = catalog
-        self.logger = logger
         store = RedisQuoteStore(client: RedisClient(url: redisURL, log: { logger.warning("publisher: \($0)") }), layout: layout)
+        fanOut = TickFanOut(shared: shared, loops: loops)
     }
 
-    /// Catalog reloads change names and coverage: loops re-resolve, fragments re-encode.
-    mutating func refreshIfCatalogChanged() {
-        let catalog = catalogService.catalog
-        guard catalog.version != catalogVersion else { return }
-        catalogVersion = catalog.version
-        shared.setCatalog(catalog)
-        for handle in loops {
-            handle.execute { loop in loop.attached(LoopPush.self)?.catalogChanged(catalog) }
-        }
-        // Re-encode every known quote under the new catalog (a renamed stock, a new one).
-        let quotes = board.quotes
-        var fragments: [String: QuoteFragment] = [:]
-        for (code, quote) in quotes {
-            guard let stock = catalog.stocks[code], stock.active else { continue }
-            fragments[code] = QuoteFragmentEncoder.encode(quote, stock: stock, writer: &writer)
-        }
-        board = QuoteBoard(tick: board.tick, quotes: quotes, fragments: fragments)
-        shared.setBoard(board)
-        let snapshot = board
-        for handle in loops {
-            handle.execute { loop in
-                loop.attached(LoopPush.self)?.publish(
-                    TickUpdate(tick: snapshot.tick, timestamp: 0, changed: [], board: snapshot, startedAt: 0))
-            }
-        }
+    func refreshIfCatalogChanged() {
+        fanOut.catalogChanged(catalogService.catalog)
     }
 
-    mutating func publishLatest(tick announced: Int64?) throws {
+    func publishLatest(tick announced: Int64?) throws {
         refreshIfCatalogChanged()
-        let catalog = catalogService.catalog
         let latest = try store.latestQuotes()
         let tick = try announced ?? store.lastTick()
-        let startedAt = MonotonicClock.now()
-        // Taken once, before any message of the tick is built.
-        let timestamp = WallClock.nowMicroseconds()
-        var changed: [String] = []
-        var quotes = board.quotes
-        var fragments = board.fragments
-        for (code, quote) in latest {
-            guard let stock = catalog.stocks[code], stock.active else { continue }
-            if let previous = published[code], !quote.differsForSubscribers(from: previous) { continue }
-            changed.append(code)
-            quotes[code] = quote
-            fragments[code] = QuoteFragmentEncoder.encode(quote, stock: stock, writer: &writer)
-            published[code] = quote
-        }
-        changed.sort()
-        board = QuoteBoard(tick: tick, quotes: quotes, fragments: fragments)
-        shared.setBoard(board)
-        let update = TickUpdate(tick: tick, timestamp: timestamp, changed: changed, board: board, startedAt: startedAt)
-        for handle in loops {
-            handle.execute { loop in loop.attached(LoopPush.self)?.publish(update) }
-        }
-        shared.metrics.ticks.add(1)
-        shared.metrics.quotesChanged.add(changed.count)
-        shared.metrics.recordTick(.init(tick: tick, timestamp: timestamp, quotes: latest.count, changed: changed.count))
-        if !changed.isEmpty { try recordPublished(changed, quotes: quotes) }
+        let changed = fanOut.publish(latest: latest, tick: tick)
+        if !changed.isEmpty { try recordPublished(changed) }
     }
 
     /// The shared diff baseline in Redis (other tools and a restarted instance read it).
-    private mutating func recordPublished(_ codes: [String], quotes: [String: Quote]) throws {
+    private func recordPublished(_ quotes: [Quote]) throws {
         var arguments: [[UInt8]] = [Array("HSET".utf8), Array(layout.publishedQuotes.utf8)]
-        for code in codes {
-            guard let quote = quotes[code] else { continue }
-            arguments.append(Array(code.utf8))
+        for quote in quotes {
+            arguments.append(Array(quote.code.utf8))
             arguments.append(QuoteCodec.encode(quote))
         }
         try store.command(arguments)
