@@ -16,7 +16,19 @@ extension Connection {
                 buffer.clear()
                 return
             }
-            guard let frame else { return }
+            guard let frame else {
+                // Fail fast on bad UTF-8 in a text frame whose tail is still in flight.
+                if let partial = session.decoder.partialFrame(in: buffer), session.state.carriesText(partial),
+                    partial.availablePayload > session.state.partialChecked
+                {
+                    let bytes = session.decoder.partialPayload(in: buffer, from: session.state.partialChecked)
+                    if let action = session.state.inspectPartial(partial, newBytes: bytes) {
+                        perform(action, session: session)
+                        buffer.clear()
+                    }
+                }
+                return
+            }
             perform(session.state.receive(frame), session: session)
             if phase == .closed { return }
         }

@@ -23,6 +23,10 @@ public struct WebSocketConnectionState: Sendable {
     var messageBytes: [UInt8] = []
     /// Validates text fragments as they arrive, across fragment boundaries.
     var utf8 = UTF8Validator()
+    /// Speculative check of a text frame still arriving: its own validator copy and
+    /// how many of its payload bytes were checked.
+    var partialUTF8 = UTF8Validator()
+    public private(set) var partialChecked = 0
 
     public init(maxMessageSize: Int) {
         precondition(maxMessageSize >= 0)
@@ -35,8 +39,27 @@ public struct WebSocketConnectionState: Sendable {
     /// True once the transport should be (or has been told to be) closed: nothing more will happen.
     public var isClosed: Bool { phase == .closed || phase == .failed }
 
+    /// Whether an incomplete frame is text worth checking early (binary is not).
+    public func carriesText(_ frame: PartialFrame) -> Bool {
+        phase == .open && (frame.opcode == .text || (frame.opcode == .continuation && messageOpcode == .text))
+    }
+
+    /// Checks the newly arrived payload bytes of a text frame that is not complete yet,
+    /// so invalid UTF-8 fails the connection at once rather than when the frame ends
+    /// (RFC 6455 8.1: "fail fast"). Returns `.fail(.invalidUTF8)` or nil.
+    public mutating func inspectPartial(_ frame: PartialFrame, newBytes: [UInt8]) -> WebSocketAction? {
+        guard carriesText(frame) else { return nil }
+        if partialChecked == 0 {
+            // A new text message starts clean; a continuation resumes the message's state.
+            partialUTF8 = frame.opcode == .text ? UTF8Validator() : utf8
+        }
+        partialChecked += newBytes.count
+        return partialUTF8.feed(newBytes) ? nil : fail(.invalidUTF8)
+    }
+
     /// Feeds one decoded frame.
     public mutating func receive(_ frame: Frame) -> WebSocketAction {
+        partialChecked = 0
         switch phase {
         case .closed, .failed: return .none
         case .open, .closeSent: break
