@@ -69,6 +69,7 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {
