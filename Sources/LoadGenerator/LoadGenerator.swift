@@ -109,7 +109,9 @@ public enum LoadGenerator {
         log(
             "connected \(progress.opened.load(ordering: .relaxed)) (\(progress.failed.load(ordering: .relaxed)) failed) in \(format(connectSeconds, 2)) s; warming up \(format(configuration.warmupSeconds, 1)) s"
         )
-        sleep(seconds: configuration.warmupSeconds)
+        // Nothing to measure when no client got through (server down, refused): report now.
+        let anyOpen = progress.opened.load(ordering: .relaxed) > 0
+        if anyOpen { sleep(seconds: configuration.warmupSeconds) }
 
         // Warm-up boundary: every loop zeroes its counters; the window starts when all did.
         for handle in group.handles {
@@ -121,8 +123,10 @@ public enum LoadGenerator {
         while progress.acknowledged.load(ordering: .acquiring) < configuration.threads { sleep(seconds: 0.0005) }
         let cpuStart = processCPUMicroseconds()
         let windowStart = MonotonicClock.now()
-        log("measuring \(format(configuration.durationSeconds, 1)) s")
-        sleep(seconds: configuration.durationSeconds)
+        if anyOpen {
+            log("measuring \(format(configuration.durationSeconds, 1)) s")
+            sleep(seconds: configuration.durationSeconds)
+        }
         let cpuEnd = processCPUMicroseconds()
         let windowEnd = MonotonicClock.now()
 
@@ -160,8 +164,9 @@ public enum LoadGenerator {
             connectionsRequested: configuration.connections, connectionsOpened: opened, connectionsOpen: opened - closed,
             connectionsFailed: failed, connectionsClosed: closed, stoppedReading: stopped, closeCodes: closeCodes,
             failures: failures, threads: configuration.threads, connectSeconds: connectSeconds,
-            warmupSeconds: configuration.warmupSeconds, durationSeconds: window, handshakes: handshakes, stats: stats,
-            cpuPercent: window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
+            warmupSeconds: anyOpen ? configuration.warmupSeconds : 0, durationSeconds: anyOpen ? window : 0,
+            handshakes: handshakes, stats: stats,
+            cpuPercent: anyOpen && window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
             cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()))
     }
 }
