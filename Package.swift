@@ -44,12 +44,14 @@ var targets: [Target] = [
     .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
+    // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
+    .target(name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON"]),
     // Application glue: configuration, routes, echo.
     .target(
         name: "StockPush",
         dependencies: [
             "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
-            "Digest", "Time", "PushProtocol",
+            "Digest", "Time", "PushProtocol", "LoadGenerator",
         ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
@@ -67,6 +69,7 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {

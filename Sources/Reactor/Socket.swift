@@ -38,6 +38,28 @@ public enum Socket {
         return fd
     }
 
+    /// As `connect(to:)`, but from `source` (port 0: the kernel picks one). With
+    /// IP_BIND_ADDRESS_NO_PORT the port is chosen at connect time per destination, so
+    /// rotating source addresses over 127.0.0.x multiplies the usable ephemeral ports.
+    public static func connect(to address: SocketAddress, from source: SocketAddress) throws(ReactorError) -> FileDescriptor {
+        let fd = FileDescriptor(
+            taking: try posixCallBlocking(function: "socket") {
+                socket(
+                    address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            })
+        // IP_BIND_ADDRESS_NO_PORT (24) is missing from older headers; ignore failure.
+        var one: Int32 = 1
+        _ = setsockopt(fd.rawValue, Int32(IPPROTO_IP), 24, &one, socklen_t(MemoryLayout<Int32>.size))
+        _ = try posixCallBlocking(function: "bind") {
+            source.withSockAddr { bind(fd.rawValue, $0, $1) }
+        }
+        let result = address.withSockAddr { Glibc.connect(fd.rawValue, $0, $1) }
+        if result != 0 && errno != EINPROGRESS {
+            throw .syscall(function: "connect", errno: errno)
+        }
+        return fd
+    }
+
     public static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(ReactorError) {
         var value = value
         _ = try posixCallBlocking(function: "setsockopt") {

@@ -9,6 +9,7 @@ public enum Commands {
         Commands:
           serve     run the price push server (stockpush serve --help)
           migrate   apply pending database migrations (stockpush migrate --help)
+          bench     load-test a running server (stockpush bench --help)
           help      show this help
 
         """
@@ -25,6 +26,8 @@ public enum Commands {
                 return try ServeCommand.run(arguments: rest, environment: environment)
             case "migrate":
                 return try MigrateCommand.run(arguments: rest, environment: environment)
+            case "bench":
+                return try BenchCommand.run(arguments: rest, environment: environment)
             case "help", "--help", "-h":
                 print(usage)
                 return 0
@@ -33,7 +36,7 @@ public enum Commands {
             }
         } catch let error as UsageError {
             printError(
-                "stockpush \(command): \(error)\nTry 'stockpush \(["serve", "migrate"].contains(command) ? "\(command) --help" : "help")'."
+                "stockpush \(command): \(error)\nTry 'stockpush \(["serve", "migrate", "bench"].contains(command) ? "\(command) --help" : "help")'."
             )
             return 64
         } catch {

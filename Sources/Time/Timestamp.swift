@@ -134,3 +134,45 @@ extension Timestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 }
+
+extension Timestamp {
+    /// Parses exactly the wire form `YYYY-MM-DDTHH:MM:SS.ffffffZ` (27 bytes) from raw
+    /// bytes, without allocating: the load generator's per-frame path. Nil for anything
+    /// else (use `parseISO8601(_:)` for the lenient forms).
+    @inlinable
+    public static func parseISO8601(bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count == 27 else { return nil }
+        @inline(__always) func digits(_ start: Int, _ count: Int) -> Int {
+            var value = 0
+            for index in start..<(start + count) {
+                let digit = Int(bytes[index]) &- 48
+                if digit < 0 || digit > 9 { return -1 }
+                value = value &* 10 &+ digit
+            }
+            return value
+        }
+        guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 46,
+            bytes[26] == 90
+        else { return nil }
+        let year = digits(0, 4)
+        let month = digits(5, 2)
+        let day = digits(8, 2)
+        let hour = digits(11, 2)
+        let minute = digits(14, 2)
+        let second = digits(17, 2)
+        let micros = digits(20, 6)
+        guard year >= 0, month >= 1, month <= 12, day >= 1, day <= 31, hour >= 0, hour < 24, minute >= 0, minute < 60,
+            second >= 0, second < 61, micros >= 0
+        else { return nil }
+        // Days from civil (as `daysFromCivil`, inlined so this stays usable from other modules).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let mp = (month + 9) % 12
+        let dayOfYear = (153 * mp + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return seconds * 1_000_000 + Int64(micros)
+    }
+}

@@ -1,0 +1,220 @@
+import Buffers
+import Glibc
+import Reactor
+import WebSocket
+
+/// One client connection: the I/O shell around `ClientProtocol`, mirroring the
+/// server's `Connection` (loop-wide read buffer, only an incomplete tail kept, writes
+/// queued and flushed before the loop sleeps). Owned by its worker's loop.
+final class ClientConnection: EventHandler, Flushable {
+    enum Phase: Equatable {
+        case connecting
+        case handshaking
+        case open
+        case closed
+    }
+
+    unowned let worker: ClientWorker
+    let index: Int
+    let stopsReading: Bool
+    let fd: Int32
+    private var socket: FileDescriptor?
+    private var registration: Registration?
+    private(set) var phase: Phase = .connecting
+    private var proto: ClientProtocol
+    private var inbound = ByteBuffer()
+    private var outbound = OutboundQueue()
+    private var flushScheduled = false
+    private var writeInterest = false
+    private var readStopped = false
+    /// Monotonic nanoseconds when connect(2) was called.
+    let startedAt: UInt64
+
+    init(index: Int, worker: ClientWorker, target: SocketAddress, source: SocketAddress?, proto: ClientProtocol) throws {
+        let socket =
+            if let source { try Socket.connect(to: target, from: source) } else { try Socket.connect(to: target) }
+        fd = socket.rawValue
+        self.socket = consume socket
+        self.index = index
+        self.worker = worker
+        self.proto = proto
+        stopsReading = worker.configuration.stopsReading(index)
+        startedAt = MonotonicClock.now()
+        registration = try worker.loop.register(fd, events: [.writable], handler: self)
+    }
+
+    // MARK: events
+
+    func handleEvents(_ events: IOEvents) {
+        if phase == .connecting {
+            connectFinished(events)
+            return
+        }
+        if events.contains(.writable) { flush() }
+        if phase != .closed && !readStopped && !events.isDisjoint(with: [.readable, .readHangup, .hangup, .error]) {
+            readAvailable()
+        }
+    }
+
+    private func connectFinished(_ events: IOEvents) {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
+        if error == 0 && !events.contains(.writable) { error = ECONNREFUSED }
+        guard error == 0 else {
+            fail("connect: \(String(cString: strerror(error)))")
+            return
+        }
+        phase = .handshaking
+        Socket.setNoDelay(fd)
+        enqueue(SharedBytes(proto.handshakeRequest(url: worker.configuration.url)))
+        updateInterest()
+    }
+
+    private func readAvailable() {
+        let usingScratch = inbound.isEmpty
+        var buffer = usingScratch ? worker.loop.takeReadBuffer() : inbound
+        if !usingScratch { inbound = ByteBuffer() }
+        defer {
+            if usingScratch {
+                if !buffer.isEmpty && phase != .closed {
+                    var tail = ByteBuffer(capacity: Swift.max(buffer.readableBytes * 2, 1024))
+                    buffer.withUnsafeReadableBytes { tail.writeBytes($0) }
+                    inbound = tail
+                }
+                worker.loop.returnReadBuffer(buffer)
+            } else if phase != .closed {
+                inbound = buffer
+                if inbound.isEmpty && inbound.capacity > 64 * 1024 { inbound = ByteBuffer() }
+            }
+        }
+        let result: IOResult<Int>
+        do {
+            result = try Socket.read(fd, into: &buffer, maximum: 64 * 1024)
+        } catch {
+            lost("read: \(error)")
+            return
+        }
+        switch result {
+        case .wouldBlock:
+            return
+        case .processed(0):
+            lost("end of stream")
+        case .processed(let count):
+            worker.stats.wireBytes &+= UInt64(count)
+            process(&buffer)
+        }
+    }
+
+    /// Feeds the protocol until it needs more bytes or the connection ends.
+    private func process(_ buffer: inout ByteBuffer) {
+        let receivedAt = WallClock.nowMicroseconds()
+        while phase != .closed && !buffer.isEmpty {
+            let (consumed, event) = buffer.withUnsafeReadableBytes { bytes in
+                proto.receive(bytes, receivedAt: receivedAt, stats: &worker.stats, reply: &worker.reply)
+            }
+            buffer.moveReaderIndex(by: consumed)
+            if !worker.reply.isEmpty {
+                enqueue(SharedBytes(worker.reply))
+                worker.reply.clear()
+            }
+            switch event {
+            case .none:
+                return
+            case .opened:
+                phase = .open
+                worker.didOpen(self)
+                var subscribe = ByteBuffer(capacity: 256)
+                proto.appendText(worker.configuration.template.expand(index: index), to: &subscribe)
+                enqueue(SharedBytes(subscribe))
+                if stopsReading {
+                    readStopped = true
+                    buffer.clear()
+                    updateInterest()
+                    return
+                }
+            case .failed(let reason):
+                fail(reason)
+                return
+            case .closed(let code):
+                flush()
+                end(closeCode: code)
+                return
+            }
+        }
+    }
+
+    // MARK: writing
+
+    private func enqueue(_ bytes: SharedBytes) {
+        guard phase != .closed else { return }
+        outbound.append(bytes)
+        if !flushScheduled && !writeInterest {
+            flushScheduled = true
+            worker.loop.scheduleFlush(self)
+        }
+    }
+
+    func flush() {
+        flushScheduled = false
+        guard phase != .closed, phase != .connecting else { return }
+        guard !outbound.isEmpty else {
+            setWriteInterest(false)
+            return
+        }
+        do {
+            let outcome = try outbound.write(to: fd)
+            setWriteInterest(outcome == .wouldBlock)
+        } catch {
+            lost("write: \(error)")
+        }
+    }
+
+    private func setWriteInterest(_ on: Bool) {
+        guard on != writeInterest else { return }
+        writeInterest = on
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard let registration, phase != .closed else { return }
+        var events: IOEvents = readStopped ? [] : [.readable, .readHangup]
+        if writeInterest { events.insert(.writable) }
+        do { try worker.loop.modify(registration, events: events) } catch { lost("epoll: \(error)") }
+    }
+
+    // MARK: ending
+
+    /// The transport broke: before the 101 that is a failed connection, after it an
+    /// abnormal close (1006).
+    private func lost(_ reason: String) {
+        if phase == .open { end(closeCode: 1006) } else { fail(reason) }
+    }
+
+    private func fail(_ reason: String) {
+        guard phase != .closed else { return }
+        let wasOpen = phase == .open
+        release()
+        if wasOpen { worker.didClose(self, code: 1006) } else { worker.didFail(self, reason: reason) }
+    }
+
+    private func end(closeCode: UInt16) {
+        guard phase != .closed else { return }
+        release()
+        worker.didClose(self, code: closeCode)
+    }
+
+    /// Closes the socket without telling the worker (shutdown at the end of a run).
+    func release() {
+        guard phase != .closed else { return }
+        phase = .closed
+        if let registration { worker.loop.deregister(registration) }
+        registration = nil
+        socket = nil
+        outbound.removeAll()
+        inbound = ByteBuffer()
+    }
+}
+
+@available(*, unavailable)
+extension ClientConnection: Sendable {}

@@ -1,0 +1,201 @@
+import Buffers
+import HTTP1
+import WebSocket
+
+/// The client side of one connection, sans I/O: the upgrade request, the 101 check,
+/// then server frames parsed in place from whatever bytes the shell has. Pongs and
+/// the close echo go to a reply buffer the shell sends.
+public struct ClientProtocol {
+    public enum State: Equatable, Sendable {
+        case handshaking
+        case open
+        case closed
+    }
+
+    public enum Event: Equatable, Sendable {
+        case none
+        /// The 101 arrived and checked out; send the subscription now.
+        case opened
+        case failed(String)
+        /// The server sent a close frame (code 1005 when it carried none); the echo is queued.
+        case closed(code: UInt16)
+    }
+
+    public private(set) var state: State = .handshaking
+    /// The Sec-WebSocket-Key sent (base64 of 16 random bytes).
+    public let key: String
+    let expectedAccept: String
+    public private(set) var lastSeq: UInt64 = 0
+    public private(set) var closeCode: UInt16?
+    private var maskState: UInt64
+    /// Largest response head accepted before giving up.
+    static let maxHeadBytes = 16 * 1024
+
+    public init(nonce: [UInt8], maskSeed: UInt64) {
+        precondition(nonce.count == 16, "Sec-WebSocket-Key is 16 bytes")
+        key = Base64.encode(nonce)
+        expectedAccept = WebSocketHandshake.acceptValue(forKey: key)
+        maskState = maskSeed | 1
+    }
+
+    public init<G: RandomNumberGenerator>(using generator: inout G) {
+        var nonce = [UInt8](repeating: 0, count: 16)
+        for index in nonce.indices { nonce[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        self.init(nonce: nonce, maskSeed: generator.next())
+    }
+
+    public func handshakeRequest(url: WebSocketURL) -> [UInt8] {
+        let head =
+            "GET \(url.path) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        return Array(head.utf8)
+    }
+
+    /// A masked frame (subscribe messages, pongs, the close echo).
+    public mutating func appendFrame(opcode: Opcode, payload: UnsafeRawBufferPointer, to output: inout ByteBuffer) {
+        FrameEncoder.encodeMasked(opcode: opcode, payload: payload, maskingKey: nextMask(), into: &output)
+    }
+
+    public mutating func appendText(_ text: String, to output: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { appendFrame(opcode: .text, payload: UnsafeRawBufferPointer($0), to: &output) }
+    }
+
+    private mutating func nextMask() -> (UInt8, UInt8, UInt8, UInt8) {
+        // xorshift64: masking keys need to be unpredictable to proxies, not secret.
+        maskState ^= maskState << 13
+        maskState ^= maskState >> 7
+        maskState ^= maskState << 17
+        let word = UInt32(truncatingIfNeeded: maskState)
+        return (
+            UInt8(truncatingIfNeeded: word), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word >> 16),
+            UInt8(truncatingIfNeeded: word >> 24)
+        )
+    }
+
+    /// Consumes what it can of `bytes`: the response head, then complete frames.
+    /// Returns how many bytes were used (the rest is an incomplete unit to keep) and
+    /// the first state change, after which it stops so the shell can react.
+    /// `receivedAt` is the wall-clock time of the read, microseconds since the epoch.
+    public mutating func receive(
+        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, stats: inout ReceiveStats, reply: inout ByteBuffer
+    ) -> (consumed: Int, event: Event) {
+        switch state {
+        case .closed:
+            return (bytes.count, .none)
+        case .handshaking:
+            return receiveHandshake(bytes)
+        case .open:
+            return receiveFrames(bytes, receivedAt: receivedAt, stats: &stats, reply: &reply)
+        }
+    }
+
+    private mutating func receiveHandshake(_ bytes: UnsafeRawBufferPointer) -> (consumed: Int, event: Event) {
+        var end = -1
+        var index = 3
+        while index < bytes.count {
+            if bytes[index] == 10 && bytes[index - 1] == 13 && bytes[index - 2] == 10 && bytes[index - 3] == 13 {
+                end = index + 1
+                break
+            }
+            index += 1
+        }
+        guard end > 0 else {
+            if bytes.count > Self.maxHeadBytes { return fail("response head over \(Self.maxHeadBytes) bytes") }
+            return (0, .none)
+        }
+        let response: HTTPClientResponse
+        do {
+            guard let parsed = try HTTPResponseParser.parse(Array(bytes[0..<end]), isEndOfStream: false) else {
+                return fail("incomplete response head")
+            }
+            response = parsed
+        } catch {
+            return fail("bad response: \(error)")
+        }
+        guard response.status == 101 else { return fail("HTTP \(response.status)") }
+        guard response.headers.containsToken("websocket", in: "Upgrade") else { return fail("101 without Upgrade: websocket") }
+        guard response.headers["Sec-WebSocket-Accept"] == expectedAccept else { return fail("wrong Sec-WebSocket-Accept") }
+        state = .open
+        return (end, .opened)
+    }
+
+    private mutating func fail(_ reason: String) -> (consumed: Int, event: Event) {
+        state = .closed
+        return (0, .failed(reason))
+    }
+
+    private mutating func receiveFrames(
+        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, stats: inout ReceiveStats, reply: inout ByteBuffer
+    ) -> (consumed: Int, event: Event) {
+        var offset = 0
+        let count = bytes.count
+        while count - offset >= 2 {
+            let first = bytes[offset]
+            let second = bytes[offset + 1]
+            if second & 0x80 != 0 { return fail("masked server frame") }
+            if first & 0x70 != 0 { return fail("reserved bits set") }
+            var header = 2
+            var length = Int(second & 0x7F)
+            if length == 126 {
+                guard count - offset >= 4 else { break }
+                length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                header = 4
+            } else if length == 127 {
+                guard count - offset >= 10 else { break }
+                var value: UInt64 = 0
+                for index in 2..<10 { value = value << 8 | UInt64(bytes[offset + index]) }
+                guard value <= UInt64(Int32.max) else { return fail("frame of \(value) bytes") }
+                length = Int(value)
+                header = 10
+            }
+            guard count - offset >= header + length else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
+            offset += header + length
+            switch first & 0x0F {
+            case 0x1:
+                stats.frames &+= 1
+                stats.payloadBytes &+= UInt64(length)
+                guard first & 0x80 != 0 else {
+                    stats.otherMessages &+= 1  // fragmented: the server never does this
+                    continue
+                }
+                switch PriceFrameScanner.scan(payload) {
+                case .priceUpdate(let frame):
+                    stats.priceUpdates &+= 1
+                    if frame.snapshot { stats.snapshots &+= 1 }
+                    if frame.seq != lastSeq &+ 1 {
+                        stats.seqGaps &+= 1
+                        if frame.seq > lastSeq &+ 1 { stats.seqMissing &+= frame.seq - lastSeq - 1 }
+                    }
+                    lastSeq = frame.seq
+                    let latency = receivedAt - frame.timestampMicros
+                    stats.latency.record(latency > 0 ? UInt64(latency) : 0)
+                case .other:
+                    stats.otherMessages &+= 1
+                case .malformed:
+                    stats.malformed &+= 1
+                }
+            case 0x0, 0x2:
+                stats.frames &+= 1
+                stats.payloadBytes &+= UInt64(length)
+                stats.otherMessages &+= 1
+            case 0x9:
+                stats.pings &+= 1
+                appendFrame(opcode: .pong, payload: payload, to: &reply)
+            case 0xA:
+                break
+            case 0x8:
+                let code: UInt16 = length >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
+                closeCode = code
+                state = .closed
+                let echo: [UInt8] = length >= 2 ? [payload[0], payload[1]] : []
+                echo.withUnsafeBytes { appendFrame(opcode: .close, payload: $0, to: &reply) }
+                return (offset, .closed(code: code))
+            default:
+                return fail("unknown opcode \(first & 0x0F)")
+            }
+        }
+        return (offset, .none)
+    }
+}

@@ -1,0 +1,170 @@
+import Buffers
+import Reactor
+import Synchronization
+
+/// Counters the main thread watches while connections are being set up.
+final class Progress: Sendable {
+    let opened = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    let closed = Atomic<Int>(0)
+    let acknowledged = Atomic<Int>(0)
+}
+
+/// What one thread measured, handed to the main thread at the end.
+struct ThreadResult: Sendable {
+    var stats: ReceiveStats
+    var handshakes: LatencyHistogram
+    var opened: Int
+    var failed: Int
+    var closed: Int
+    var stoppedReading: Int
+    var closeCodes: [UInt16: Int]
+    var failures: [String: Int]
+    /// Nanoseconds between this thread's warm-up boundary and the collection.
+    var windowNanoseconds: UInt64
+}
+
+/// SplitMix64: cheap per-thread randomness for handshake nonces and masking keys.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// One loop's share of the clients: starts them at the configured rate and keeps the
+/// loop's counters. Everything here runs on the loop's thread.
+final class ClientWorker {
+    unowned let loop: EventLoop
+    let configuration: BenchConfiguration
+    let target: SocketAddress
+    let sources: [SocketAddress]
+    let progress: Progress
+    /// Client indexes owned by this loop: loop.index, loop.index + threads, …
+    private let myCount: Int
+    private var started = 0
+    private var inFlight = 0
+    private var startTime: UInt64 = 0
+    private var connections: [ClientConnection] = []
+    private var random: SplitMix64
+
+    var stats = ReceiveStats()
+    /// Pong and close-echo frames produced while processing one read.
+    var reply = ByteBuffer(capacity: 256)
+    private var handshakes = LatencyHistogram()
+    private var opened = 0
+    private var failed = 0
+    private var closed = 0
+    private var stoppedReading = 0
+    private var closeCodes: [UInt16: Int] = [:]
+    private var failures: [String: Int] = [:]
+    private var windowStart: UInt64
+
+    /// Connects in progress per loop; bounded so a burst does not overflow the server's backlog.
+    static let maxInFlight = 512
+    static let pumpInterval: UInt64 = 1_000_000
+
+    init(loop: EventLoop, configuration: BenchConfiguration, target: SocketAddress, sources: [SocketAddress], progress: Progress)
+    {
+        self.loop = loop
+        self.configuration = configuration
+        self.target = target
+        self.sources = sources
+        self.progress = progress
+        let threads = configuration.threads
+        myCount = loop.index < configuration.connections ? (configuration.connections - loop.index + threads - 1) / threads : 0
+        random = SplitMix64(state: UInt64.random(in: .min ... .max))
+        windowStart = MonotonicClock.now()
+    }
+
+    func start() {
+        startTime = MonotonicClock.now()
+        pump()
+    }
+
+    /// Starts the connections that are due, then comes back in a millisecond.
+    private func pump() {
+        guard started < myCount else { return }
+        var allowed = 256
+        if configuration.connectRate > 0 {
+            let perThread = configuration.connectRate / Double(configuration.threads)
+            let elapsed = Double(MonotonicClock.now() - startTime) / 1e9
+            allowed = Int(elapsed * perThread) + 1 - started
+        }
+        allowed = Swift.min(allowed, Self.maxInFlight - inFlight, myCount - started)
+        while allowed > 0 {
+            startOne(index: loop.index + started * configuration.threads)
+            started += 1
+            allowed -= 1
+        }
+        if started < myCount {
+            loop.schedule(afterNanoseconds: Self.pumpInterval) { [unowned self] in self.pump() }
+        }
+    }
+
+    private func startOne(index: Int) {
+        let source = sources.isEmpty ? nil : sources[index % sources.count]
+        do {
+            let proto = ClientProtocol(using: &random)
+            let connection = try ClientConnection(index: index, worker: self, target: target, source: source, proto: proto)
+            connections.append(connection)
+            inFlight += 1
+        } catch {
+            failed += 1
+            failures["\(error)", default: 0] += 1
+            progress.failed.add(1, ordering: .relaxed)
+        }
+    }
+
+    // MARK: connection callbacks
+
+    func didOpen(_ connection: ClientConnection) {
+        inFlight -= 1
+        opened += 1
+        if connection.stopsReading { stoppedReading += 1 }
+        handshakes.record((MonotonicClock.now() - connection.startedAt) / 1000)
+        progress.opened.add(1, ordering: .relaxed)
+    }
+
+    func didFail(_ connection: ClientConnection, reason: String) {
+        inFlight -= 1
+        failed += 1
+        failures[reason, default: 0] += 1
+        progress.failed.add(1, ordering: .relaxed)
+    }
+
+    func didClose(_ connection: ClientConnection, code: UInt16) {
+        closed += 1
+        closeCodes[code, default: 0] += 1
+        progress.closed.add(1, ordering: .relaxed)
+    }
+
+    // MARK: measurement
+
+    /// The warm-up boundary: counters start from zero now.
+    func resetWindow() {
+        stats = ReceiveStats()
+        windowStart = MonotonicClock.now()
+    }
+
+    func result() -> ThreadResult {
+        ThreadResult(
+            stats: stats, handshakes: handshakes, opened: opened, failed: failed, closed: closed,
+            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures,
+            windowNanoseconds: MonotonicClock.now() - windowStart)
+    }
+
+    /// Closes every socket (end of the run).
+    func closeAll() {
+        for connection in connections { connection.release() }
+        connections = []
+    }
+}
+
+@available(*, unavailable)
+extension ClientWorker: Sendable {}

@@ -1,0 +1,172 @@
+import Glibc
+import Reactor
+import Synchronization
+
+/// Runs a benchmark: N clients over `threads` event loops, warm-up, a measured
+/// window, then the merged report. Blocks the calling thread for the whole run.
+public enum LoadGenerator {
+    public enum Failure: Error, CustomStringConvertible {
+        case fileLimit(connections: Int, limit: UInt64)
+        case address(String)
+
+        public var description: String {
+            switch self {
+            case .fileLimit(let connections, let limit):
+                "--connections \(connections) needs about \(connections + LoadGenerator.reservedDescriptors) open files but the limit is \(limit) (raise it with ulimit -n, or use fewer connections)"
+            case .address(let text): text
+            }
+        }
+    }
+
+    /// Descriptors the process needs besides its sockets (epoll, eventfds, stdio, …).
+    static let reservedDescriptors = 64
+
+    /// CPUs this process may run on (taskset / cgroup cpusets), at least 1.
+    public static func availableCPUs() -> Int {
+        // sched_getaffinity is not exported to Swift; /proc/self/status has the same mask.
+        guard let file = fopen("/proc/self/status", "r") else { return ResourceLimits.cpuCount() }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            guard text.hasPrefix("Cpus_allowed:") else { continue }
+            var count = 0
+            for character in text.dropFirst("Cpus_allowed:".count) {
+                if let nibble = character.hexDigitValue { count += nibble.nonzeroBitCount }
+            }
+            return count > 0 ? Swift.min(count, ResourceLimits.cpuCount()) : ResourceLimits.cpuCount()
+        }
+        return ResourceLimits.cpuCount()
+    }
+
+    /// User + system CPU time of the whole process, microseconds.
+    static func processCPUMicroseconds() -> Int64 {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func micros(_ time: timeval) -> Int64 { Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_usec) }
+        return micros(usage.ru_utime) + micros(usage.ru_stime)
+    }
+
+    static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
+    /// Runs the benchmark; `log` gets progress lines (for stderr).
+    public static func run(_ configuration: BenchConfiguration, log: (String) -> Void) throws -> BenchReport {
+        _ = signal(SIGPIPE, SIG_IGN)
+        let files = ResourceLimits.raiseOpenFileLimit()
+        guard UInt64(configuration.connections + reservedDescriptors) <= files.soft else {
+            throw Failure.fileLimit(connections: configuration.connections, limit: files.soft)
+        }
+        let host = configuration.url.host == "localhost" ? "127.0.0.1" : configuration.url.host
+        let target: SocketAddress
+        do { target = try SocketAddress(host: host, port: configuration.url.port) } catch {
+            throw Failure.address("cannot use \(configuration.url.host) as an address (numeric IPs or localhost only): \(error)")
+        }
+        var addresses: [SocketAddress] = []
+        for index in 0..<configuration.sourceAddresses {
+            addresses.append(try SocketAddress(host: "127.0.0.\(index + 1)", port: 0))
+        }
+        let sources = addresses
+        let progress = Progress()
+        let connectStart = MonotonicClock.now()
+        let group = try EventLoopGroup(count: configuration.threads) { loop in
+            let worker = ClientWorker(
+                loop: loop, configuration: configuration, target: target, sources: sources, progress: progress)
+            loop.attach(worker)
+            worker.start()
+        }
+        defer {
+            for handle in group.handles { handle.execute { $0.attached(ClientWorker.self)?.closeAll() } }
+            group.stop()
+            group.join()
+        }
+
+        // Connect phase: until every client is open or failed, or a generous deadline.
+        let expectedSeconds = configuration.connectRate > 0 ? Double(configuration.connections) / configuration.connectRate : 0
+        let deadline = connectStart + UInt64((expectedSeconds * 1.5 + 30) * 1e9)
+        var lastLog = connectStart
+        while true {
+            let settled = progress.opened.load(ordering: .relaxed) + progress.failed.load(ordering: .relaxed)
+            let now = MonotonicClock.now()
+            if settled >= configuration.connections { break }
+            if now >= deadline {
+                log("connect phase timed out with \(configuration.connections - settled) connection(s) pending")
+                break
+            }
+            if now - lastLog >= 1_000_000_000 {
+                lastLog = now
+                log(
+                    "connecting: \(progress.opened.load(ordering: .relaxed)) open, \(progress.failed.load(ordering: .relaxed)) failed of \(configuration.connections)"
+                )
+            }
+            sleep(seconds: 0.005)
+        }
+        let connectSeconds = Double(MonotonicClock.now() - connectStart) / 1e9
+        log(
+            "connected \(progress.opened.load(ordering: .relaxed)) (\(progress.failed.load(ordering: .relaxed)) failed) in \(format(connectSeconds, 2)) s; warming up \(format(configuration.warmupSeconds, 1)) s"
+        )
+        // Nothing to measure when no client got through (server down, refused): report now.
+        let anyOpen = progress.opened.load(ordering: .relaxed) > 0
+        if anyOpen { sleep(seconds: configuration.warmupSeconds) }
+
+        // Warm-up boundary: every loop zeroes its counters; the window starts when all did.
+        for handle in group.handles {
+            handle.execute { loop in
+                loop.attached(ClientWorker.self)?.resetWindow()
+                progress.acknowledged.add(1, ordering: .releasing)
+            }
+        }
+        while progress.acknowledged.load(ordering: .acquiring) < configuration.threads { sleep(seconds: 0.0005) }
+        let cpuStart = processCPUMicroseconds()
+        let windowStart = MonotonicClock.now()
+        if anyOpen {
+            log("measuring \(format(configuration.durationSeconds, 1)) s")
+            sleep(seconds: configuration.durationSeconds)
+        }
+        let cpuEnd = processCPUMicroseconds()
+        let windowEnd = MonotonicClock.now()
+
+        let results = Mutex<[ThreadResult]>([])
+        for handle in group.handles {
+            handle.execute { loop in
+                guard let worker = loop.attached(ClientWorker.self) else { return }
+                let result = worker.result()
+                results.withLock { $0.append(result) }
+            }
+        }
+        while results.withLock({ $0.count }) < configuration.threads { sleep(seconds: 0.0005) }
+        let collected = results.withLock { $0 }
+
+        var stats = ReceiveStats()
+        var handshakes = LatencyHistogram()
+        var opened = 0
+        var failed = 0
+        var closed = 0
+        var stopped = 0
+        var closeCodes: [UInt16: Int] = [:]
+        var failures: [String: Int] = [:]
+        for result in collected {
+            stats.merge(result.stats)
+            handshakes.merge(result.handshakes)
+            opened += result.opened
+            failed += result.failed
+            closed += result.closed
+            stopped += result.stoppedReading
+            closeCodes.merge(result.closeCodes, uniquingKeysWith: +)
+            failures.merge(result.failures, uniquingKeysWith: +)
+        }
+        let window = Double(windowEnd - windowStart) / 1e9
+        return BenchReport(
+            connectionsRequested: configuration.connections, connectionsOpened: opened, connectionsOpen: opened - closed,
+            connectionsFailed: failed, connectionsClosed: closed, stoppedReading: stopped, closeCodes: closeCodes,
+            failures: failures, threads: configuration.threads, connectSeconds: connectSeconds,
+            warmupSeconds: anyOpen ? configuration.warmupSeconds : 0, durationSeconds: anyOpen ? window : 0,
+            handshakes: handshakes, stats: stats,
+            cpuPercent: anyOpen && window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
+            cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()))
+    }
+}

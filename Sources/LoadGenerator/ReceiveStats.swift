@@ -1,0 +1,35 @@
+/// One thread's receive counters for the measured window (reset at the warm-up boundary).
+public struct ReceiveStats: Sendable, Equatable {
+    /// Data frames (text, binary, continuation) received.
+    public var frames: UInt64 = 0
+    public var payloadBytes: UInt64 = 0
+    /// Bytes read from the sockets (frame headers, handshakes and control frames included).
+    public var wireBytes: UInt64 = 0
+    public var priceUpdates: UInt64 = 0
+    public var snapshots: UInt64 = 0
+    /// price_update frames whose `seq` was not the previous one + 1.
+    public var seqGaps: UInt64 = 0
+    /// Updates missing in those gaps (sum of `seq - last - 1` when positive).
+    public var seqMissing: UInt64 = 0
+    public var malformed: UInt64 = 0
+    public var otherMessages: UInt64 = 0
+    public var pings: UInt64 = 0
+    /// Publish-to-receipt latency of every price_update, microseconds.
+    public var latency = LatencyHistogram()
+
+    public init() {}
+
+    public mutating func merge(_ other: ReceiveStats) {
+        frames += other.frames
+        payloadBytes += other.payloadBytes
+        wireBytes += other.wireBytes
+        priceUpdates += other.priceUpdates
+        snapshots += other.snapshots
+        seqGaps += other.seqGaps
+        seqMissing += other.seqMissing
+        malformed += other.malformed
+        otherMessages += other.otherMessages
+        pings += other.pings
+        latency.merge(other.latency)
+    }
+}

@@ -1,0 +1,83 @@
+import Glibc
+import LoadGenerator
+import Reactor
+import Server
+
+/// `stockpush bench`: the load generator. Talks to a running server (usually
+/// `stockpush serve --bench S:Q`) and reports latency, throughput and its own CPU use.
+public enum BenchCommand {
+    public static let options: [OptionSpec] = [
+        OptionSpec("--url", env: "BENCH_URL", default: BenchConfiguration.defaultURL, help: "price stream to connect to"),
+        OptionSpec("--connections", env: "BENCH_CONNECTIONS", default: "1000", help: "client connections"),
+        OptionSpec("--threads", env: "BENCH_THREADS", help: "event-loop threads (default: CPUs this process may use)"),
+        OptionSpec(
+            "--subscribe", env: "BENCH_SUBSCRIBE", default: BenchConfiguration.defaultTemplate,
+            help: "subscribe message; {k} = client index modulo --topics"),
+        OptionSpec("--topics", env: "BENCH_TOPICS", default: "10", help: "values {k} takes (0…topics-1)"),
+        OptionSpec("--warmup", env: "BENCH_WARMUP", default: "2", help: "seconds after connecting before measuring"),
+        OptionSpec("--duration", env: "BENCH_DURATION", default: "10", help: "seconds measured"),
+        OptionSpec(
+            "--connect-rate", env: "BENCH_CONNECT_RATE", default: "0",
+            help: "connections started per second (0: as fast as possible)"),
+        OptionSpec(
+            "--source-ips", env: "BENCH_SOURCE_IPS",
+            help: "source addresses 127.0.0.1…N to rotate over (default: one per 20000 connections; 127.x targets only)"),
+        OptionSpec(
+            "--stop-reading", env: "BENCH_STOP_READING", default: "0",
+            help: "percent of clients that stop reading after subscribing (slow consumers)"),
+        OptionSpec("--json", env: "BENCH_JSON", isSwitch: true, help: "print one JSON object on stdout instead of the table"),
+        OptionSpec("--help", isSwitch: true, help: "show this help"),
+    ]
+
+    public static let usage = """
+        Usage: stockpush bench [options]
+
+        Opens WebSocket clients against a StockPush server, subscribes them, and reports
+        handshake latency, frames/s, MB/s, publish-to-receipt latency percentiles, seq
+        gaps, failed/closed connections and the generator's own CPU use.
+        Typical: stockpush serve --bench 10:20 --max-connections-per-ip 1000000 & stockpush bench
+
+        Options:
+        \(Options.help(for: options))
+        """
+
+    /// Parses options into a configuration (flag, else environment, else default).
+    public static func configuration(arguments: [String], environment: [String: String]) throws -> BenchConfiguration {
+        let options = try Options(arguments: arguments, specs: Self.options, environment: environment)
+        do {
+            return try BenchConfiguration(value: { options.string($0) }, defaultThreads: LoadGenerator.availableCPUs())
+        } catch {
+            switch error {
+            case .invalid(let option, let value, let expected):
+                throw UsageError.invalidValue(option: option, value: value, expected: expected)
+            }
+        }
+    }
+
+    public static func run(arguments: [String], environment: [String: String]) throws -> Int32 {
+        let options = try Options(arguments: arguments, specs: Self.options, environment: environment)
+        if try options.bool("--help") {
+            print(usage)
+            return 0
+        }
+        let configuration = try Self.configuration(arguments: arguments, environment: environment)
+        let report: BenchReport
+        do {
+            report = try LoadGenerator.run(configuration) { line in StandardError.write("bench: \(line)\n") }
+        } catch let failure as LoadGenerator.Failure {
+            StandardError.write("stockpush bench: \(failure)\n")
+            return 1
+        }
+        if configuration.json {
+            print(report.json())
+        } else {
+            print(report.table())
+        }
+        if report.generatorSaturated {
+            StandardError.write(
+                "stockpush bench: warning: the generator used \(Int(report.cpuPercentOfCapacity)) % of its CPU capacity; it may be the bottleneck\n"
+            )
+        }
+        return report.connectionsOpened == 0 ? 1 : 0
+    }
+}

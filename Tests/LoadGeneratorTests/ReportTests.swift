@@ -1,0 +1,58 @@
+import JSON
+import Testing
+
+@testable import LoadGenerator
+
+@Suite struct ReportTests {
+    static func report(cpuPercent: Double, cores: Int) -> BenchReport {
+        var stats = ReceiveStats()
+        stats.frames = 50_000
+        stats.priceUpdates = 50_000
+        stats.wireBytes = 200_000_000
+        stats.seqGaps = 2
+        for micros in [800, 1200, 1500, 4000] as [UInt64] { stats.latency.record(micros) }
+        var handshakes = LatencyHistogram()
+        handshakes.record(2500)
+        return BenchReport(
+            connectionsRequested: 1000, connectionsOpened: 998, connectionsOpen: 997, connectionsFailed: 2,
+            connectionsClosed: 1, stoppedReading: 0, closeCodes: [1008: 1], failures: ["HTTP 429": 2], threads: cores,
+            connectSeconds: 0.5, warmupSeconds: 2, durationSeconds: 10, handshakes: handshakes, stats: stats,
+            cpuPercent: cpuPercent, cpuCapacityCores: cores)
+    }
+
+    @Test func jsonCarriesEveryNumber() throws {
+        let text = Self.report(cpuPercent: 50, cores: 2).json()
+        let value = try JSONParser.parse(text)
+        #expect(value["connections"]?["requested"]?.intValue == 1000)
+        #expect(value["connections"]?["open"]?.intValue == 997)
+        #expect(value["connections"]?["failed"]?.intValue == 2)
+        #expect(value["connections"]?["closed"]?.intValue == 1)
+        #expect(value["connections"]?["close_codes"]?["1008"]?.intValue == 1)
+        #expect(value["handshake_ms"]?["p50"]?.doubleValue == 2.5)
+        #expect(value["frames"]?.intValue == 50_000)
+        #expect(value["frames_per_second"]?.doubleValue == 5000)
+        #expect(value["mb_per_second"]?.doubleValue == 20)
+        #expect(abs((value["latency_ms"]?["p50"]?.doubleValue ?? 0) - 1.2) <= 0.012)  // bucket midpoint, < 1 %
+        #expect(value["latency_ms"]?["max"]?.doubleValue == 4)
+        #expect(value["latency_ms"]?["p999"] != nil && value["latency_ms"]?["p90"] != nil && value["latency_ms"]?["p99"] != nil)
+        #expect(value["seq_gaps"]?.intValue == 2)
+        #expect(value["cpu_percent"]?.doubleValue == 50)
+        #expect(value["generator_saturated"]?.boolValue == false)
+        #expect(value["duration"]?.doubleValue == 10)
+    }
+
+    @Test func saturationIsFlagged() throws {
+        let busy = Self.report(cpuPercent: 185, cores: 2)
+        #expect(busy.generatorSaturated)
+        #expect(try JSONParser.parse(busy.json())["generator_saturated"]?.boolValue == true)
+        #expect(busy.table().contains("WARNING"))
+        #expect(!Self.report(cpuPercent: 170, cores: 2).generatorSaturated)
+    }
+
+    @Test func fixedFormatting() {
+        #expect(format(1.5, 2) == "1.50")
+        #expect(format(0.0049, 3) == "0.005")
+        #expect(format(-2.25, 1) == "-2.3" || format(-2.25, 1) == "-2.2")
+        #expect(format(12345, 0) == "12345")
+    }
+}
