@@ -10,28 +10,53 @@ public struct OutboundQueue {
         let bytes: SharedBytes
         var offset: Int
         let end: Int
+        /// The last chunk of a message (a head chunk is followed by its body).
+        let endsMessage: Bool
         var count: Int { end - offset }
     }
 
     private var chunks: [Chunk] = []
     private var head = 0
     public private(set) var pendingBytes = 0
+    /// Some bytes of the message at `head` are already on the wire.
+    private var messageInProgress = false
 
     public init() {}
 
     public var isEmpty: Bool { pendingBytes == 0 }
     public var chunkCount: Int { chunks.count - head }
 
-    public mutating func append(_ bytes: SharedBytes) {
-        append(bytes, offset: 0, count: bytes.count)
+    public mutating func append(_ bytes: SharedBytes, endsMessage: Bool = true) {
+        append(bytes, offset: 0, count: bytes.count, endsMessage: endsMessage)
     }
 
-    /// Queues `count` bytes of `bytes` starting at `offset`.
-    public mutating func append(_ bytes: SharedBytes, offset: Int, count: Int) {
+    /// Queues `count` bytes of `bytes` starting at `offset`. `endsMessage: false` marks
+    /// the first part of a message whose rest follows (so it is never split off).
+    public mutating func append(_ bytes: SharedBytes, offset: Int, count: Int, endsMessage: Bool = true) {
         precondition(offset >= 0 && count >= 0 && offset + count <= bytes.count, "region outside the buffer")
         guard count > 0 else { return }
-        chunks.append(Chunk(bytes: bytes, offset: offset, end: offset + count))
+        chunks.append(Chunk(bytes: bytes, offset: offset, end: offset + count, endsMessage: endsMessage))
         pendingBytes += count
+    }
+
+    /// Drops every queued message the peer has not started to receive, keeping the one
+    /// partly written (cutting it would corrupt the stream). Returns the bytes dropped.
+    @discardableResult
+    public mutating func discardUnstartedMessages() -> Int {
+        var keep = head
+        if messageInProgress {
+            while keep < chunks.count && !chunks[keep].endsMessage { keep += 1 }
+            keep = min(keep + 1, chunks.count)
+        }
+        var dropped = 0
+        for index in keep..<chunks.count { dropped += chunks[index].count }
+        chunks.removeSubrange(keep...)
+        pendingBytes -= dropped
+        if head == chunks.count {
+            chunks.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return dropped
     }
 
     /// Drops everything queued (the connection is going away).
@@ -39,6 +64,7 @@ public struct OutboundQueue {
         chunks = []
         head = 0
         pendingBytes = 0
+        messageInProgress = false
     }
 
     public enum WriteOutcome: Equatable {
@@ -83,9 +109,11 @@ public struct OutboundQueue {
             let available = chunks[head].count
             if remaining >= available {
                 remaining -= available
+                messageInProgress = !chunks[head].endsMessage
                 head += 1
             } else {
                 chunks[head].offset += remaining
+                messageInProgress = true
                 remaining = 0
             }
         }

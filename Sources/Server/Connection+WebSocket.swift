@@ -116,15 +116,19 @@ extension Connection {
         perform(action, session: session)
     }
 
-    /// Drops a peer that stopped reading: the close frame (1008 "slow consumer") is
-    /// queued for the record but the socket closes now, since nothing drains.
+    /// Drops a peer that stopped reading: the queued messages it has not started to
+    /// receive are discarded, the close frame (1008 "slow consumer") goes right behind
+    /// the one in progress, and the socket closes after the linger time whether or not
+    /// the peer reads it.
     func closeSlowConsumer() {
-        if phase == .webSocket, let session = webSocket {
-            _ = session.state.close(code: .policyViolation, reason: "slow consumer")
-            sendClose(code: .policyViolation, reason: "slow consumer")
-            session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
+        guard phase == .webSocket, let session = webSocket else {
+            close()
+            return
         }
-        close()
+        outbound.discardUnstartedMessages()
+        session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
+        perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
+        closeAfterFlush()
     }
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
@@ -132,7 +136,7 @@ extension Connection {
     public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        enqueue(arena, offset: offset, count: count)
+        enqueue(arena, offset: offset, count: count, endsMessage: false)
         enqueue(body)
     }
 

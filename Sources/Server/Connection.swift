@@ -150,10 +150,11 @@ public final class Connection: EventHandler, Flushable {
         if outbound.pendingBytes > server.configuration.maxQueuedBytes && !readPaused { setReadPaused(true) }
     }
 
-    /// Queues a region of a shared buffer (a per-connection head packed in a tick's arena).
-    func enqueue(_ bytes: SharedBytes, offset: Int, count: Int) {
+    /// Queues a region of a shared buffer (a per-connection head packed in a tick's
+    /// arena); `endsMessage: false` when the message's body follows.
+    func enqueue(_ bytes: SharedBytes, offset: Int, count: Int, endsMessage: Bool = true) {
         guard phase != .closed else { return }
-        outbound.append(bytes, offset: offset, count: count)
+        outbound.append(bytes, offset: offset, count: count, endsMessage: endsMessage)
         if !flushScheduled && !writeInterest {
             flushScheduled = true
             loop.scheduleFlush(self)

@@ -82,3 +82,35 @@ import Testing
         #expect(readAvailable(pairs[2].right) == Array("cc-shared".utf8))
     }
 }
+
+@Suite struct OutboundQueueDiscardTests {
+    @Test func keepsTheMessageInProgressAndDropsTheRest() throws {
+        let pair = SocketPair()
+        defer { pair.close() }
+        pair.shrinkSendBuffer(pair.left, to: 4096)
+        var queue = OutboundQueue()
+        let head = SharedBytes(Array(repeating: 0x68, count: 10))
+        let body = SharedBytes(Array(repeating: 0x62, count: 300_000))
+        queue.append(head, endsMessage: false)
+        queue.append(body)
+        queue.append(SharedBytes(Array(repeating: 0x78, count: 1000)))
+        #expect(try queue.write(to: pair.left) == .wouldBlock)
+        let sent = 311_000 - queue.pendingBytes
+        #expect(sent > 0 && sent < 300_010)  // part of the first message is on the wire
+        let dropped = queue.discardUnstartedMessages()
+        #expect(dropped == 1000, "only the message nobody started receiving goes")
+        var received = readAvailable(pair.right)
+        while try queue.write(to: pair.left) == .wouldBlock { received += readAvailable(pair.right) }
+        received += readAvailable(pair.right)
+        #expect(received.count == 300_010)
+    }
+
+    @Test func dropsEverythingWhenNoMessageIsInProgress() {
+        var queue = OutboundQueue()
+        queue.append(SharedBytes([1, 2]), endsMessage: false)
+        queue.append(SharedBytes([3]))
+        queue.append(SharedBytes([4]))
+        #expect(queue.discardUnstartedMessages() == 4)
+        #expect(queue.isEmpty)
+    }
+}

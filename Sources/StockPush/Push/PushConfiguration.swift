@@ -53,8 +53,5 @@ public struct PushConfiguration: Sendable {
         jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
         requireAuth = try options.bool("--require-auth")
         metricsRequireAuth = try options.bool("--metrics-require-auth")
-        if requireAuth && jwtSecret == nil {
-            throw .missingValue("--jwt-secret (JWT_SECRET): REQUIRE_AUTH=true needs a secret to verify tokens")
-        }
     }
 }

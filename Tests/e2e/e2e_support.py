@@ -1,0 +1,329 @@
+"""Clients for the end-to-end tests: a JSON WebSocket client on Python `websockets`,
+a raw-socket WebSocket client for what `websockets` will not do (invalid UTF-8,
+ignoring pings, not reading), and a small HTTP helper for the admin API."""
+import asyncio
+import base64
+import functools
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import struct
+import time
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+ISO_MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+CLIENT_ID = re.compile(r"^c_[0-9a-f]+$")
+QUOTE_FIELDS = ("code", "name", "market", "price", "prev_close", "change", "change_percent",
+                "volume", "turnover", "quote_time")
+
+# From migrations/0002_seed_catalog.sql.
+VOLUME_WAVE = {
+    "600519": ("贵州茅台", "SH"), "000858": ("五粮液", "SZ"), "300750": ("宁德时代", "SZ"),
+    "002594": ("比亚迪", "SZ"), "0700": ("腾讯控股", "HK"), "9988": ("阿里巴巴-W", "HK"),
+    "1810": ("小米集团-W", "HK"), "NVDA": ("NVIDIA Corporation", "US"), "TSLA": ("Tesla, Inc.", "US"),
+    "300059": ("东方财富", "SZ"), "601012": ("隆基绿能", "SH"), "AMD": ("Advanced Micro Devices, Inc.", "US"),
+}
+CONSUMER_STAPLES = {"600519", "000858", "600887", "000333", "000651", "601888", "2020", "KO", "002714"}
+BLUE_CHIP = {"600519", "601318", "600036", "000333", "0700", "0005", "1299", "AAPL", "MSFT", "BRK.B", "JPM", "KO"}
+MARKET_SH = {"600519", "601318", "600036", "601398", "600900", "601888", "600276", "600030", "601012",
+             "600887", "601166", "600309", "601857", "600028", "688981", "510300"}
+MARKET_US = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "BRK.B", "JPM", "V", "BABA",
+             "NFLX", "AMD", "KO"}
+
+
+def run_async(fn):
+    """Lets a plain pytest test be an `async def` (no pytest-asyncio needed)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# MARK: HTTP
+
+def http_request(base, method, path, body=None, headers=None, timeout=5):
+    """-> (status, headers dict with lower-case names, body bytes)."""
+    host_port = base.split("://", 1)[1]
+    host, port = host_port.rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        all_headers = dict(headers or {})
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            all_headers.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=body, headers=all_headers)
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+    finally:
+        conn.close()
+
+
+def http_json(base, method, path, body=None, headers=None, timeout=5):
+    """-> (status, parsed JSON body) — fails if the body is not JSON."""
+    status, response_headers, data = http_request(base, method, path, body=body, headers=headers, timeout=timeout)
+    try:
+        return status, json.loads(data)
+    except ValueError:
+        raise AssertionError(f"{method} {path} -> {status}: body is not JSON: {data[:300]!r}")
+
+
+# MARK: WebSocket client on `websockets`
+
+class StreamError(AssertionError):
+    pass
+
+
+class Client:
+    """A front-end's connection: every message received is recorded and every
+    price_update is checked against the invariants of the contract as it arrives."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.messages = []
+        self.updates = []
+        self.last_seq = 0
+        self.connected = None
+        self.arrivals = {}  # id(price_update) -> wall-clock seconds it arrived
+
+    @classmethod
+    async def open(cls, url, **kwargs):
+        kwargs.setdefault("ping_interval", None)
+        kwargs.setdefault("open_timeout", 5)
+        kwargs.setdefault("close_timeout", 3)
+        ws = await connect(url, **kwargs)
+        client = cls(ws)
+        client.connected = await client.recv()
+        assert client.connected["type"] == "connected", client.connected
+        return client
+
+    @property
+    def client_id(self):
+        return self.connected["client_id"]
+
+    async def send(self, message):
+        await self.ws.send(message if isinstance(message, (str, bytes)) else json.dumps(message))
+
+    async def recv(self, timeout=3.0):
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        arrived = time.time()
+        if not isinstance(raw, str):
+            raise StreamError(f"binary message from the server: {raw[:100]!r}")
+        message = json.loads(raw)
+        self.messages.append(message)
+        if message.get("type") == "price_update":
+            self._check_update(message)
+            self.arrivals[id(message)] = arrived
+        return message
+
+    def _check_update(self, message):
+        if message["seq"] != self.last_seq + 1:
+            raise StreamError(f"seq gap: expected {self.last_seq + 1}, got {message['seq']}")
+        self.last_seq = message["seq"]
+        codes = [quote["code"] for quote in message["data"]]
+        if not codes:
+            raise StreamError(f"an empty price_update: {message}")
+        if message["count"] != len(codes):
+            raise StreamError(f"count {message['count']} != {len(codes)} quotes")
+        if len(set(codes)) != len(codes):
+            raise StreamError(f"a stock twice in one price_update: {sorted(codes)}")
+        if not ISO_MICROS.match(message["timestamp"]):
+            raise StreamError(f"bad timestamp {message['timestamp']!r}")
+        assert isinstance(message["snapshot"], bool)
+        self.updates.append(message)
+
+    async def recv_until(self, predicate, timeout=3.0):
+        """Receives until a message satisfies `predicate`; returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise asyncio.TimeoutError(f"no matching message within {timeout} s; last: {self.messages[-3:]}")
+            message = await self.recv(timeout=remaining)
+            if predicate(message):
+                return message
+
+    async def recv_type(self, kind, timeout=3.0):
+        return await self.recv_until(lambda m: m.get("type") == kind, timeout)
+
+    async def request(self, message, reply_type, timeout=3.0):
+        await self.send(message)
+        return await self.recv_type(reply_type, timeout)
+
+    async def collect(self, seconds):
+        """Everything received during `seconds`."""
+        start = len(self.messages)
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                await self.recv(timeout=remaining)
+            except asyncio.TimeoutError:
+                break
+        return self.messages[start:]
+
+    async def subscribe(self, subscription_type, target=None, targets=None, id=None):
+        """Subscribes; returns (replies before the snapshot, snapshot)."""
+        request = {"type": "subscribe", "subscription_type": subscription_type}
+        if target is not None:
+            request["target"] = target
+        if targets is not None:
+            request["targets"] = targets
+        if id is not None:
+            request["id"] = id
+        await self.send(request)
+        replies = []
+        while True:
+            message = await self.recv()
+            if message["type"] == "price_update" and message["snapshot"]:
+                return replies, message
+            if message["type"] != "price_update":
+                replies.append(message)
+
+    async def ping(self, id="alive"):
+        pong = await self.request({"type": "ping", "id": id}, "pong")
+        assert pong["id"] == id
+        return pong
+
+    async def expect_close(self, timeout=5.0):
+        """Reads until the server closes; returns the close code received."""
+        deadline = time.monotonic() + timeout
+        try:
+            while (remaining := deadline - time.monotonic()) > 0:
+                await self.recv(timeout=remaining)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+        raise AssertionError(f"connection not closed within {timeout} s")
+
+    async def close(self):
+        await self.ws.close()
+
+
+# MARK: raw-socket WebSocket client
+
+class RawWebSocket:
+    """A deliberately minimal RFC 6455 client on a blocking socket."""
+
+    def __init__(self, host, port, path="/ws/stock/prices", rcvbuf=None, timeout=5.0):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect((host, port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise AssertionError(f"connection closed during the handshake: {self.buffer!r}")
+            self.buffer += chunk
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        assert lines[0].startswith("HTTP/1.1 101"), lines[0]
+        headers = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+        expected = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+        assert headers.get("sec-websocket-accept") == expected
+
+    def send_frame(self, opcode, payload, fin=True):
+        mask = os.urandom(4)
+        first = (0x80 if fin else 0) | opcode
+        n = len(payload)
+        if n < 126:
+            header = struct.pack("!BB", first, 0x80 | n)
+        elif n < 65536:
+            header = struct.pack("!BBH", first, 0x80 | 126, n)
+        else:
+            header = struct.pack("!BBQ", first, 0x80 | 127, n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def send_unmasked(self, opcode, payload):
+        """A client frame without a mask: a protocol violation (RFC 6455 5.1)."""
+        self.sock.sendall(struct.pack("!BB", 0x80 | opcode, len(payload)) + payload)
+
+    def send_json(self, message):
+        self.send_frame(0x1, json.dumps(message).encode())
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("connection closed by the server")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    def recv_frame(self):
+        """-> (opcode, payload) of the next frame (server frames are unmasked)."""
+        first, second = self._read(2)
+        n = second & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", self._read(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", self._read(8))[0]
+        if second & 0x80:
+            mask = self._read(4)
+            return first & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(n)))
+        return first & 0x0F, self._read(n)
+
+    def recv_json(self):
+        while True:
+            opcode, payload = self.recv_frame()
+            if opcode == 0x1:
+                return json.loads(payload)
+            if opcode == 0x8:
+                raise EOFError(f"close frame {payload!r}")
+
+    def read_until_close(self, timeout):
+        """Reads frames until a close frame -> (close code or None, opcodes seen before it)."""
+        self.sock.settimeout(timeout)
+        seen = []
+        while True:
+            opcode, payload = self.recv_frame()
+            if opcode == 0x8:
+                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+                return code, seen
+            seen.append(opcode)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def check_quote(quote):
+    """Every field of the contract, with consistent change and change_percent."""
+    from decimal import Decimal, ROUND_HALF_EVEN, ROUND_HALF_UP
+    missing = [field for field in QUOTE_FIELDS if field not in quote]
+    assert not missing, f"quote without {missing}: {quote}"
+    assert isinstance(quote["code"], str) and isinstance(quote["name"], str) and quote["name"]
+    assert quote["market"] in ("SH", "SZ", "HK", "US"), quote
+    for field in ("price", "prev_close", "change", "change_percent", "turnover"):
+        assert isinstance(quote[field], (int, float)) and not isinstance(quote[field], bool), (field, quote)
+    assert isinstance(quote["volume"], int) and quote["volume"] >= 0, quote
+    assert quote["price"] > 0 and quote["prev_close"] > 0, quote
+    assert ISO_MICROS.match(quote["quote_time"]), quote
+    exact = Decimal(repr(quote["price"])) - Decimal(repr(quote["prev_close"]))
+    allowed = {float(exact.quantize(Decimal("0.01"), rounding=r)) for r in (ROUND_HALF_UP, ROUND_HALF_EVEN)}
+    assert quote["change"] in allowed, f"change {quote['change']} != round(price - prev_close, 2) {allowed}: {quote}"
+    expected_percent = round(quote["change"] / quote["prev_close"] * 100, 2)
+    assert abs(quote["change_percent"] - expected_percent) <= 0.011, (
+        f"change_percent {quote['change_percent']} != {expected_percent}: {quote}")
+
+
+def quote_values(quote):
+    return (quote["price"], quote["prev_close"], quote["volume"], quote["turnover"])

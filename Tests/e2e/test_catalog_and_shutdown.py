@@ -1,0 +1,128 @@
+"""Operations on a live server: a catalog edited in PostgreSQL reaches subscribers
+without resubscribing, and SIGTERM shuts down gracefully."""
+import asyncio
+import time
+
+from websockets.exceptions import ConnectionClosed
+
+from e2e_support import VOLUME_WAVE, Client, check_quote, http_json, http_request, run_async
+
+NEWCOMER = "600036"  # 招商银行: in the catalog, not in volume_wave
+LISTING = "688111"  # not in the seed: a new listing added while the server runs
+
+
+@run_async
+async def test_strategy_edit_in_postgres_reaches_subscribers(server_factory):
+    server = server_factory()
+    client = await Client.open(server.ws)
+    try:
+        replies, snapshot = await client.subscribe("strategy", "volume_wave")
+        assert NEWCOMER not in replies[0]["stocks"]
+        await client.collect(0.5)
+        assert NEWCOMER not in {q["code"] for u in client.updates for q in u["data"]}
+
+        await asyncio.to_thread(server.database.sql, f"""
+            BEGIN;
+            INSERT INTO stocks (code, name, market, tick_precision, lot_size, price_limit_percent, reference_price)
+                VALUES ('{LISTING}', '金山办公', 'SH', 2, 200, 20, 285.00);
+            INSERT INTO strategy_stocks (strategy, stock) VALUES ('volume_wave', '{NEWCOMER}'), ('volume_wave', '{LISTING}');
+            COMMIT;""")
+        inserted = time.monotonic()
+        found = {}
+        while len(found) < 2:
+            update = await client.recv_until(
+                lambda m: m.get("type") == "price_update" and {NEWCOMER, LISTING} & {q["code"] for q in m["data"]},
+                timeout=max(0.1, 5 - (time.monotonic() - inserted)))
+            for quote in update["data"]:
+                if quote["code"] in (NEWCOMER, LISTING):
+                    found.setdefault(quote["code"], quote)
+        assert (found[NEWCOMER]["name"], found[NEWCOMER]["market"]) == ("招商银行", "SH"), found
+        assert (found[LISTING]["name"], found[LISTING]["market"]) == ("金山办公", "SH"), found
+        assert 200 < found[LISTING]["price"] < 400, found[LISTING]
+        for quote in found.values():
+            check_quote(quote)
+
+        await asyncio.to_thread(
+            server.database.sql,
+            f"DELETE FROM strategy_stocks WHERE strategy = 'volume_wave' AND stock IN ('{NEWCOMER}', '{LISTING}')")
+        await client.collect(1.5)  # the reload takes effect
+        seen = len(client.updates)
+        await client.collect(2.0)
+        later = client.updates[seen:]
+        assert later, "updates stopped altogether"
+        codes = {q["code"] for u in later for q in u["data"]}
+        assert not codes & {NEWCOMER, LISTING}, "stocks removed from the strategy kept arriving"
+        assert codes <= set(VOLUME_WAVE)
+        status = await client.request({"type": "get_status"}, "status")
+        assert status["subscriptions"] == [{"subscription_type": "strategy", "target": "volume_wave"}]
+    finally:
+        await client.close()
+
+
+@run_async
+async def test_postgres_outage_fails_readiness_but_the_stream_goes_on(server_factory):
+    server = server_factory()
+    client = await Client.open(server.ws)
+    try:
+        await client.subscribe("strategy", "volume_wave")
+        server.database.drop()  # terminates the server's PostgreSQL sessions and removes the database
+        deadline = time.monotonic() + 5
+        while True:
+            status, ready = await asyncio.to_thread(http_json, server.http, "GET", "/readyz")
+            if status != 200:
+                break
+            assert time.monotonic() < deadline, "/readyz still 200 5 s into a PostgreSQL outage"
+            await asyncio.sleep(0.1)
+        assert status == 503 and ready["redis"] == "ok" and ready["postgres"] != "ok", (status, ready)
+        status, _, _ = await asyncio.to_thread(http_request, server.http, "GET", "/healthz")
+        assert status == 200
+        # Quotes come from Redis and the last catalog is kept: subscribers keep streaming.
+        seen = len(client.updates)
+        await client.collect(1.0)
+        assert len(client.updates) - seen >= 3, "the stream stopped during a PostgreSQL outage"
+        late = await Client.open(server.ws)
+        replies, snapshot = await late.subscribe("stock", "600519")
+        assert snapshot["data"][0]["name"] == "贵州茅台"
+        await late.close()
+    finally:
+        await client.close()
+
+
+async def until_closed(client):
+    """-> (server_shutdown message or None, close code, seconds after start)."""
+    shutdown = None
+    try:
+        while True:
+            message = await client.recv(timeout=10)
+            if message["type"] == "server_shutdown":
+                assert shutdown is None, "two server_shutdown messages"
+                shutdown = message
+            else:
+                assert shutdown is None, f"{message['type']} after server_shutdown"
+    except ConnectionClosed as closed:
+        return shutdown, (closed.rcvd.code if closed.rcvd else None)
+
+
+@run_async
+async def test_sigterm_sends_server_shutdown_then_1001_and_exits_0(server_factory):
+    server = server_factory()
+    clients = [await Client.open(server.ws) for _ in range(5)]
+    for client in clients[:3]:
+        await client.subscribe("strategy", "volume_wave")
+    watchers = [asyncio.create_task(until_closed(client)) for client in clients]
+    await asyncio.sleep(0.5)
+    started = time.monotonic()
+    server.terminate()
+    results = await asyncio.wait_for(asyncio.gather(*watchers), timeout=10)
+    delays = []
+    for shutdown, code in results:
+        assert shutdown is not None, "closed without server_shutdown"
+        delay = shutdown["reconnect_after_ms"]
+        assert isinstance(delay, int) and 0 <= delay <= 5000, shutdown
+        assert isinstance(shutdown["timestamp"], str)
+        assert code == 1001, f"closed with {code}, expected 1001"
+        delays.append(delay)
+    assert len(set(delays)) > 1, f"every client got the same reconnect_after_ms {delays}: a reconnect storm"
+    exit_code = await asyncio.to_thread(server.wait_exit, 8)
+    assert exit_code == 0, server.log()[-3000:]
+    assert time.monotonic() - started < 5, f"exit took {time.monotonic() - started:.1f} s"
