@@ -106,8 +106,9 @@ public final class LoopServer {
     }
 
     private func scheduleSweep() {
-        loop.schedule(afterNanoseconds: sweepInterval) { [weak self] in
-            guard let self else { return }
+        // Unowned: the server lives as long as its loop, and a weak reference would put
+        // a side table behind every retain of it.
+        loop.schedule(afterNanoseconds: sweepInterval) { [unowned self] in
             self.sweep()
             self.scheduleSweep()
         }

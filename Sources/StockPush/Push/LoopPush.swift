@@ -44,8 +44,9 @@ final class LoopPush {
     }
 
     private func scheduleRateSample() {
-        loop.schedule(afterNanoseconds: 1_000_000_000) { [weak self] in
-            guard let self else { return }
+        // Unowned, not weak: a weak reference would give LoopPush a side table and slow
+        // every retain of it on the fan-out path; it lives as long as its loop.
+        loop.schedule(afterNanoseconds: 1_000_000_000) { [unowned self] in
             self.stats.messagesLastSecond = self.stats.messagesSent - self.stats.messagesAtLastSample
             self.stats.messagesAtLastSample = self.stats.messagesSent
             self.scheduleRateSample()

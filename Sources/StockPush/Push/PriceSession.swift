@@ -15,12 +15,16 @@ final class PriceSession: WebSocketHandler {
     /// Wall-clock seconds since the epoch at connect.
     let connectedAt: Double
     unowned let push: LoopPush
-    private(set) weak var connection: Connection?
+    /// Strong on purpose (weak references give objects a side table, which makes every
+    /// retain on the fan-out path slow); the cycle with the connection is broken when it
+    /// closes.
+    private(set) var connection: Connection?
 
     /// In subscription order; `subscriptionSet` for lookups.
     var subscriptions: [SubscriptionKey] = []
     var subscriptionSet: Set<SubscriptionKey> = []
-    weak var group: SubscriptionGroup?
+    /// Strong like `connection`; cleared when the session leaves the group.
+    var group: SubscriptionGroup?
     var groupIndex = -1
 
     /// Last `seq` sent; the next price_update carries seq + 1.
@@ -84,6 +88,7 @@ final class PriceSession: WebSocketHandler {
     func webSocketDidClose(_ connection: Connection, code: CloseCode?) {
         push.unregister(self)
         push.shared.limits.release(user: user, address: remoteAddress)
+        self.connection = nil
     }
 
     func webSocketWillShutDown(_ connection: Connection) {
