@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Summarizes bench/run.sh results: medians per workload and target, ratios to the peer."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    groups = defaultdict(list)
+    for row in rows:
+        groups[(row["workload"], row["target"])].append(row)
+    print()
+    header = f"{'workload':8} {'server':9} {'runs':>4} {'frames/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'srv CPU':>8} " \
+             f"{'µs/frame':>9} {'frames/CPU-s':>13} {'RSS/conn B':>11} {'hs/s':>8} {'gaps':>5} {'gen sat':>7}"
+    print(header)
+    print("-" * len(header))
+    summary = {}
+    for (workload, target), runs in sorted(groups.items()):
+        gen = [r["generator"] for r in runs]
+        fps = median([g.get("frames_per_second") for g in gen])
+        p50 = median([g.get("latency_ms", {}).get("p50") for g in gen])
+        p99 = median([g.get("latency_ms", {}).get("p99") for g in gen])
+        cpu = median([r["server_cpu"] for r in runs])
+        usf = median([r["server_us_per_frame"] for r in runs])
+        fpc = median([r["frames_per_cpu_second"] for r in runs])
+        rss = median([r["rss_per_connection_bytes"] for r in runs])
+        hs = median([g.get("connections", {}).get("opened", 0) / g["connect_seconds"]
+                     for g in gen if g.get("connect_seconds")])
+        gaps = max([g.get("seq_gaps", 0) for g in gen] or [0])
+        saturated = any(g.get("generator_saturated") for g in gen)
+        summary[(workload, target)] = fpc
+        fmt = lambda v, f: (f % v) if v is not None else "-"
+        print(f"{workload:8} {target:9} {len(runs):>4} {fmt(fps, '%.0f'):>10} {fmt(p50, '%.2f'):>8} {fmt(p99, '%.2f'):>8} "
+              f"{fmt(cpu * 100 if cpu is not None else None, '%.0f%%'):>8} {fmt(usf, '%.2f'):>9} {fmt(fpc, '%.0f'):>13} "
+              f"{fmt(rss, '%.0f'):>11} {fmt(hs, '%.0f'):>8} {gaps:>5} {'YES' if saturated else 'no':>7}")
+    print()
+    for workload in sorted({w for w, _ in summary}):
+        ours, peer = summary.get((workload, "stockpush")), summary.get((workload, "node"))
+        if ours and peer:
+            print(f"{workload}: StockPush delivers {ours / peer:.2f}x the Node ws peer's frames per server CPU-second")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

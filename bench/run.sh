@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Benchmarks StockPush against a Node `ws` peer on this machine: the server under test
+# pinned to CPU 0, the load generator (`stockpush bench`) to CPU 1. Prints one table
+# and writes the raw results to bench/results/<date>.json.
+#
+#   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
+#   bench/run.sh --runs 1 A B    a quick look at some workloads
+#
+# Workloads (docs/benchmarks.md): A latency (1,000 clients, 10 strategies × 20 stocks,
+# 100 ms ticks); B saturation (same at 10, 2 and 1 ms ticks); C memory (19,000 clients,
+# 1 s ticks); E handshakes (10,000 connect + upgrade + subscribe as fast as possible);
+# F slow clients (A with 1 % of clients not reading). StockPush runs in bench mode
+# (`serve --bench 10:20`): the feed is in-process, Redis is not in the path.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+source scripts/lib.sh
+
+RUNS=3
+WORKLOADS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) WORKLOADS+=("$1"); shift ;;
+    esac
+done
+[ ${#WORKLOADS[@]} -eq 0 ] && WORKLOADS=(A B C E F)
+
+ensure_packages node-ws util-linux
+command -v node >/dev/null || ensure_packages nodejs
+swift build -c release --product stockpush >/dev/null
+BIN="$ROOT/.build/release/stockpush"
+export NODE_PATH=/usr/share/nodejs
+RESULTS="$ROOT/bench/results"
+mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT="$RESULTS/$STAMP.jsonl"
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+start_server() {  # target tick_ms -> sets SPID, PORT
+    PORT=$(free_port)
+    if [ "$1" = node ]; then
+        taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$2" 2>"$WORK/server.log" &
+    else
+        taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$2" \
+            --max-connections-per-ip 1000000 --heartbeat-interval 30 --log-level warning 2>"$WORK/server.log" &
+    fi
+    SPID=$!
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "server $1 did not start" >&2; cat "$WORK/server.log" >&2; exit 1
+}
+
+# run_one workload target tick_ms connections stop_reading duration warmup
+run_one() {
+    local workload=$1 target=$2 tick=$3 conns=$4 stop=$5 duration=$6 warmup=$7
+    start_server "$target" "$tick"
+    sleep 0.3
+    local empty_rss; empty_rss=$(rss_kib "$SPID")
+    taskset -c 1 "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" \
+        --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
+    local gen=$!
+    # Sample the server over the generator's measured window.
+    for _ in $(seq 1 600); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
+    local cpu0 t0 cpu1 t1 rss
+    cpu0=$(cpu_ticks "$SPID"); t0=$(date +%s.%N)
+    sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
+    cpu1=$(cpu_ticks "$SPID"); t1=$(date +%s.%N); rss=$(rss_kib "$SPID")
+    wait "$gen" || true
+    kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true
+    python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" >>"$OUT" <<'PY'
+import json, sys
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path = sys.argv[1:]
+try:
+    gen = json.load(open(path))
+except Exception as error:
+    gen = {"error": str(error)}
+hz = 100.0
+seconds = float(t1) - float(t0)
+cpu = (int(c1) - int(c0)) / hz / seconds if seconds > 0 else 0
+fps = gen.get("frames_per_second", 0)
+print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "connections": int(conns),
+                  "server_cpu": cpu, "server_us_per_frame": cpu / fps * 1e6 if fps else None,
+                  "frames_per_cpu_second": fps / cpu if cpu else None,
+                  "rss_empty_kib": int(empty), "rss_kib": int(rss),
+                  "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns), "generator": gen}))
+PY
+    echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-"))')"
+}
+
+echo "== $(date -u) on $(nproc) cores; results in $OUT"
+for workload in "${WORKLOADS[@]}"; do
+    for run in $(seq 1 "$RUNS"); do
+        for target in stockpush node; do
+            case "$workload" in
+            A) run_one A "$target" 100 1000 0 8 2 ;;
+            B) for tick in 10 2 1; do run_one "B$tick" "$target" "$tick" 1000 0 6 2; done ;;
+            C) run_one C "$target" 1000 19000 0 6 3 ;;
+            E) run_one E "$target" 1000 10000 0 1 0 ;;
+            F) run_one F "$target" 100 1000 1 8 2 ;;
+            *) echo "unknown workload $workload" >&2; exit 64 ;;
+            esac
+        done
+    done
+done
+python3 "$ROOT/bench/report.py" "$OUT"
