@@ -46,7 +46,7 @@ ensure_test_venv() {
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
     fi
-    "$venv/bin/python" -c 'import websockets, pytest, yaml' 2>/dev/null ||
-        "$venv/bin/pip" install -q 'websockets>=12' 'pytest>=7' 'pyyaml>=6'
+    "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt' 2>/dev/null ||
+        "$venv/bin/pip" install -q 'websockets>=12' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2'
     VENV_PYTHON="$venv/bin/python"
 }

@@ -63,11 +63,9 @@ def drain_until_closed(raw, timeout):
         return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def slow_server(server_factory):
-    # A high rate limit lets the filler client below ask for many snapshots at once.
-    return server_factory("--max-queued-bytes", "4096", "--slow-consumer-timeout", "2", "--quote-interval", "0.05",
-                          "--rate-limit", "1000", "--rate-burst", "1000")
+    return server_factory("--max-queued-bytes", "4096", "--slow-consumer-timeout", "2", "--quote-interval", "0.05")
 
 
 async def watch_slow_client(server, client_id, seconds):
@@ -127,38 +125,105 @@ async def test_slow_consumer_is_conflated_then_closed_while_others_stream_on(slo
         await healthy.close()
 
 
-@run_async
-async def test_stalled_client_with_full_buffers_is_conflated_bounded_and_closed(slow_server):
-    """Same as above, but the stalled client first fills the kernel buffers itself by asking for
-    200 full snapshots (~2.8 MB) it never reads, so the server's own limit is reached at once."""
-    server = slow_server
+STALLED_CLIENTS = 5
+
+
+async def stalled_scenario(server):
+    """Five clients subscribe to every market, each asks for 200 full snapshots (~2.8 MB) and
+    never reads again, so the kernel buffers fill and the server's own queue limit is reached
+    at once; a healthy client streams market US alongside. Watched for up to 8 s."""
     healthy = await Client.open(server.ws)
-    raw = RawWebSocket(server.host, server.port, rcvbuf=2048)
+    raws = [RawWebSocket(server.host, server.port, rcvbuf=2048) for _ in range(STALLED_CLIENTS)]
     reader = None
     try:
         await healthy.subscribe("market", "US")
-        slow_id = raw.recv_json()["client_id"]
         request = json.dumps({"type": "subscribe", "subscription_type": "market", "targets": ["US", "SH", "SZ", "HK"]})
-        for _ in range(200):
-            raw.send_frame(0x1, request.encode())
+        ids = []
+        for raw in raws:
+            ids.append(raw.recv_json()["client_id"])
+            for _ in range(200):
+                raw.send_frame(0x1, request.encode())
+        started = time.monotonic()
         reader = asyncio.create_task(healthy.collect(20.0))
-        samples, closed_after = await watch_slow_client(server, slow_id, 8)
-        conflating = [(q, c) for q, c in samples if c > 0]
-        assert conflating, f"the stalled client's updates were never conflated: {samples}"
-        assert conflating[-1][1] > conflating[0][1], f"conflation did not go on: {conflating}"
-        # While conflating, no price data is queued for it: the queue does not grow.
-        assert len({q for q, _ in conflating}) == 1, f"queued_bytes kept growing while conflating: {conflating}"
-        assert closed_after is not None, "the stalled client was not disconnected within 8 s"
-        assert 1.5 <= closed_after <= 6, f"closed {closed_after:.1f} s after it stalled (timeout 2 s)"
-        code = await asyncio.to_thread(drain_until_closed, raw, 5)
-        assert code in (None, 1008), f"slow consumer closed with {code}"
-        await stop_and_check_healthy(healthy, reader, closed_after, MARKET_US)
+        samples = {client_id: [] for client_id in ids}
+        closed_after = {}
+        while time.monotonic() - started < 8 and len(closed_after) < len(ids):
+            status, body = await asyncio.to_thread(http_json, server.http, "GET", "/api/websocket/clients")
+            assert status == 200, body
+            listed = {c["client_id"]: c for c in body["clients"]}
+            for client_id in ids:
+                if client_id in listed:
+                    samples[client_id].append((listed[client_id]["queued_bytes"], listed[client_id]["conflated"]))
+                elif client_id not in closed_after:
+                    closed_after[client_id] = time.monotonic() - started
+            await asyncio.sleep(0.1)
+        watched = time.monotonic() - started
+        await asyncio.sleep(0.5)
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+        reader = None
+        close_codes = {}
+        for client_id, raw in zip(ids, raws):
+            if client_id in closed_after:
+                close_codes[client_id] = await asyncio.to_thread(drain_until_closed, raw, 5)
         _, _, metrics = await asyncio.to_thread(http_request, server.http, "GET", "/metrics")
         closes = [l for l in metrics.decode().splitlines() if l.startswith("stockpush_slow_consumer_closes_total ")]
-        assert closes and int(closes[0].split()[1]) >= 1, closes
+        return {
+            "ids": ids, "samples": samples, "closed_after": closed_after, "close_codes": close_codes,
+            "healthy": healthy, "watched": watched,
+            "slow_closes": int(closes[0].split()[1]) if closes else None, "log": server.log(),
+        }
     finally:
         if reader is not None:
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
-        raw.close()
+        for raw in raws:
+            raw.close()
         await healthy.close()
+
+
+@pytest.fixture(scope="module")
+def stalled(server_factory):
+    # The queue limit below the size of one full snapshot (~13 KB), and a high rate limit
+    # so the stalled clients can ask for many snapshots at once.
+    server = server_factory("--max-queued-bytes", "1024", "--slow-consumer-timeout", "2", "--quote-interval", "0.05",
+                            "--rate-limit", "1000", "--rate-burst", "1000")
+    return asyncio.run(stalled_scenario(server))
+
+
+def test_stalled_clients_are_conflated_with_a_bounded_queue_and_others_stream_on(stalled):
+    for client_id in stalled["ids"]:
+        samples = stalled["samples"][client_id]
+        conflating = [(q, c) for q, c in samples if c > 0]
+        assert conflating, f"{client_id}: updates never conflated: {samples}"
+        assert conflating[-1][1] > conflating[0][1] or client_id in stalled["closed_after"], conflating
+        # While over the limit no price data is queued for it: queued_bytes never grows.
+        queued = [q for q, _ in conflating]
+        assert all(b <= a for a, b in zip(queued, queued[1:])), f"{client_id}: queued_bytes grew while conflating: {conflating}"
+    healthy = stalled["healthy"]
+    live = [u for u in healthy.updates if not u["snapshot"]]
+    assert len(live) >= 10 * stalled["watched"], f"healthy client got only {len(live)} updates in {stalled['watched']:.1f} s"
+    assert [u["seq"] for u in healthy.updates] == list(range(1, healthy.last_seq + 1))
+    assert {q["code"] for u in live for q in u["data"]} <= MARKET_US
+    assert stalled["slow_closes"] >= 1, "stockpush_slow_consumer_closes_total did not count the stalled clients"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "server bug (since f57db98): when the message in progress plus the close frame exceed WS_MAX_QUEUED_BYTES, "
+    "LoopServer.sweep calls closeSlowConsumer() again every second and returns before the linger check; "
+    "each call re-sends the close frame and pushes lingerDeadline 2 s ahead, so the connection is never "
+    "closed ('closing ...: slow consumer, 5181 bytes queued' logged every second for 30+ s; "
+    "stockpush_slow_consumer_closes_total counts every retry)"))
+def test_stalled_clients_are_closed_after_the_timeout(stalled):
+    open_ids = [client_id for client_id in stalled["ids"] if client_id not in stalled["closed_after"]]
+    attempts = stalled["log"].count("slow consumer,")
+    assert not open_ids, (
+        f"{len(open_ids)} of {STALLED_CLIENTS} stalled clients still connected 8 s later; "
+        f"slow-consumer close logged {attempts} times; last (queued_bytes, conflated) of one: "
+        f"{stalled['samples'][open_ids[0]][-1]}")
+    for client_id, seconds in stalled["closed_after"].items():
+        assert 1.5 <= seconds <= 6.5, f"{client_id} closed {seconds:.1f} s after it stalled (timeout 2 s, linger 2 s)"
+        # A peer that reads nothing may never see the close frame: EOF or 1008 "slow consumer".
+        assert stalled["close_codes"][client_id] in (None, 1008), stalled["close_codes"]
+    assert stalled["slow_closes"] == STALLED_CLIENTS, (
+        f"stockpush_slow_consumer_closes_total {stalled['slow_closes']} for {STALLED_CLIENTS} stalled clients")
