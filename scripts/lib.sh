@@ -47,6 +47,6 @@ ensure_test_venv() {
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
     fi
     "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt' 2>/dev/null ||
-        "$venv/bin/pip" install -q 'websockets>=12' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2'
+        "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2'
     VENV_PYTHON="$venv/bin/python"
 }

@@ -44,7 +44,7 @@ STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
 echo "== Autobahn|Testsuite (groups 1-10) against port $PORT"
 AUTOBAHN="${AUTOBAHN_DIR:-$ROOT/../shared/autobahn}"
 if [ -x "$AUTOBAHN/run.sh" ]; then
-    "$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/ws/echo" "${AUTOBAHN_OUT:-/tmp/stockpush-autobahn}" --no-deflate --agent stockpush --timeout 900
+    "$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/ws/echo" "${AUTOBAHN_OUT:-/tmp/stockpush-autobahn}" --no-deflate --strict --agent stockpush --timeout 900
 else
     echo "Autobahn harness not found at $AUTOBAHN (set AUTOBAHN_DIR)" >&2
     exit 1

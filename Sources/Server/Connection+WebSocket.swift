@@ -1,4 +1,5 @@
 import Buffers
+import Glibc
 import Reactor
 import WebSocket
 
@@ -125,6 +126,9 @@ extension Connection {
             close()
             return
         }
+        // Once: the leftovers (the message in progress, the close frame) may still be
+        // over the limit, and the linger timeout, not another round, ends it.
+        isClosingSlowConsumer = true
         outbound.discardUnstartedMessages()
         session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
         perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
@@ -138,6 +142,13 @@ extension Connection {
         session.messagesSent += 1
         enqueue(arena, offset: offset, count: count, endsMessage: false)
         enqueue(body)
+    }
+
+    /// Caps the kernel's send buffer for this socket, so a peer that stops reading is
+    /// noticed (and conflated) after that much, not after the kernel's autotuned
+    /// megabytes. Linux doubles the value for its own bookkeeping.
+    public func setSendBufferSize(_ bytes: Int) {
+        try? Socket.setOption(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: bytes))
     }
 
     public var isWebSocketOpen: Bool {

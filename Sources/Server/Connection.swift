@@ -56,6 +56,8 @@ public final class Connection: EventHandler, Flushable {
     // WebSocket phase
     var webSocket: WebSocketSession?
     var lingerDeadline: UInt64 = 0
+    /// A slow-consumer close is under way; the sweep must not start another.
+    var isClosingSlowConsumer = false
 
     init(socket: consuming FileDescriptor, remote: SocketAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
         fd = socket.rawValue

@@ -134,7 +134,9 @@ public final class LoopServer {
     private func sweep(_ connection: Connection, now: UInt64, headerTimeout: UInt64, idleTimeout: UInt64, slowTimeout: UInt64) {
         // A peer over the queue limit that took nothing for the whole timeout is gone or
         // hostile; smaller stuck queues are left to the heartbeat and linger timeouts.
-        if connection.queuedBytes > configuration.maxQueuedBytes && now &- connection.lastWriteProgress >= slowTimeout {
+        if connection.queuedBytes > configuration.maxQueuedBytes && now &- connection.lastWriteProgress >= slowTimeout
+            && !connection.isClosingSlowConsumer
+        {
             metrics.slowConsumerCloses.add(1)
             logger.info(
                 "closing \(connection.remoteAddress): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s"

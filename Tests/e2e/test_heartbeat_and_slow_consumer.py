@@ -91,11 +91,6 @@ async def stop_and_check_healthy(healthy, reader, seconds, covered):
     assert {q["code"] for u in live for q in u["data"]} <= covered
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: WS_MAX_QUEUED_BYTES only counts the user-space queue; the kernel send buffer of the "
-    "socket is not limited (SO_SNDBUF autotunes up to tcp_wmem max, 4 MiB) and absorbs ~2.3 MB first, so a "
-    "client that stops reading market US at 0.05 s ticks shows queued_bytes 0 / conflated 0 for ~45 s "
-    "instead of being conflated and closed within a few seconds"))
 @run_async
 async def test_slow_consumer_is_conflated_then_closed_while_others_stream_on(slow_server):
     server = slow_server
@@ -208,12 +203,6 @@ def test_stalled_clients_are_conflated_with_a_bounded_queue_and_others_stream_on
     assert stalled["slow_closes"] >= 1, "stockpush_slow_consumer_closes_total did not count the stalled clients"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug (since f57db98): when the message in progress plus the close frame exceed WS_MAX_QUEUED_BYTES, "
-    "LoopServer.sweep calls closeSlowConsumer() again every second and returns before the linger check; "
-    "each call re-sends the close frame and pushes lingerDeadline 2 s ahead, so the connection is never "
-    "closed ('closing ...: slow consumer, 5181 bytes queued' logged every second for 30+ s; "
-    "stockpush_slow_consumer_closes_total counts every retry)"))
 def test_stalled_clients_are_closed_after_the_timeout(stalled):
     open_ids = [client_id for client_id in stalled["ids"] if client_id not in stalled["closed_after"]]
     attempts = stalled["log"].count("slow consumer,")

@@ -6,6 +6,9 @@ public struct PushConfiguration: Sendable {
     public var maxConnectionsPerUser = 3
     public var maxConnectionsPerIP = 1000
     public var maxQueuedBytes = 1 << 20
+    /// Kernel send buffer per price-stream socket (SO_SNDBUF): bounds what a stalled
+    /// client pins in the kernel before conflation starts.
+    public var socketSendBuffer = 64 * 1024
     public var slowConsumerTimeout: Double = 30
     public var shutdownReconnectMaxMs = 5000
     public var adminToken: String?
@@ -28,6 +31,9 @@ public struct PushConfiguration: Sendable {
             "--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576",
             help: "unsent bytes before price data is conflated"),
         OptionSpec(
+            "--socket-send-buffer", env: "WS_SOCKET_SEND_BUFFER", default: "65536",
+            help: "kernel send buffer per price-stream socket (bytes; Linux doubles it)"),
+        OptionSpec(
             "--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30",
             help: "seconds over the queue limit without progress before close 1008"),
         OptionSpec(
@@ -48,6 +54,7 @@ public struct PushConfiguration: Sendable {
         maxConnectionsPerIP = try options.int("--max-connections-per-ip", in: 1...10_000_000) ?? 1000
         maxQueuedBytes = try options.int("--max-queued-bytes", in: 1024...(1 << 30)) ?? 1 << 20
         slowConsumerTimeout = try options.double("--slow-consumer-timeout", minimum: 0.1) ?? 30
+        socketSendBuffer = try options.int("--socket-send-buffer", in: 4096...(64 << 20)) ?? 64 * 1024
         shutdownReconnectMaxMs = try options.int("--shutdown-reconnect-max-ms", in: 0...3_600_000) ?? 5000
         adminToken = options.string("--admin-token").flatMap { $0.isEmpty ? nil : $0 }
         jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
