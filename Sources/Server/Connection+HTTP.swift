@@ -9,7 +9,8 @@ extension Connection {
         while phase == .http && awaitingAsync == nil {
             let request: HTTPRequest?
             do {
-                request = try parser.next(&buffer)
+                guard let http else { return }
+                request = try http.parser.next(&buffer)
             } catch {
                 server.metrics.httpErrors.add(1)
                 respond(
@@ -23,10 +24,10 @@ extension Connection {
             handle(request, buffer: &buffer)
         }
         if phase == .http {
-            if parser.hasPartialRequest || !buffer.isEmpty {
+            if http?.parser.hasPartialRequest == true || !buffer.isEmpty {
                 if requestStartedAt == nil { requestStartedAt = loop.now }
             } else {
-                idleSince = loop.now
+                http?.idleSince = loop.now
             }
         }
     }
@@ -118,7 +119,7 @@ extension Connection {
             case .accept(let handler, let maxMessageBytes):
                 enqueue(SharedBytes(WebSocketHandshake.switchingProtocolsResponse(acceptValue: acceptValue)))
                 phase = .webSocket
-                requestStartedAt = nil
+                http = nil
                 var settings = server.configuration.webSocket
                 if let maxMessageBytes { settings.maxMessageBytes = maxMessageBytes }
                 let session = WebSocketSession(handler: handler, settings: settings, now: loop.now)

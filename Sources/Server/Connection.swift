@@ -16,7 +16,7 @@ public final class Connection: EventHandler, Flushable {
     }
 
     public let id: UInt64
-    public let remoteAddress: SocketAddress
+    public let remoteAddress: PeerAddress
     public unowned let loop: EventLoop
     /// Monotonic nanoseconds at accept.
     public let connectedAt: UInt64
@@ -38,20 +38,39 @@ public final class Connection: EventHandler, Flushable {
     var closeWhenDrained = false
     var lastWriteProgress: UInt64
 
-    // HTTP phase
-    var parser: HTTPRequestParser
+    // HTTP phase: boxed, and dropped after an upgrade, so a WebSocket connection does
+    // not carry the request parser (a few hundred bytes times 100K connections).
+    final class HTTPPhase {
+        var parser: HTTPRequestParser
+        /// Start of the request being received (slowloris timer); nil while idle.
+        var requestStartedAt: UInt64?
+        var idleSince: UInt64
+        /// A request whose answer comes from another thread; nothing else is parsed meanwhile.
+        var awaitingAsync: AsyncRequest?
+
+        init(limits: HTTPLimits, now: UInt64) {
+            parser = HTTPRequestParser(limits: limits)
+            requestStartedAt = now
+            idleSince = now
+        }
+    }
     struct AsyncRequest {
         let version: HTTPVersion
         let keepAlive: Bool
         let includeBody: Bool
     }
-    /// A request whose answer comes from another thread; nothing else is parsed meanwhile.
-    var awaitingAsync: AsyncRequest?
+    var http: HTTPPhase?
+    var requestStartedAt: UInt64? {
+        get { http?.requestStartedAt }
+        set { http?.requestStartedAt = newValue }
+    }
+    var idleSince: UInt64 { http?.idleSince ?? connectedAt }
+    var awaitingAsync: AsyncRequest? {
+        get { http?.awaitingAsync }
+        set { http?.awaitingAsync = newValue }
+    }
     /// `webSocketDidDrain` fires once the queue is at or below this many bytes.
     private var drainThreshold: Int?
-    /// Start of the request being received (slowloris timer); nil while idle.
-    var requestStartedAt: UInt64?
-    var idleSince: UInt64
 
     // WebSocket phase
     var webSocket: WebSocketSession?
@@ -59,7 +78,7 @@ public final class Connection: EventHandler, Flushable {
     /// A slow-consumer close is under way; the sweep must not start another.
     var isClosingSlowConsumer = false
 
-    init(socket: consuming FileDescriptor, remote: SocketAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
+    init(socket: consuming FileDescriptor, remote: PeerAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
         fd = socket.rawValue
         self.socket = consume socket
         remoteAddress = remote
@@ -68,9 +87,7 @@ public final class Connection: EventHandler, Flushable {
         self.server = server
         connectedAt = loop.now
         lastWriteProgress = loop.now
-        requestStartedAt = loop.now
-        idleSince = loop.now
-        parser = HTTPRequestParser(limits: server.configuration.http)
+        http = HTTPPhase(limits: server.configuration.http, now: loop.now)
     }
 
     func start() throws(ReactorError) {

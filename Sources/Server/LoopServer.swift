@@ -60,7 +60,8 @@ public final class LoopServer {
         // Unique in the process: serial in the high bits, loop index in the low byte.
         let id = nextSerial << 8 | UInt64(loop.index & 0xFF)
         let remote = accepted.remote
-        let connection = Connection(socket: accepted.takeDescriptor(), remote: remote, id: id, loop: loop, server: self)
+        let connection = Connection(
+            socket: accepted.takeDescriptor(), remote: PeerAddress(remote), id: id, loop: loop, server: self)
         do {
             try connection.start()
         } catch {

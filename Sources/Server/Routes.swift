@@ -4,7 +4,7 @@ import WebSocket
 
 /// What a route handler learns about the connection besides the request.
 public struct RequestContext {
-    public let remoteAddress: SocketAddress
+    public let remoteAddress: PeerAddress
     public let loop: EventLoop
     public let connectionID: UInt64
     /// Path parameters of the matched route, e.g. `client_id`.

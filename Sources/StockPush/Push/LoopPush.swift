@@ -32,8 +32,6 @@ final class LoopPush {
     var stats = Stats()
     private var writer = JSONWriter()
     private var arena = ByteBuffer(capacity: 4096)
-    private var pending: [(session: PriceSession, offset: Int, count: Int, body: Int)] = []
-    private var bodies: [SharedBytes] = []
 
     init(loop: EventLoop, shared: PushShared) {
         self.loop = loop
@@ -87,8 +85,8 @@ final class LoopPush {
     }
 
     private func joinGroup(_ session: PriceSession) {
-        guard !session.subscriptionSet.isEmpty else { return }
-        let signature = SubscriptionGroup.signature(of: session.subscriptionSet)
+        guard !session.subscriptions.isEmpty else { return }
+        let signature = SubscriptionGroup.signature(of: session.subscriptions)
         let group: SubscriptionGroup
         if let existing = groups[signature] {
             group = existing
@@ -114,7 +112,7 @@ final class LoopPush {
                     ProtocolError(code: .unknownTarget, message: "unknown \(type.rawValue) '\(target)'", id: id, target: target))
                 continue
             }
-            if !session.subscriptionSet.contains(key) {
+            if !session.subscriptions.contains(key) {
                 guard session.subscriptions.count < shared.configuration.maxSubscriptions else {
                     session.sendError(
                         ProtocolError(
@@ -124,7 +122,6 @@ final class LoopPush {
                     continue
                 }
                 session.subscriptions.append(key)
-                session.subscriptionSet.insert(key)
                 changed = true
             }
             session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
@@ -147,8 +144,8 @@ final class LoopPush {
         var changed = false
         for target in targets {
             let key = SubscriptionKey(type, target)
-            if session.subscriptionSet.remove(key) != nil {
-                session.subscriptions.removeAll { $0 == key }
+            if let index = session.subscriptions.firstIndex(of: key) {
+                session.subscriptions.remove(at: index)
                 changed = true
             }
             // Unsubscribing from something not held is harmless: confirm it all the same.
@@ -164,8 +161,7 @@ final class LoopPush {
     func unsubscribeAll(_ session: PriceSession, id: JSONValue?) {
         let count = session.subscriptions.count
         leaveGroup(session)
-        session.subscriptions.removeAll()
-        session.subscriptionSet.removeAll()
+        session.subscriptions = []
         session.heldBack.removeAll()
         session.send(ServerMessage.unsubscribedAll(count: count, id: id))
     }
@@ -204,21 +200,22 @@ final class LoopPush {
     }
 
     /// The fan-out of one tick: one body per group with changes, one small head per
-    /// client packed into a single arena, one writev per client before the loop sleeps.
+    /// client packed into one buffer per group, one writev per client before the loop
+    /// sleeps. Two passes over a group's members (write heads, then queue them) keep
+    /// nothing per client between ticks.
     func publish(_ tick: TickUpdate) {
         board = tick.board
         guard !tick.changed.isEmpty else { return }
-        arena.clear()
-        pending.removeAll(keepingCapacity: true)
-        bodies.removeAll(keepingCapacity: true)
         let limit = shared.configuration.maxQueuedBytes
         var codes: [String] = []
         var fragments: [QuoteFragment] = []
+        var sent = 0
         for group in groups.values {
             codes.removeAll(keepingCapacity: true)
             for code in tick.changed where group.covered.contains(code) { codes.append(code) }
             if codes.isEmpty { continue }
             var body: SharedBytes?
+            arena.clear()
             for session in group.members {
                 guard let connection = session.connection, connection.isWebSocketOpen else { continue }
                 if connection.queuedBytes > limit || !session.heldBack.isEmpty {
@@ -231,25 +228,26 @@ final class LoopPush {
                     writer.reset()
                     body = PriceUpdateBody.encode(
                         snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
-                    bodies.append(body!)
                 }
                 session.seq += 1
-                let offset = arena.readableBytes
-                let count = PriceUpdateHead.write(seq: session.seq, bodyLength: body!.count, into: &arena)
-                pending.append((session, offset, count, bodies.count - 1))
+                session.lastTick = tick.tick
+                PriceUpdateHead.write(seq: session.seq, bodyLength: body!.count, into: &arena)
+            }
+            guard let body else { continue }
+            let heads = SharedBytes(arena)
+            var offset = 0
+            for session in group.members where session.lastTick == tick.tick {
+                guard let connection = session.connection else { continue }
+                let count = PriceUpdateHead.size(seq: session.seq, bodyLength: body.count)
+                connection.send(head: heads, offset: offset, count: count, body: body)
+                offset += count
+                sent += 1
+                stats.bytesSent += count + body.count
             }
         }
-        guard !pending.isEmpty else { return }
-        let heads = SharedBytes(arena)
-        for item in pending {
-            guard let connection = item.session.connection else { continue }
-            let body = bodies[item.body]
-            connection.send(head: heads, offset: item.offset, count: item.count, body: body)
-            stats.bytesSent += item.count + body.count
-        }
-        stats.messagesSent += pending.count
-        stats.priceUpdates += pending.count
-        pending.removeAll(keepingCapacity: true)
+        guard sent > 0 else { return }
+        stats.messagesSent += sent
+        stats.priceUpdates += sent
         // Runs after every connection scheduled above has written: the tick's last write.
         loop.scheduleFlush(LatencyMarker(startedAt: tick.startedAt, histogram: shared.metrics.publishLatency))
     }

@@ -20,15 +20,18 @@ final class PriceSession: WebSocketHandler {
     /// closes.
     private(set) var connection: Connection?
 
-    /// In subscription order; `subscriptionSet` for lookups.
+    /// In subscription order. A linear search is fine for lookups (at most
+    /// WS_MAX_SUBSCRIPTIONS, touched only by requests) and a set would cost every
+    /// connection another allocation.
     var subscriptions: [SubscriptionKey] = []
-    var subscriptionSet: Set<SubscriptionKey> = []
     /// Strong like `connection`; cleared when the session leaves the group.
     var group: SubscriptionGroup?
     var groupIndex = -1
 
     /// Last `seq` sent; the next price_update carries seq + 1.
     var seq: UInt64 = 0
+    /// The tick this session got a head written for (the fan-out's two passes).
+    var lastTick: Int64 = -1
     /// Queued quotes replaced by newer ones while the client was slow.
     var conflated = 0
     /// Stocks whose update is held back while the queue is over the limit.

@@ -15,7 +15,7 @@ final class SubscriptionGroup {
     }
 
     /// A stable name for a set of keys, independent of subscription order.
-    static func signature(of keys: Set<SubscriptionKey>) -> String {
+    static func signature(of keys: [SubscriptionKey]) -> String {
         keys.map(\.description).sorted().joined(separator: "|")
     }
 }
