@@ -215,12 +215,23 @@ final class LoopPush {
             for code in tick.changed where group.covered.contains(code) { codes.append(code) }
             if codes.isEmpty { continue }
             var body: SharedBytes?
+            var codeSet: Set<String>?
             arena.clear()
             for session in group.members {
                 guard let connection = session.connection, connection.isWebSocketOpen else { continue }
-                if connection.queuedBytes > limit || !session.heldBack.isEmpty {
+                if connection.queuedBytes > limit {
                     hold(codes, for: session, connection: connection, limit: limit)
                     continue
+                }
+                if !session.heldBack.isEmpty {
+                    // Caught up: if this tick's body already carries everything held
+                    // back (the usual case), the shared body serves; else catch up alone.
+                    if codeSet == nil { codeSet = Set(codes) }
+                    guard session.heldBack.isSubset(of: codeSet!) else {
+                        hold(codes, for: session, connection: connection, limit: limit)
+                        continue
+                    }
+                    session.heldBack.removeAll()
                 }
                 if body == nil {
                     fragments.removeAll(keepingCapacity: true)

@@ -10,6 +10,7 @@ import Reactor
 final class TickFanOut {
     let shared: PushShared
     let loops: [EventLoopHandle]
+    private let mailboxes: [TickMailbox]
     private var published: [String: Quote] = [:]
     private var board = QuoteBoard.empty
     private var catalog = Catalog.empty
@@ -19,6 +20,7 @@ final class TickFanOut {
     init(shared: PushShared, loops: [EventLoopHandle]) {
         self.shared = shared
         self.loops = loops
+        mailboxes = loops.map { TickMailbox(handle: $0) }
     }
 
     /// A reload changes names and coverage: loops re-resolve, fragments re-encode.
@@ -42,9 +44,7 @@ final class TickFanOut {
         self.board = board
         shared.setBoard(board)
         let update = TickUpdate(tick: board.tick, timestamp: 0, changed: [], board: board, startedAt: 0)
-        for handle in loops {
-            handle.execute { loop in loop.attached(LoopPush.self)?.publish(update) }
-        }
+        for mailbox in mailboxes { mailbox.post(update) }
     }
 
     /// Publishes one tick; returns the quotes that changed (now the diff baseline).
@@ -68,9 +68,7 @@ final class TickFanOut {
         board = QuoteBoard(tick: tick, quotes: quotes, fragments: fragments)
         shared.setBoard(board)
         let update = TickUpdate(tick: tick, timestamp: timestamp, changed: codes, board: board, startedAt: startedAt)
-        for handle in loops {
-            handle.execute { loop in loop.attached(LoopPush.self)?.publish(update) }
-        }
+        for mailbox in mailboxes { mailbox.post(update) }
         shared.metrics.ticks.add(1)
         shared.metrics.quotesChanged.add(codes.count)
         shared.metrics.recordTick(.init(tick: tick, timestamp: timestamp, quotes: latest.count, changed: codes.count))

@@ -1,0 +1,64 @@
+import Reactor
+import Synchronization
+
+/// Hands ticks to one loop with a bounded backlog. Up to `capacity` ticks may wait (a
+/// loop that is briefly behind then sends several ticks with one `writev` per client);
+/// beyond that, a new tick is merged into the newest waiting one (union of changed
+/// stocks, the newer board and timestamp), so a loop that cannot keep up skips to the
+/// latest prices instead of building an unbounded queue of stale ticks, and keeps
+/// accepting and reading clients meanwhile. At most one delivery job is queued.
+final class TickMailbox: Sendable {
+    private struct State: Sendable {
+        var waiting: [TickUpdate] = []
+        var jobQueued = false
+    }
+
+    static let capacity = 8
+    private let handle: EventLoopHandle
+    private let state = Mutex(State())
+    private let deliver: @Sendable (EventLoop, TickUpdate) -> Void
+
+    /// `deliver` runs on the loop for each tick taken (the loop's `LoopPush.publish`).
+    init(
+        handle: EventLoopHandle,
+        deliver: @escaping @Sendable (EventLoop, TickUpdate) -> Void = { loop, tick in
+            loop.attached(LoopPush.self)?.publish(tick)
+        }
+    ) {
+        self.handle = handle
+        self.deliver = deliver
+    }
+
+    func post(_ update: TickUpdate) {
+        let scheduleJob = state.withLock { state -> Bool in
+            if state.waiting.count >= Self.capacity, let last = state.waiting.last {
+                state.waiting[state.waiting.count - 1] = Self.merge(last, update)
+            } else {
+                state.waiting.append(update)
+            }
+            defer { state.jobQueued = true }
+            return !state.jobQueued
+        }
+        guard scheduleJob else { return }
+        handle.execute { [self] loop in
+            let ticks = state.withLock { state -> [TickUpdate] in
+                defer {
+                    state.waiting.removeAll(keepingCapacity: true)
+                    state.jobQueued = false
+                }
+                return state.waiting
+            }
+            for tick in ticks { deliver(loop, tick) }
+        }
+    }
+
+    /// `newer` on top of `older`: every stock either changed, the newer prices.
+    static func merge(_ older: TickUpdate, _ newer: TickUpdate) -> TickUpdate {
+        var changed = Set(older.changed)
+        changed.formUnion(newer.changed)
+        // Latency counts from the first tick folded in.
+        let startedAt = older.startedAt == 0 ? newer.startedAt : older.startedAt
+        return TickUpdate(
+            tick: newer.tick, timestamp: newer.timestamp, changed: changed.sorted(), board: newer.board, startedAt: startedAt)
+    }
+}
