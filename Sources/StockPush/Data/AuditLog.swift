@@ -17,8 +17,7 @@ public final class AuditLog: Sendable {
     private let url: PostgresURL
     private let logger: Logger
     private let queue = Mutex<[Entry]>([])
-    private let stopping = Atomic<Bool>(false)
-    private let thread = Mutex<LoopThread?>(nil)
+    private let worker = WorkerThread()
     private let capacity = 10_000
 
     public init(url: PostgresURL, logger: Logger) {
@@ -35,24 +34,18 @@ public final class AuditLog: Sendable {
     }
 
     public func start() throws {
-        let started = try LoopThread(name: "audit") { [self] in run() }
-        thread.withLock { $0 = started }
+        try worker.start(name: "audit") { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        let running = thread.withLock { thread -> LoopThread? in
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
+        worker.stop()
     }
 
     private func run() {
         let client = PostgresClient(url: url, log: { [logger] in logger.warning("audit: \($0)") })
         defer { client.close() }
         while true {
-            let stop = stopping.load(ordering: .acquiring)
+            let stop = worker.isStopping
             let batch = queue.withLock { queue -> [Entry] in
                 defer { queue.removeAll(keepingCapacity: true) }
                 return queue

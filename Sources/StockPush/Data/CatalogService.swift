@@ -16,10 +16,9 @@ public final class CatalogService: Sendable {
     private let logger: Logger
     private let current = Mutex<Catalog>(.empty)
     private let listeners = Mutex<[@Sendable (Catalog) -> Void]>([])
-    private let stopping = Atomic<Bool>(false)
+    private let worker = WorkerThread()
     private let loaded = Atomic<Bool>(false)
     let health: DependencyHealth
-    private let thread = Mutex<LoopThread?>(nil)
 
     public init(url: PostgresURL, health: DependencyHealth, logger: Logger) {
         self.url = url
@@ -37,20 +36,14 @@ public final class CatalogService: Sendable {
     }
 
     public func start() throws {
-        let started = try LoopThread(name: "catalog") { [self] in run() }
-        thread.withLock { $0 = started }
+        try worker.start(name: "catalog") { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        let running = thread.withLock { thread -> LoopThread? in
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
+        worker.stop()
     }
 
-    private var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    private var isStopping: Bool { worker.isStopping }
 
     private func run() {
         var backoff = Backoff(initial: 0.2, maximum: 10, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
@@ -84,7 +77,7 @@ public final class CatalogService: Sendable {
                     logger.error("PostgreSQL at \(url.redacted) unavailable: \(error); retrying with backoff")
                     outageLogged = true
                 }
-                sleepInterruptibly(seconds: backoff.nextDelay())
+                worker.sleep(backoff.nextDelay())
             }
         }
     }
@@ -103,8 +96,4 @@ public final class CatalogService: Sendable {
         }
     }
 
-    private func sleepInterruptibly(seconds: Double) {
-        let deadline = MonotonicClock.now() + UInt64(seconds * 1e9)
-        while !isStopping && MonotonicClock.now() < deadline { usleepSeconds(0.05) }
-    }
 }

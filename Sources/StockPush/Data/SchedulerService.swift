@@ -9,9 +9,8 @@ import Time
 /// Runs the `Scheduler` on its own thread against Redis: pulls quotes every interval
 /// while this instance holds the lead, writes each tick atomically and announces it.
 public final class SchedulerService: Sendable {
-    private let stopping = Atomic<Bool>(false)
+    private let worker = WorkerThread()
     private let resignOnStop = Atomic<Bool>(true)
-    private let thread = Mutex<LoopThread?>(nil)
     private let ticks = Atomic<Int>(0)
     private let leading = Atomic<Bool>(false)
 
@@ -26,7 +25,7 @@ public final class SchedulerService: Sendable {
         owner: String, interval: Double, redisURL: RedisURL, layout: QuoteStoreLayout, catalog: CatalogService,
         health: DependencyHealth, logger: Logger, makeSource: @escaping @Sendable () throws -> any QuoteSource
     ) throws {
-        let started = try LoopThread(name: "scheduler") { [self] in
+        try worker.start(name: "scheduler") { [self] in
             let source: any QuoteSource
             do {
                 source = try makeSource()
@@ -42,7 +41,7 @@ public final class SchedulerService: Sendable {
                 owner: owner, timing: .init(interval: interval), source: source, lock: store, sink: store,
                 stocks: { catalog.catalog.activeStocks }, log: { logger.info($0) })
             logger.info("scheduler \(owner): \(source.name) quotes every \(interval) s")
-            while !stopping.load(ordering: .acquiring) {
+            while !worker.isStopping {
                 // No catalog yet (PostgreSQL down at start): nothing to pull, but keep the lock fresh.
                 let outcome = scheduler.step(now: WallClock.nowMicroseconds())
                 switch outcome {
@@ -56,26 +55,17 @@ public final class SchedulerService: Sendable {
                 }
                 leading.store(scheduler.isLeader, ordering: .relaxed)
                 let wait = Double(scheduler.nextStepAt - WallClock.nowMicroseconds()) / 1e6
-                var remaining = max(0.001, wait)
-                while remaining > 0 && !stopping.load(ordering: .acquiring) {
-                    usleepSeconds(min(remaining, 0.05))
-                    remaining -= 0.05
-                }
+                worker.sleep(max(0.001, wait))
             }
             if resignOnStop.load(ordering: .acquiring) { scheduler.resign() }
             client.close()
         }
-        thread.withLock { $0 = started }
+
     }
 
     /// Stops the thread. `resign: false` leaves the lock to expire, as a crash would.
     public func stop(resign: Bool = true) {
         resignOnStop.store(resign, ordering: .releasing)
-        stopping.store(true, ordering: .releasing)
-        let running = thread.withLock { thread -> LoopThread? in
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
+        worker.stop()
     }
 }

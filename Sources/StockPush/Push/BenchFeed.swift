@@ -22,8 +22,7 @@ public final class BenchFeed: Sendable {
         }
     }
 
-    private let stopping = Atomic<Bool>(false)
-    private let thread = Mutex<LoopThread?>(nil)
+    private let worker = WorkerThread()
 
     public init() {}
 
@@ -51,7 +50,7 @@ public final class BenchFeed: Sendable {
     public func start(shape: Shape, tickMilliseconds: Double, shared: PushShared, loops: [EventLoopHandle], logger: Logger) throws
     {
         let catalog = Self.catalog(shape)
-        let started = try LoopThread(name: "bench-feed") { [self] in
+        try worker.start(name: "bench-feed") { [self] in
             let fanOut = TickFanOut(shared: shared, loops: loops)
             fanOut.catalogChanged(catalog)
             let stocks = catalog.activeStocks
@@ -62,7 +61,7 @@ public final class BenchFeed: Sendable {
             logger.info(
                 "bench feed: \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms, every quote changing"
             )
-            while !stopping.load(ordering: .acquiring) {
+            while !worker.isStopping {
                 tick += 1
                 let now = WallClock.nowMicroseconds()
                 for stock in stocks {
@@ -82,15 +81,10 @@ public final class BenchFeed: Sendable {
                 }
             }
         }
-        thread.withLock { $0 = started }
+
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        let running = thread.withLock { thread -> LoopThread? in
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
+        worker.stop()
     }
 }

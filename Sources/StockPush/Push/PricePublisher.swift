@@ -13,8 +13,7 @@ import Time
 /// own thread (hiredis blocks); reconnects with backoff and resynchronizes after an
 /// outage, so a Redis restart costs no updates beyond those missed while it was down.
 public final class PricePublisher: Sendable {
-    private let stopping = Atomic<Bool>(false)
-    private let thread = Mutex<LoopThread?>(nil)
+    private let worker = WorkerThread()
 
     public init() {}
 
@@ -22,12 +21,12 @@ public final class PricePublisher: Sendable {
         redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
         catalog: CatalogService, health: DependencyHealth, logger: Logger
     ) throws {
-        let started = try LoopThread(name: "publisher") { [self] in
-            let worker = Worker(
+        try worker.start(name: "publisher") { [self] in
+            let redisSide = Worker(
                 redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
             var backoff = Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
             var outage = false
-            while !stopping.load(ordering: .acquiring) {
+            while !worker.isStopping {
                 do {
                     let subscriber = try RedisSubscriber.connect(redisURL, timeoutSeconds: 2)
                     defer { subscriber.close() }
@@ -36,13 +35,13 @@ public final class PricePublisher: Sendable {
                     outage = false
                     backoff.reset()
                     // Whatever changed while we were away (or before we started) goes out now.
-                    try worker.publishLatest(tick: nil)
-                    while !stopping.load(ordering: .acquiring) {
+                    try redisSide.publishLatest(tick: nil)
+                    while !worker.isStopping {
                         if let message = try subscriber.nextMessage(timeoutSeconds: 0.25) {
                             let announced = (try? JSONParser.parse(message.payload))?["tick"]?.intValue
-                            try worker.publishLatest(tick: announced.map(Int64.init))
+                            try redisSide.publishLatest(tick: announced.map(Int64.init))
                         } else {
-                            worker.refreshIfCatalogChanged()
+                            redisSide.refreshIfCatalogChanged()
                         }
                     }
                 } catch {
@@ -51,22 +50,15 @@ public final class PricePublisher: Sendable {
                         outage = true
                     }
                     health.markDown(.redis, reason: "\(error)")
-                    let delay = backoff.nextDelay()
-                    let deadline = MonotonicClock.now() + UInt64(delay * 1e9)
-                    while !stopping.load(ordering: .acquiring) && MonotonicClock.now() < deadline { usleepSeconds(0.05) }
+                    worker.sleep(backoff.nextDelay())
                 }
             }
         }
-        thread.withLock { $0 = started }
+
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        let running = thread.withLock { thread -> LoopThread? in
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
+        worker.stop()
     }
 }
 
