@@ -67,7 +67,11 @@ run_one() {
     taskset -c 1 "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" \
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
-    # Sample the server over the generator's measured window.
+    local connect_cpu0; connect_cpu0=$(cpu_ticks "$SPID")
+    # Sample the server over the generator's measured window (and, for handshakes,
+    # over the connect phase before it).
+    for _ in $(seq 1 600); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
+    local connect_cpu1; connect_cpu1=$(cpu_ticks "$SPID")
     for _ in $(seq 1 600); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss
     cpu0=$(cpu_ticks "$SPID"); t0=$(date +%s.%N)
@@ -75,9 +79,10 @@ run_one() {
     cpu1=$(cpu_ticks "$SPID"); t1=$(date +%s.%N); rss=$(rss_kib "$SPID")
     wait "$gen" || true
     kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true
-    python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" >>"$OUT" <<'PY'
+    python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
+        "$connect_cpu0" "$connect_cpu1" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1 = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
@@ -90,7 +95,13 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   "server_cpu": cpu, "server_us_per_frame": cpu / fps * 1e6 if fps else None,
                   "frames_per_cpu_second": fps / cpu if cpu else None,
                   "rss_empty_kib": int(empty), "rss_kib": int(rss),
-                  "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns), "generator": gen}))
+                  "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
+                  # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
+                  # second of server CPU, the capacity of one server core.
+                  "connect_cpu_seconds": (int(cc1) - int(cc0)) / hz,
+                  "handshakes_per_cpu_second": (gen.get("connections", {}).get("opened", 0) / ((int(cc1) - int(cc0)) / hz))
+                  if int(cc1) > int(cc0) else None,
+                  "generator": gen}))
 PY
     echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-"))')"
 }
