@@ -37,8 +37,6 @@ final class PriceSession: WebSocketHandler {
     /// Stocks whose update is held back while the queue is over the limit.
     var heldBack: Set<String> = []
     var floodGuard: FloodGuard
-    /// Wall-clock seconds of the last pong (nil before the first).
-    var lastPongWall: Double?
 
     init(clientID: String, user: String, authenticated: Bool, remoteAddress: String, push: LoopPush) {
         self.clientID = clientID
