@@ -192,9 +192,13 @@ def test_stalled_clients_are_conflated_with_a_bounded_queue_and_others_stream_on
         conflating = [(q, c) for q, c in samples if c > 0]
         assert conflating, f"{client_id}: updates never conflated: {samples}"
         assert conflating[-1][1] > conflating[0][1] or client_id in stalled["closed_after"], conflating
-        # While over the limit no price data is queued for it: queued_bytes never grows.
+        # While over the limit no price data is queued for it: queued_bytes never grows
+        # by a price update (a kilobyte or more). The one exception is the slow-consumer
+        # close frame (a control frame, at most 127 bytes) queued when the close starts.
         queued = [q for q, _ in conflating]
-        assert all(b <= a for a, b in zip(queued, queued[1:])), f"{client_id}: queued_bytes grew while conflating: {conflating}"
+        growth = [b - a for a, b in zip(queued, queued[1:]) if b > a]
+        assert len(growth) <= 1 and all(step <= 127 for step in growth), \
+            f"{client_id}: queued_bytes grew while conflating: {conflating}"
     healthy = stalled["healthy"]
     live = [u for u in healthy.updates if not u["snapshot"]]
     assert len(live) >= 10 * stalled["watched"], f"healthy client got only {len(live)} updates in {stalled['watched']:.1f} s"
