@@ -72,38 +72,21 @@ final class ClientConnection: EventHandler, Flushable {
     }
 
     private func readAvailable() {
-        let usingScratch = inbound.isEmpty
-        var buffer = usingScratch ? worker.loop.takeReadBuffer() : inbound
-        if !usingScratch { inbound = ByteBuffer() }
-        defer {
-            if usingScratch {
-                if !buffer.isEmpty && phase != .closed {
-                    var tail = ByteBuffer(capacity: Swift.max(buffer.readableBytes * 2, 1024))
-                    buffer.withUnsafeReadableBytes { tail.writeBytes($0) }
-                    inbound = tail
-                }
-                worker.loop.returnReadBuffer(buffer)
-            } else if phase != .closed {
-                inbound = buffer
-                if inbound.isEmpty && inbound.capacity > 64 * 1024 { inbound = ByteBuffer() }
-            }
-        }
-        let result: IOResult<Int>
+        let carry = inbound
+        inbound = ByteBuffer()
+        let outcome: (result: IOResult<Int>, carry: ByteBuffer)
         do {
-            result = try Socket.read(fd, into: &buffer, maximum: 64 * 1024)
+            outcome = try worker.loop.receive(from: fd, carrying: carry) { buffer, count in
+                worker.stats.wireBytes &+= UInt64(count)
+                process(&buffer)
+                return phase != .closed
+            }
         } catch {
             lost("read: \(error)")
             return
         }
-        switch result {
-        case .wouldBlock:
-            return
-        case .processed(0):
-            lost("end of stream")
-        case .processed(let count):
-            worker.stats.wireBytes &+= UInt64(count)
-            process(&buffer)
-        }
+        if phase != .closed { inbound = outcome.carry }
+        if case .processed(0) = outcome.result { lost("end of stream") }
     }
 
     /// Feeds the protocol until it needs more bytes or the connection ends.

@@ -109,48 +109,30 @@ public final class Connection: EventHandler, Flushable {
     }
 
     private func readAvailable() {
-        let usingScratch = inbound.isEmpty
-        var buffer = usingScratch ? loop.takeReadBuffer() : inbound
-        if !usingScratch { inbound = ByteBuffer() }
-        defer {
-            if usingScratch {
-                if !buffer.isEmpty && phase != .closed {
-                    // Keep only the incomplete tail; the loop's buffer goes back.
-                    var tail = ByteBuffer(capacity: Swift.max(buffer.readableBytes * 2, 1024))
-                    buffer.withUnsafeReadableBytes { tail.writeBytes($0) }
-                    inbound = tail
-                }
-                loop.returnReadBuffer(buffer)
-            } else if phase != .closed {
-                inbound = buffer
-                if inbound.isEmpty && inbound.capacity > 64 * 1024 { inbound = ByteBuffer() }
-            }
-        }
-        let result: IOResult<Int>
+        let carry = inbound
+        inbound = ByteBuffer()
+        let outcome: (result: IOResult<Int>, carry: ByteBuffer)
         do {
-            result = try Socket.read(fd, into: &buffer, maximum: 64 * 1024)
+            outcome = try loop.receive(from: fd, carrying: carry) { buffer, _ in
+                switch phase {
+                case .http: processHTTP(&buffer)
+                case .webSocket: processWebSocket(&buffer)
+                case .lingering: buffer.clear()  // discard until the peer's FIN
+                case .closed: break
+                }
+                return phase != .closed
+            }
         } catch {
             close()  // ECONNRESET and friends: nothing more to say to this peer
             return
         }
-        switch result {
-        case .wouldBlock:
-            return
-        case .processed(0):
-            peerClosed()
-        case .processed:
-            switch phase {
-            case .http: processHTTP(&buffer)
-            case .webSocket: processWebSocket(&buffer)
-            case .lingering: buffer.clear()  // discard until the peer's FIN
-            case .closed: return
-            }
-        }
+        if phase != .closed { inbound = outcome.carry }
+        if case .processed(0) = outcome.result { peerClosed() }
     }
 
     /// End of stream from the peer.
     private func peerClosed() {
-        if phase == .webSocket { webSocket?.peerVanished(self) }
+        if phase == .webSocket { webSocket?.peerVanished() }
         // A half-closed peer may still read: send what is queued before closing.
         if !outbound.isEmpty { flush() }
         close()
@@ -256,7 +238,6 @@ public final class Connection: EventHandler, Flushable {
     /// Closes the socket now and forgets the connection.
     public func close() {
         guard phase != .closed else { return }
-        let wasWebSocket = webSocket != nil && phase != .lingering
         phase = .closed
         if let registration { loop.deregister(registration) }
         registration = nil
@@ -266,7 +247,7 @@ public final class Connection: EventHandler, Flushable {
         server.remove(self)
         if let session = webSocket {
             webSocket = nil
-            session.didClose(self, wasOpen: wasWebSocket)
+            session.didClose(self)
         }
     }
 }

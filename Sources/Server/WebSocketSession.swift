@@ -28,11 +28,11 @@ final class WebSocketSession {
     }
 
     /// The socket ended without a close handshake.
-    func peerVanished(_ connection: Connection) {
+    func peerVanished() {
         peerCloseCode = peerCloseCode ?? .abnormalClosure
     }
 
-    func didClose(_ connection: Connection, wasOpen: Bool) {
+    func didClose(_ connection: Connection) {
         guard !closedNotified else { return }
         closedNotified = true
         handler.webSocketDidClose(connection, code: peerCloseCode)
