@@ -47,3 +47,18 @@ import Testing
         #expect(HTTPHeaders([("A", "1"), ("B", "2")]) != HTTPHeaders([("B", "2"), ("A", "1")]))
     }
 }
+
+@Suite struct BearerCredentialTests {
+    @Test func readsTheCredentialOfABearerAuthorization() {
+        func request(_ value: String?) -> HTTPRequest {
+            var headers = HTTPHeaders()
+            if let value { headers.add(name: "Authorization", value: value) }
+            return HTTPRequest(method: .get, target: "/", path: "/", headers: headers)
+        }
+        #expect(request("Bearer abc.def").bearerCredential == "abc.def")
+        #expect(request("bearer abc").bearerCredential == "abc")
+        #expect(request("Basic dXNlcjpwYXNz").bearerCredential == nil)
+        #expect(request("Bearer").bearerCredential == nil)
+        #expect(request(nil).bearerCredential == nil)
+    }
+}

@@ -125,10 +125,8 @@ enum AdminRoutes {
 
     static func isAuthorized(_ request: HTTPRequest, token: String?) -> Bool {
         guard let token else { return true }
-        guard let header = request.headers["authorization"] else { return false }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-        return HMAC.constantTimeEquals(Array(parts[1].utf8), Array(token.utf8))
+        guard let credential = request.bearerCredential else { return false }
+        return HMAC.constantTimeEquals(Array(credential.utf8), Array(token.utf8))
     }
 
     struct LoopSummary: Sendable {

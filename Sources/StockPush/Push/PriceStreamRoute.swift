@@ -59,14 +59,8 @@ enum PriceStreamRoute {
     /// WebSocket) and tools both work.
     static func token(in request: HTTPRequest) -> String? {
         if let query = request.queryItems.first(where: { $0.name == "token" })?.value, !query.isEmpty { return query }
-        if let header = request.headers["authorization"] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let token = parts[1].trimmingCharacters(in: " ")
-                if !token.isEmpty { return token }
-            }
-        }
-        return nil
+        guard let token = request.bearerCredential?.trimmingCharacters(in: " "), !token.isEmpty else { return nil }
+        return token
     }
 }
 
