@@ -53,11 +53,13 @@ import Testing
     @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() throws {
         let loop = try EventLoop()
         var fired: [Int] = []
+        // Taken before scheduling: deadlines count from the schedule call, so no timer
+        // may fire sooner than its delay after this instant.
+        let start = MonotonicClock.now()
         loop.schedule(afterNanoseconds: 30_000_000) { fired.append(3) }
         loop.schedule(afterNanoseconds: 10_000_000) { fired.append(1) }
         let cancelled = loop.schedule(afterNanoseconds: 20_000_000) { fired.append(2) }
         loop.cancel(cancelled)
-        let start = MonotonicClock.now()
         while fired.count < 2 && MonotonicClock.now() - start < 2_000_000_000 {
             loop.runOnce(maximumWaitMilliseconds: 100)
         }
