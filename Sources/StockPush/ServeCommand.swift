@@ -33,8 +33,12 @@ public enum ServeCommand {
             OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
             OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
             OptionSpec(
-                "--bench", env: "BENCH", help: "benchmark mode S:Q: S strategies T0… of Q stocks, no Redis/PostgreSQL"),
+                "--bench", env: "BENCH",
+                help: "benchmark mode S:Q: S strategies T0… of Q stocks; no PostgreSQL, Redis only with --bench-redis"),
             OptionSpec("--tick-ms", env: "BENCH_TICK_MS", default: "100", help: "benchmark mode: milliseconds between ticks"),
+            OptionSpec(
+                "--bench-redis", env: "BENCH_REDIS", isSwitch: true,
+                help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + DataConfiguration.options + PushConfiguration.options
 
@@ -97,16 +101,14 @@ public enum ServeCommand {
                 throw UsageError.invalidValue(option: "--bench", value: benchText, expected: "S:Q, e.g. 10:20")
             }
             let tickMs = try options.double("--tick-ms", minimum: 0.1) ?? 100
-            // Benchmarks measure the push path alone: no Redis or PostgreSQL involved.
-            for dependency in DependencyHealth.Dependency.allCases { health.markUp(dependency) }
-            let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
-            let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
-                loop.attach(LoopPush(loop: loop, shared: shared))
-            }
-            reference.set(server)
-            let feed = BenchFeed()
-            try feed.start(shape: shape, tickMilliseconds: tickMs, shared: shared, loops: server.loops, logger: logger)
-            services = RunningServices(server: server, stop: [feed.stop])
+            services =
+                try options.bool("--bench-redis")
+                ? try startBenchThroughRedis(
+                    shape: shape, tickMilliseconds: tickMs, data: data, configuration: configuration, echo: echo,
+                    shared: shared, health: health, reference: reference, logger: logger)
+                : try startBench(
+                    shape: shape, tickMilliseconds: tickMs, configuration: configuration, echo: echo, shared: shared,
+                    health: health, reference: reference, logger: logger)
         } else {
             services = try startProduction(
                 options: options, data: data, configuration: configuration, echo: echo, shared: shared, health: health,
@@ -165,6 +167,52 @@ public enum ServeCommand {
         )
         return RunningServices(
             server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
+    }
+
+    /// `--bench S:Q`: the push path alone, fed in-process; no Redis or PostgreSQL.
+    static func startBench(
+        shape: BenchFeed.Shape, tickMilliseconds: Double, configuration: ServerConfiguration, echo: Bool,
+        shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
+    ) throws -> RunningServices {
+        for dependency in DependencyHealth.Dependency.allCases { health.markUp(dependency) }
+        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
+        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+            loop.attach(LoopPush(loop: loop, shared: shared))
+        }
+        reference.set(server)
+        let feed = BenchFeed()
+        try feed.start(shape: shape, tickMilliseconds: tickMilliseconds, shared: shared, loops: server.loops, logger: logger)
+        return RunningServices(server: server, stop: [feed.stop])
+    }
+
+    /// `--bench S:Q --bench-redis`: the synthetic catalog, but ticks take the production
+    /// path — the scheduler (under the Redis leader lock) writes them to the quote store
+    /// and every process's publisher hears, diffs and fans them out — so several
+    /// processes sharing one Redis serve the same ticks (workload D). No PostgreSQL.
+    static func startBenchThroughRedis(
+        shape: BenchFeed.Shape, tickMilliseconds: Double, data: DataConfiguration, configuration: ServerConfiguration,
+        echo: Bool, shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
+    ) throws -> RunningServices {
+        health.markUp(.postgres)
+        let catalog = FixedCatalog(BenchFeed.catalog(shape))
+        let layout = QuoteStoreLayout(prefix: data.redisPrefix)
+        let scheduler = SchedulerService()
+        try scheduler.start(
+            owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
+            catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
+        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
+        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+            loop.attach(LoopPush(loop: loop, shared: shared))
+        }
+        reference.set(server)
+        let publisher = PricePublisher()
+        try publisher.start(
+            redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
+            logger: logger)
+        logger.info(
+            "bench through redis \(data.redisURL.redacted) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
+        )
+        return RunningServices(server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop])
     }
 
     /// At start PostgreSQL may still be coming up (compose, systemd): retry for a while.

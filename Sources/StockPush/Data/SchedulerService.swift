@@ -22,7 +22,7 @@ public final class SchedulerService: Sendable {
 
     /// `makeSource` runs on the scheduler thread (sources are not Sendable).
     public func start(
-        owner: String, interval: Double, redisURL: RedisURL, layout: QuoteStoreLayout, catalog: CatalogService,
+        owner: String, interval: Double, redisURL: RedisURL, layout: QuoteStoreLayout, catalog: any CatalogProvider,
         health: DependencyHealth, logger: Logger, makeSource: @escaping @Sendable () throws -> any QuoteSource
     ) throws {
         try worker.start(name: "scheduler") { [self] in

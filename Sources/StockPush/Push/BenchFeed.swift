@@ -5,7 +5,8 @@ import Synchronization
 
 /// `serve --bench S:Q --tick-ms M`: a synthetic catalog of S strategies `T0`…`T{S-1}`
 /// with Q stocks each, and a feed in which every quote changes every tick, published
-/// in-process (no Redis in the path) through the same fan-out as production.
+/// in-process (no Redis in the path) through the same fan-out as production. With
+/// `--bench-redis` the same quotes go through Redis instead (see `BenchQuoteSource`).
 public final class BenchFeed: Sendable {
     public struct Shape: Sendable, Equatable {
         public let strategies: Int
@@ -54,6 +55,7 @@ public final class BenchFeed: Sendable {
             let fanOut = TickFanOut(shared: shared, loops: loops)
             fanOut.catalogChanged(catalog)
             let stocks = catalog.activeStocks
+            let source = BenchQuoteSource()
             var quotes: [String: Quote] = [:]
             let interval = UInt64(tickMilliseconds * 1_000_000)
             var next = MonotonicClock.now()
@@ -63,14 +65,7 @@ public final class BenchFeed: Sendable {
             )
             while !worker.isStopping {
                 tick += 1
-                let now = WallClock.nowMicroseconds()
-                for stock in stocks {
-                    // Alternate one tick up and down: every quote changes, prices stay put.
-                    let price = tick % 2 == 0 ? 100.00 : 100.01
-                    quotes[stock.code] = Quote(
-                        code: stock.code, price: price, prevClose: 100, volume: tick * 100,
-                        turnover: Double(tick) * 10_000, quoteTime: now)
-                }
+                for quote in source.quotes(for: stocks, now: WallClock.nowMicroseconds()) { quotes[quote.code] = quote }
                 fanOut.publish(latest: quotes, tick: tick)
                 next &+= interval
                 let current = MonotonicClock.now()
@@ -86,5 +81,26 @@ public final class BenchFeed: Sendable {
 
     public func stop() {
         worker.stop()
+    }
+}
+
+/// Every stock's quote changes on every pull: the price alternates one cent up and
+/// down, volume and turnover grow. Used in-process by `BenchFeed` and, with
+/// `--bench-redis`, by the production scheduler, so every subscriber gets every stock
+/// of its strategy in every tick.
+public final class BenchQuoteSource: QuoteSource {
+    public let name = "bench"
+    private var pulls: Int64 = 0
+
+    public init() {}
+
+    public func quotes(for stocks: [Stock], now: Int64) -> [Quote] {
+        pulls += 1
+        let price = pulls % 2 == 0 ? 100.00 : 100.01
+        return stocks.map { stock in
+            Quote(
+                code: stock.code, price: price, prevClose: 100, volume: pulls * 100, turnover: Double(pulls) * 10_000,
+                quoteTime: now)
+        }
     }
 }

@@ -19,7 +19,7 @@ public final class PricePublisher: Sendable {
 
     public func start(
         redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
-        catalog: CatalogService, health: DependencyHealth, logger: Logger
+        catalog: any CatalogProvider, health: DependencyHealth, logger: Logger
     ) throws {
         try worker.start(name: "publisher") { [self] in
             let redisSide = Worker(
@@ -65,22 +65,22 @@ public final class PricePublisher: Sendable {
 /// The publisher thread's Redis side: reads the latest quotes and records what was sent.
 private struct Worker {
     let layout: QuoteStoreLayout
-    let catalogService: CatalogService
+    let catalogProvider: any CatalogProvider
     let store: RedisQuoteStore
     let fanOut: TickFanOut
 
     init(
-        redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: CatalogService,
+        redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: any CatalogProvider,
         logger: Logger
     ) {
         self.layout = layout
-        catalogService = catalog
+        catalogProvider = catalog
         store = RedisQuoteStore(client: RedisClient(url: redisURL, log: { logger.warning("publisher: \($0)") }), layout: layout)
         fanOut = TickFanOut(shared: shared, loops: loops)
     }
 
     func refreshIfCatalogChanged() {
-        fanOut.catalogChanged(catalogService.catalog)
+        fanOut.catalogChanged(catalogProvider.catalog)
     }
 
     func publishLatest(tick announced: Int64?) throws {
