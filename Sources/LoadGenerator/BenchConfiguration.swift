@@ -63,6 +63,13 @@ public struct BenchConfiguration: Sendable, Equatable {
     /// Percentage of clients that stop reading once subscribed.
     public var stopReadingPercent: Double
     public var json: Bool
+    /// Add the raw histograms to `--json` (what a parent process merges).
+    public var histograms = false
+    /// Index of this process's first client: clients are `firstIndex ..< firstIndex +
+    /// connections`, which picks their topic, source address and reading share.
+    public var firstIndex = 0
+    /// Generator processes to split the clients over (each has its own file limit).
+    public var processes = 1
 
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case invalid(option: String, value: String, expected: String)
@@ -93,7 +100,8 @@ public struct BenchConfiguration: Sendable, Equatable {
 
     /// Builds the configuration from option values (flag, env or default already
     /// resolved by the caller); `value(flag)` is nil for an option not given.
-    public init(value: (String) -> String?, defaultThreads: Int) throws(Error) {
+    /// `openFileLimit`: what one process may open (sets the default `--processes`).
+    public init(value: (String) -> String?, defaultThreads: Int, openFileLimit: Int = 20_000) throws(Error) {
         func number(_ flag: String, _ fallback: Double, minimum: Double, maximum: Double = .infinity) throws(Error) -> Double {
             guard let text = value(flag) else { return fallback }
             guard let parsed = Double(text), parsed.isFinite, parsed >= minimum, parsed <= maximum else {
@@ -134,14 +142,53 @@ public struct BenchConfiguration: Sendable, Equatable {
         } else {
             sourceAddresses = url.isLoopbackV4 ? Swift.min(254, neededAddresses) : 0
         }
-        switch value("--json")?.lowercased() {
-        case nil, "0", "false", "no", "off": json = false
-        case "1", "true", "yes", "on": json = true
-        case let other?: throw .invalid(option: "--json", value: other, expected: "true or false")
+        func flag(_ name: String) throws(Error) -> Bool {
+            switch value(name)?.lowercased() {
+            case nil, "0", "false", "no", "off": return false
+            case "1", "true", "yes", "on": return true
+            case let other?: throw .invalid(option: name, value: other, expected: "true or false")
+            }
+        }
+        json = try flag("--json")
+        histograms = try flag("--histograms")
+        firstIndex = try integer("--first-index", 0, in: 0...100_000_000)
+        // By default, as many processes as the open-file limit makes necessary.
+        let perProcess = Swift.max(1, openFileLimit - LoadGenerator.reservedDescriptors)
+        processes = try integer(
+            "--processes", (connections + perProcess - 1) / perProcess, in: 1...Swift.min(256, connections))
+        if value("--threads") == nil && processes > 1 {
+            threads = Swift.max(1, defaultThreads / processes)
         }
     }
 
-    /// The source address of client `index` (nil: unbound).
+    /// The configuration of child `child` of `processes`: an equal share of the
+    /// clients, its first index, its share of the connect rate and of the threads.
+    public func shard(_ child: Int) -> BenchConfiguration {
+        var shard = self
+        let start = connections * child / processes
+        let end = connections * (child + 1) / processes
+        shard.firstIndex = firstIndex + start
+        shard.connections = end - start
+        shard.connectRate = connectRate / Double(processes)
+        shard.processes = 1
+        shard.json = true
+        shard.histograms = true
+        return shard
+    }
+
+    /// The command-line options that reproduce this configuration in a child process.
+    public var arguments: [String] {
+        [
+            "--url", "ws://\(url.hostHeader)\(url.path)", "--connections", String(connections), "--threads", String(threads),
+            "--subscribe", template.text, "--topics", String(template.topics), "--warmup", "\(warmupSeconds)",
+            "--duration", "\(durationSeconds)", "--connect-rate", "\(connectRate)", "--source-ips", String(sourceAddresses),
+            "--stop-reading", "\(stopReadingPercent)", "--first-index", String(firstIndex), "--processes",
+            String(processes),
+        ] + (json ? ["--json"] : []) + (histograms ? ["--histograms"] : [])
+    }
+
+    /// The source address of client `index` (nil: unbound). Indexes are global over
+    /// all processes, so `--processes` children spread over the same addresses.
     public func sourceHost(for index: Int) -> String? {
         sourceAddresses == 0 ? nil : "127.0.0.\(index % sourceAddresses + 1)"
     }

@@ -24,6 +24,11 @@ public struct BenchReport: Sendable {
     public var cpuPercent: Double
     /// Cores the generator can use: its threads, capped by the CPUs it may run on.
     public var cpuCapacityCores: Int
+    /// Open, reading clients that got no `price_update` in the measured window: with
+    /// ticks shorter than the window, each one is a client the server left out.
+    public var silentClients: Int = 0
+    /// Generator processes whose results were merged into this one (`--processes`).
+    public var processes: Int = 1
 
     public var framesPerSecond: Double { durationSeconds > 0 ? Double(stats.frames) / durationSeconds : 0 }
     public var priceUpdatesPerSecond: Double { durationSeconds > 0 ? Double(stats.priceUpdates) / durationSeconds : 0 }
@@ -34,7 +39,9 @@ public struct BenchReport: Sendable {
 
     static func milliseconds(_ micros: UInt64) -> Double { Double(micros) / 1000 }
 
-    public func json() -> String {
+    /// `histograms: true` adds the raw latency and handshake histograms, which
+    /// `init(json:)` reads back to merge runs exactly.
+    public func json(histograms: Bool = false) -> String {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("connections")
@@ -51,6 +58,8 @@ public struct BenchReport: Sendable {
         writer.int(connectionsClosed)
         writer.key("stopped_reading")
         writer.int(stoppedReading)
+        writer.key("silent")
+        writer.int(silentClients)
         writer.key("close_codes")
         writer.beginObject()
         for (code, count) in closeCodes.sorted(by: { $0.key < $1.key }) {
@@ -77,6 +86,8 @@ public struct BenchReport: Sendable {
         writer.endObject()
         writer.key("threads")
         writer.int(threads)
+        writer.key("processes")
+        writer.int(processes)
         writer.key("connect_seconds")
         writer.fixed(connectSeconds, decimals: 3)
         writer.key("warmup_seconds")
@@ -126,6 +137,12 @@ public struct BenchReport: Sendable {
         writer.fixed(cpuPercentOfCapacity, decimals: 1)
         writer.key("generator_saturated")
         writer.bool(generatorSaturated)
+        if histograms {
+            writer.key("latency_histogram_us")
+            stats.latency.write(to: &writer)
+            writer.key("handshake_histogram_us")
+            handshakes.write(to: &writer)
+        }
         writer.endObject()
         return String(decoding: writer.buffer.readableBytesArray, as: UTF8.self)
     }
@@ -137,6 +154,7 @@ public struct BenchReport: Sendable {
         row("connections", "\(connectionsOpen) open of \(connectionsRequested) requested (opened \(connectionsOpened))")
         row("  failed / closed", "\(connectionsFailed) / \(connectionsClosed)")
         if stoppedReading > 0 { row("  stopped reading", "\(stoppedReading)") }
+        if silentClients > 0 { row("  silent (no update)", "\(silentClients)") }
         if !closeCodes.isEmpty {
             row("  close codes", closeCodes.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
         }
@@ -145,7 +163,9 @@ public struct BenchReport: Sendable {
         }
         row("handshake p50 / p99", "\(ms(handshakes.percentile(50))) / \(ms(handshakes.percentile(99))) ms")
         row("connect phase", "\(format(connectSeconds, 2)) s, warm-up \(format(warmupSeconds, 2)) s")
-        row("measured", "\(format(durationSeconds, 2)) s on \(threads) thread(s)")
+        row(
+            "measured",
+            "\(format(durationSeconds, 2)) s on \(threads) thread(s)\(processes > 1 ? " in \(processes) processes" : "")")
         row("frames", "\(stats.frames) (\(stats.priceUpdates) price_update, \(stats.snapshots) snapshot)")
         row("frames/s", format(framesPerSecond, 0))
         row("MB/s received", format(megabytesPerSecond, 2))

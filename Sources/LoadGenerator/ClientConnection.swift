@@ -29,6 +29,8 @@ final class ClientConnection: EventHandler, Flushable {
     private var readStopped = false
     /// Monotonic nanoseconds when connect(2) was called.
     let startedAt: UInt64
+    /// `seq` at the warm-up boundary (nil: not open then).
+    private var seqAtWindowStart: UInt64?
 
     init(index: Int, worker: ClientWorker, target: SocketAddress, source: SocketAddress?, proto: ClientProtocol) throws {
         let socket =
@@ -125,6 +127,17 @@ final class ClientConnection: EventHandler, Flushable {
                 return
             }
         }
+    }
+
+    // MARK: measurement
+
+    func markWindowStart() {
+        seqAtWindowStart = phase == .open ? proto.lastSeq : nil
+    }
+
+    /// Open and reading through the whole window, yet no `price_update` arrived.
+    var isSilentSinceWindowStart: Bool {
+        phase == .open && !stopsReading && seqAtWindowStart == proto.lastSeq
     }
 
     // MARK: writing

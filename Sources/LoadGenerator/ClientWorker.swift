@@ -20,6 +20,8 @@ struct ThreadResult: Sendable {
     var stoppedReading: Int
     var closeCodes: [UInt16: Int]
     var failures: [String: Int]
+    /// Open, reading clients whose `seq` did not move over the window.
+    var silent: Int
     /// Nanoseconds between this thread's warm-up boundary and the collection.
     var windowNanoseconds: UInt64
 }
@@ -98,7 +100,7 @@ final class ClientWorker {
         }
         allowed = Swift.min(allowed, Self.maxInFlight - inFlight, myCount - started)
         while allowed > 0 {
-            startOne(index: loop.index + started * configuration.threads)
+            startOne(index: configuration.firstIndex + loop.index + started * configuration.threads)
             started += 1
             allowed -= 1
         }
@@ -146,16 +148,20 @@ final class ClientWorker {
 
     // MARK: measurement
 
-    /// The warm-up boundary: counters start from zero now.
+    /// The warm-up boundary: counters start from zero now, and every client notes
+    /// its `seq` so the end can tell which ones got nothing.
     func resetWindow() {
         stats = ReceiveStats()
         windowStart = MonotonicClock.now()
+        for connection in connections { connection.markWindowStart() }
     }
 
     func result() -> ThreadResult {
-        ThreadResult(
+        var silent = 0
+        for connection in connections where connection.isSilentSinceWindowStart { silent += 1 }
+        return ThreadResult(
             stats: stats, handshakes: handshakes, opened: opened, failed: failed, closed: closed,
-            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures,
+            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures, silent: silent,
             windowNanoseconds: MonotonicClock.now() - windowStart)
     }
 

@@ -10,11 +10,11 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let highestExponent = 25
     static let bucketCount = 256 + (highestExponent - 8 + 1) * subBuckets
 
-    public private(set) var counts: [UInt64]
-    public private(set) var total: UInt64 = 0
-    public private(set) var max: UInt64 = 0
-    public private(set) var min: UInt64 = .max
-    public private(set) var sum: UInt64 = 0
+    public internal(set) var counts: [UInt64]
+    public internal(set) var total: UInt64 = 0
+    public internal(set) var max: UInt64 = 0
+    public internal(set) var min: UInt64 = .max
+    public internal(set) var sum: UInt64 = 0
 
     public init() {
         counts = [UInt64](repeating: 0, count: Self.bucketCount)

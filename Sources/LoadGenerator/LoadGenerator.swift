@@ -147,6 +147,7 @@ public enum LoadGenerator {
         var failed = 0
         var closed = 0
         var stopped = 0
+        var silent = 0
         var closeCodes: [UInt16: Int] = [:]
         var failures: [String: Int] = [:]
         for result in collected {
@@ -156,6 +157,7 @@ public enum LoadGenerator {
             failed += result.failed
             closed += result.closed
             stopped += result.stoppedReading
+            silent += result.silent
             closeCodes.merge(result.closeCodes, uniquingKeysWith: +)
             failures.merge(result.failures, uniquingKeysWith: +)
         }
@@ -167,6 +169,6 @@ public enum LoadGenerator {
             warmupSeconds: anyOpen ? configuration.warmupSeconds : 0, durationSeconds: anyOpen ? window : 0,
             handshakes: handshakes, stats: stats,
             cpuPercent: anyOpen && window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
-            cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()))
+            cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()), silentClients: silent)
     }
 }

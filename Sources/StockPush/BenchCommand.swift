@@ -25,7 +25,15 @@ public enum BenchCommand {
         OptionSpec(
             "--stop-reading", env: "BENCH_STOP_READING", default: "0",
             help: "percent of clients that stop reading after subscribing (slow consumers)"),
+        OptionSpec(
+            "--processes", env: "BENCH_PROCESSES",
+            help: "generator processes to split the clients over (default: as many as the open-file limit needs)"),
         OptionSpec("--json", env: "BENCH_JSON", isSwitch: true, help: "print one JSON object on stdout instead of the table"),
+        OptionSpec(
+            "--histograms", env: "BENCH_HISTOGRAMS", isSwitch: true,
+            help: "add the raw latency and handshake histograms to --json (for merging runs)"),
+        OptionSpec(
+            "--first-index", env: "BENCH_FIRST_INDEX", help: "index of the first client ({k}, source address; for --processes)"),
         OptionSpec("--help", isSwitch: true, help: "show this help"),
     ]
 
@@ -45,7 +53,9 @@ public enum BenchCommand {
     public static func configuration(arguments: [String], environment: [String: String]) throws -> BenchConfiguration {
         let options = try Options(arguments: arguments, specs: Self.options, environment: environment)
         do {
-            return try BenchConfiguration(value: { options.string($0) }, defaultThreads: LoadGenerator.availableCPUs())
+            return try BenchConfiguration(
+                value: { options.string($0) }, defaultThreads: LoadGenerator.availableCPUs(),
+                openFileLimit: Int(clamping: ResourceLimits.raiseOpenFileLimit().soft))
         } catch {
             switch error {
             case .invalid(let option, let value, let expected):
@@ -63,13 +73,20 @@ public enum BenchCommand {
         let configuration = try Self.configuration(arguments: arguments, environment: environment)
         let report: BenchReport
         do {
-            report = try LoadGenerator.run(configuration) { line in StandardError.write("bench: \(line)\n") }
+            if configuration.processes > 1 {
+                report = try BenchProcesses.run(configuration)
+            } else {
+                report = try LoadGenerator.run(configuration) { line in StandardError.write("bench: \(line)\n") }
+            }
         } catch let failure as LoadGenerator.Failure {
+            StandardError.write("stockpush bench: \(failure)\n")
+            return 1
+        } catch let failure as BenchProcesses.Failure {
             StandardError.write("stockpush bench: \(failure)\n")
             return 1
         }
         if configuration.json {
-            print(report.json())
+            print(report.json(histograms: configuration.histograms))
         } else {
             print(report.table())
         }

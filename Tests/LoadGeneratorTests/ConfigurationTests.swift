@@ -70,4 +70,51 @@ import Testing
         #expect(v6?.hostHeader == "[::1]:9000")
         #expect(WebSocketURL("ws://localhost:8000/ws")?.isLoopbackV4 == true)
     }
+
+    @Test func processesDefaultToWhatTheFileLimitNeeds() throws {
+        let large = try BenchConfiguration(
+            value: { ["--connections": "100000"][$0] }, defaultThreads: 2, openFileLimit: 20_000)
+        #expect(large.processes == 6)  // 19,936 clients per process at most
+        #expect(large.threads == 1)  // the 2 threads are shared out, at least one each
+        #expect(large.sourceAddresses == 5)  // from the total, not one process's share
+        let small = try BenchConfiguration(value: { ["--connections": "19000"][$0] }, defaultThreads: 2, openFileLimit: 20_000)
+        #expect(small.processes == 1 && small.threads == 2)
+        let forced = try BenchConfiguration(
+            value: { ["--connections": "10", "--processes": "3", "--threads": "2"][$0] }, defaultThreads: 2)
+        #expect(forced.processes == 3 && forced.threads == 2)
+        #expect(throws: BenchConfiguration.Error.self) {
+            try BenchConfiguration(value: { ["--connections": "2", "--processes": "3"][$0] }, defaultThreads: 2)
+        }
+    }
+
+    @Test func shardsCoverEveryClientOnceAndSplitTheRate() throws {
+        let configuration = try parse([
+            "--connections": "1000", "--processes": "3", "--connect-rate": "300", "--first-index": "5",
+        ])
+        let shards = (0..<3).map { configuration.shard($0) }
+        #expect(shards.map(\.connections) == [333, 333, 334])
+        #expect(shards.map(\.firstIndex) == [5, 338, 671])
+        #expect(shards.allSatisfy { $0.connectRate == 100 && $0.processes == 1 && $0.json && $0.histograms })
+        #expect(shards.allSatisfy { $0.sourceAddresses == configuration.sourceAddresses })
+    }
+
+    @Test func argumentsReproduceTheConfiguration() throws {
+        let configuration = try parse([
+            "--url": "ws://127.0.0.1:9100/ws/stock/prices?token=x", "--connections": "3000", "--threads": "3",
+            "--subscribe": #"{"type":"subscribe","subscription_type":"stock","target":"S{k}"}"#, "--topics": "7",
+            "--warmup": "0.5", "--duration": "4", "--connect-rate": "250", "--stop-reading": "1", "--source-ips": "3",
+            "--first-index": "12", "--processes": "2",
+        ])
+        let shard = configuration.shard(1)
+        var values: [String: String] = [:]
+        var arguments = shard.arguments[...]
+        while let name = arguments.popFirst() {
+            if name == "--json" || name == "--histograms" {
+                values[name] = "true"
+            } else {
+                values[name] = arguments.popFirst()
+            }
+        }
+        #expect(try parse(values) == shard)
+    }
 }

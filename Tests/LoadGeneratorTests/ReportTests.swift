@@ -55,4 +55,49 @@ import Testing
         #expect(format(-2.25, 1) == "-2.3" || format(-2.25, 1) == "-2.2")
         #expect(format(12345, 0) == "12345")
     }
+
+    @Test func histogramJSONRoundTrips() throws {
+        var histogram = LatencyHistogram()
+        for micros in [3, 250, 257, 9_000, 1_500_000] as [UInt64] { histogram.record(micros) }
+        var writer = JSONWriter()
+        histogram.write(to: &writer)
+        let text = String(decoding: writer.buffer.readableBytesArray, as: UTF8.self)
+        #expect(try LatencyHistogram(json: JSONParser.parse(text)) == histogram)
+        #expect(
+            try LatencyHistogram(json: JSONParser.parse(#"{"total":0,"sum":0,"min":0,"max":0,"buckets":[]}"#))
+                == LatencyHistogram())
+        #expect(throws: BenchReport.DecodingError.self) {
+            try LatencyHistogram(json: JSONParser.parse(#"{"total":2,"sum":0,"min":0,"max":0,"buckets":[[1,1]]}"#))
+        }
+    }
+
+    @Test func reportJSONWithHistogramsRoundTrips() throws {
+        var report = Self.report(cpuPercent: 50, cores: 2)
+        report.silentClients = 3
+        let decoded = try BenchReport(json: report.json(histograms: true))
+        #expect(decoded.json(histograms: true) == report.json(histograms: true))
+        #expect(decoded.stats == report.stats && decoded.handshakes == report.handshakes)
+        #expect(decoded.silentClients == 3 && decoded.closeCodes == [1008: 1] && decoded.failures == ["HTTP 429": 2])
+        #expect(throws: BenchReport.DecodingError.self) { try BenchReport(json: report.json()) }  // no histograms
+        #expect(throws: BenchReport.DecodingError.self) { try BenchReport(json: "bench: oops") }
+    }
+
+    @Test func mergingProcessesAddsCountsAndKeepsExactPercentiles() {
+        var first = Self.report(cpuPercent: 40, cores: 1)
+        var second = Self.report(cpuPercent: 30, cores: 1)
+        second.durationSeconds = 12
+        second.connectSeconds = 0.9
+        second.stats.latency = LatencyHistogram()
+        for _ in 0..<96 { second.stats.latency.record(100_000) }  // 96 slow updates
+        first.merge(second, cpus: 1)
+        #expect(first.processes == 2 && first.threads == 2)
+        #expect(first.connectionsRequested == 2000 && first.connectionsOpen == 1994 && first.closeCodes == [1008: 2])
+        #expect(first.failures == ["HTTP 429": 4])
+        #expect(first.stats.frames == 100_000 && first.stats.seqGaps == 4)
+        #expect(first.durationSeconds == 11 && first.connectSeconds == 0.9)
+        #expect(first.cpuPercent == 70 && first.cpuCapacityCores == 1)
+        // 100 samples, 96 of them slow: the merged p50 is slow, the min is the fast one.
+        #expect(first.stats.latency.total == 100)
+        #expect(first.stats.latency.percentile(50) >= 99_000 && first.stats.latency.min == 800)
+    }
 }

@@ -1,6 +1,7 @@
 import Postgres
 import Server
 import Testing
+
 @testable import StockPush
 
 @Suite struct AuditLogTests {
