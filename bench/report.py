@@ -42,6 +42,18 @@ def main(path):
               f"{fmt(cpu * 100 if cpu is not None else None, '%.0f%%'):>8} {fmt(usf, '%.2f'):>9} {fmt(fpc, '%.0f'):>13} "
               f"{fmt(rss, '%.0f'):>11} {fmt(hs, '%.0f'):>8} {fmt(hs_cpu, '%.0f'):>9} {gaps:>5} {'YES' if saturated else 'no':>7}")
     print()
+    for row in rows:
+        if row["workload"] != "D":
+            continue
+        gen = row["generator"]
+        connections = gen.get("connections", {})
+        expected = connections.get("open", 0) * gen.get("duration", 0) * 1000 / row["tick_ms"]
+        delivered = gen.get("price_updates", 0) / expected if expected else 0
+        print(f"D: {connections.get('open', 0)} of {connections.get('requested', 0)} clients open over "
+              f"{gen.get('processes', 1)} generator processes; {delivered * 100:.1f} % of client-ticks delivered, "
+              f"{connections.get('silent', 0)} silent clients, {gen.get('seq_gaps', 0)} seq gaps; "
+              f"p99 {gen.get('latency_ms', {}).get('p99')} ms; server CPU {row['server_cpu'] * 100:.0f} % of a core, "
+              f"RSS {row['rss_kib'] / 1024:.0f} MiB over 6 processes")
     for workload in sorted({w for w, _ in summary}):
         ours, peer = summary.get((workload, "stockpush")), summary.get((workload, "node"))
         if ours and peer:

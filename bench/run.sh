@@ -5,12 +5,17 @@
 #
 #   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
 #   bench/run.sh --runs 1 A B    a quick look at some workloads
+#   bench/run.sh --runs 1 D      scale-out (StockPush only; about 3 minutes)
 #
 # Workloads (docs/benchmarks.md): A latency (1,000 clients, 10 strategies × 20 stocks,
 # 100 ms ticks); B saturation (same at 10, 2 and 1 ms ticks); C memory (19,000 clients,
 # 1 s ticks); E handshakes (10,000 connect + upgrade + subscribe as fast as possible);
 # F slow clients (A with 1 % of clients not reading). StockPush runs in bench mode
 # (`serve --bench 10:20`): the feed is in-process, Redis is not in the path.
+# D scale-out: 100,000 clients over 6 StockPush processes on one port (SO_REUSEPORT)
+# sharing a Redis, ticks through Redis (`--bench-redis`), 1 s ticks, 10 strategies × 5
+# stocks; neither servers nor generator pinned (one core cannot carry 100,000 frames/s
+# of loopback TCP on either side); the generator splits itself over 6 processes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -37,48 +42,77 @@ mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT="$RESULTS/$STAMP.jsonl"
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")"; rm -rf "$WORK"' EXIT
 
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# CPU ticks and RSS summed over the server processes ($SPIDS).
+cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print $14+$15}' "/proc/$pid/stat"))); done; echo $sum; }
+rss_kib() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))); done; echo $sum; }
 
-start_server() {  # target tick_ms -> sets SPID, PORT
+REDIS_PORT=""
+start_redis() {  # a private Redis for workload D
+    [ -n "$REDIS_PORT" ] && return 0
+    ensure_packages redis-server
+    REDIS_PORT=$(free_port)
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+        --logfile "$WORK/redis.log" --daemonize yes --pidfile "$WORK/redis.pid"
+    for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0; sleep 0.05; done
+    echo "redis did not start" >&2; exit 1
+}
+
+# start_server target tick_ms [processes] -> sets SPIDS, PORT. One process is pinned to
+# CPU 0; several (workload D) share a port and a Redis, unpinned.
+start_server() {
+    local target=$1 tick=$2 processes=${3:-1}
     PORT=$(free_port)
-    if [ "$1" = node ]; then
-        taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$2" 2>"$WORK/server.log" &
-    else
-        taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$2" \
+    SPIDS=""
+    if [ "$target" = node ]; then
+        taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
+        SPIDS=$!
+    elif [ "$processes" = 1 ]; then
+        taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$tick" \
             --max-connections-per-ip 1000000 --heartbeat-interval 30 --log-level warning 2>"$WORK/server.log" &
+        SPIDS=$!
+    else
+        start_redis
+        redis-cli -p "$REDIS_PORT" flushall >/dev/null
+        for i in $(seq 1 "$processes"); do
+            "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:5 --tick-ms "$tick" --bench-redis \
+                --redis-url "redis://127.0.0.1:$REDIS_PORT/0" --redis-prefix bench --max-connections-per-ip 1000000 \
+                --heartbeat-interval 30 --log-level warning 2>>"$WORK/server.log" &
+            SPIDS="$SPIDS $!"
+        done
     fi
-    SPID=$!
     for _ in $(seq 1 100); do
         (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
         sleep 0.05
     done
-    echo "server $1 did not start" >&2; cat "$WORK/server.log" >&2; exit 1
+    echo "server $target did not start" >&2; cat "$WORK/server.log" >&2; exit 1
 }
 
-# run_one workload target tick_ms connections stop_reading duration warmup
+# run_one workload target tick_ms connections stop_reading duration warmup [server processes]
 run_one() {
-    local workload=$1 target=$2 tick=$3 conns=$4 stop=$5 duration=$6 warmup=$7
-    start_server "$target" "$tick"
+    local workload=$1 target=$2 tick=$3 conns=$4 stop=$5 duration=$6 warmup=$7 processes=${8:-1}
+    start_server "$target" "$tick" "$processes"
     sleep 0.3
-    local empty_rss; empty_rss=$(rss_kib "$SPID")
-    taskset -c 1 "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" \
+    local empty_rss; empty_rss=$(rss_kib)
+    local pin=(taskset -c 1) extra=()
+    # D: the generator shares both cores with the servers and paces its connects.
+    [ "$processes" != 1 ] && pin=() && extra=(--connect-rate 4000)
+    "${pin[@]}" "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" "${extra[@]}" \
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
-    local connect_cpu0; connect_cpu0=$(cpu_ticks "$SPID")
+    local connect_cpu0; connect_cpu0=$(cpu_ticks)
     # Sample the server over the generator's measured window (and, for handshakes,
     # over the connect phase before it).
-    for _ in $(seq 1 600); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
-    local connect_cpu1; connect_cpu1=$(cpu_ticks "$SPID")
-    for _ in $(seq 1 600); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 1 9000); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
+    local connect_cpu1; connect_cpu1=$(cpu_ticks)
+    for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss
-    cpu0=$(cpu_ticks "$SPID"); t0=$(date +%s.%N)
+    cpu0=$(cpu_ticks); t0=$(date +%s.%N)
     sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
-    cpu1=$(cpu_ticks "$SPID"); t1=$(date +%s.%N); rss=$(rss_kib "$SPID")
+    cpu1=$(cpu_ticks); t1=$(date +%s.%N); rss=$(rss_kib)
     wait "$gen" || true
-    kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true
+    kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
         "$connect_cpu0" "$connect_cpu1" >>"$OUT" <<'PY'
 import json, sys
@@ -112,6 +146,7 @@ for workload in "${WORKLOADS[@]}"; do
         for target in stockpush node; do
             case "$workload" in
             A) run_one A "$target" 100 1000 0 8 2 ;;
+            D) if [ "$target" = stockpush ]; then run_one D stockpush 1000 100000 0 20 20 6; fi ;;
             B) for tick in 10 2 1; do run_one "B$tick" "$target" "$tick" 1000 0 6 2; done ;;
             C) run_one C "$target" 1000 19000 0 6 3 ;;
             E) run_one E "$target" 1000 10000 0 1 0 ;;

@@ -87,7 +87,10 @@ public enum LoadGenerator {
 
         // Connect phase: until every client is open or failed, or a generous deadline.
         let expectedSeconds = configuration.connectRate > 0 ? Double(configuration.connections) / configuration.connectRate : 0
-        let deadline = connectStart + UInt64((expectedSeconds * 1.5 + 30) * 1e9)
+        // A loaded server (ticks going out to those already connected) accepts slower:
+        // allow a millisecond per client on top.
+        let allowance = expectedSeconds * 1.5 + 30 + Double(configuration.connections) / 1000
+        let deadline = connectStart + UInt64(allowance * 1e9)
         var lastLog = connectStart
         while true {
             let settled = progress.opened.load(ordering: .relaxed) + progress.failed.load(ordering: .relaxed)
