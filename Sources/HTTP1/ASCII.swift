@@ -57,8 +57,23 @@ enum ASCII {
         return zip(lhs, rhs).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
+    /// Every header lookup runs this over every field, so native strings compare as
+    /// contiguous bytes (the count is O(1) for them) rather than through indices.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        equalsIgnoringCase(lhs[...].utf8, rhs[...].utf8)
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let contiguous = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in equalsIgnoringCase(left, right) }
+        }
+        if let contiguous, let result = contiguous { return result }
+        return equalsIgnoringCase(lhs[...].utf8, rhs[...].utf8)
+    }
+
+    static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lhs[index] != rhs[index] {
+            if lowercased(lhs[index]) != lowercased(rhs[index]) { return false }
+        }
+        return true
     }
 
     /// Decodes bytes as ISO-8859-1: every byte maps to the scalar of the same value, so

@@ -44,8 +44,8 @@ enum RequestHeadParser {
     /// `HTTP/` DIGIT `.` DIGIT. 1.0 and 1.1 are served; a higher 1.x minor is processed as
     /// 1.1 (RFC 9110 §2.5); any other major version is 505; anything else is 400.
     private static func parseVersion(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> HTTPVersion {
-        let prefix = Array("HTTP/".utf8)
-        guard bytes.count == 8, Array(bytes[0..<5]) == prefix, ASCII.isDigit(bytes[5]),
+        guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"),
+            bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == ASCII.slash, ASCII.isDigit(bytes[5]),
             bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7])
         else { throw .badRequest("malformed HTTP version") }
         let major = Int(bytes[5] - 0x30)

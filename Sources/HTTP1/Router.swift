@@ -4,17 +4,33 @@
 /// Matching runs on the percent-decoded path, so `%2F` inside a segment splits it.
 public struct Router<Handler> {
     private var root = RouteNode<Handler>()
+    /// Patterns without parameters, by exact path: one hash lookup answers most
+    /// requests (every WebSocket handshake) without splitting the path. The trie
+    /// stays the authority; this only short-cuts its first candidate.
+    private var exact: [String: [(method: HTTPMethod, handler: Handler)]] = [:]
 
     public init() {}
 
     /// Registers `handler`; a later registration for the same method and pattern replaces it.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: Handler) {
         root.insert(segments: Self.segments(pattern)[...], method: method, handler: handler)
+        guard !pattern.contains("{") else { return }
+        var handlers = exact[pattern] ?? []
+        handlers.removeAll { $0.method == method }
+        handlers.append((method: method, handler: handler))
+        exact[pattern] = handlers
     }
 
     /// HEAD falls back to the GET handler (the server omits the body).
     public func match(method: HTTPMethod, path: String) -> RouteMatch<Handler> {
         guard path.utf8.first == ASCII.slash else { return .notFound }
+        // An all-literal match is the trie's first candidate: when it has the method, it wins.
+        if let handlers = exact[path],
+            let handler = handlers.first(where: { $0.method == method })?.handler
+                ?? (method == .head ? handlers.first(where: { $0.method == .get })?.handler : nil)
+        {
+            return .found(handler, parameters: [:])
+        }
         var candidates: [(node: RouteNode<Handler>, parameters: [String: String])] = []
         root.collect(segments: Self.segments(path)[...], parameters: [:], into: &candidates)
         for candidate in candidates {

@@ -22,7 +22,7 @@ extension JSONWriter {
         case .object(let pairs):
             beginObject()
             for pair in pairs {
-                key(pair.key)
+                key(escaping: pair.key)
                 self.value(pair.value)
             }
             endObject()

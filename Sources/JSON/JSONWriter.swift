@@ -74,8 +74,9 @@ public struct JSONWriter {
         needsComma = false
     }
 
-    /// A key from runtime text, escaped like a string value.
-    public mutating func key(_ key: String) {
+    /// A key from runtime text, escaped like a string value. (Named apart from
+    /// `key(_: StaticString)`: Swift would otherwise pick this one for every literal.)
+    public mutating func key(escaping key: String) {
         separate()
         writeEscaped(key)
         buffer.writeByte(UInt8(ascii: ":"))

@@ -63,14 +63,14 @@ public struct BenchReport: Sendable {
         writer.key("close_codes")
         writer.beginObject()
         for (code, count) in closeCodes.sorted(by: { $0.key < $1.key }) {
-            writer.key(String(code))
+            writer.key(escaping: String(code))
             writer.int(count)
         }
         writer.endObject()
         writer.key("failures")
         writer.beginObject()
         for (reason, count) in failures.sorted(by: { $0.key < $1.key }) {
-            writer.key(reason)
+            writer.key(escaping: reason)
             writer.int(count)
         }
         writer.endObject()
@@ -117,7 +117,7 @@ public struct BenchReport: Sendable {
         writer.key("latency_ms")
         writer.beginObject()
         for (name, p) in [("p50", 50.0), ("p90", 90), ("p99", 99), ("p999", 99.9)] {
-            writer.key(name)
+            writer.key(escaping: name)
             writer.fixed(Self.milliseconds(stats.latency.percentile(p)), decimals: 3)
         }
         writer.key("max")

@@ -7,8 +7,10 @@ public enum SHA1 {
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var message = Array(bytes)
         let bitLength = UInt64(message.count) &* 8
+        let padding = (55 &- message.count) & 63  // zeros so that count + 1 + padding ≡ 56 (mod 64)
+        message.reserveCapacity(message.count + 1 + padding + 8)
         message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
+        message.append(contentsOf: repeatElement(0, count: padding))
         for shift in stride(from: 56, through: 0, by: -8) {
             message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
         }
@@ -27,30 +29,19 @@ public enum SHA1 {
                         w[t] = rotateLeft(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1)
                     }
                     var (a, b, c, d, e) = h
-                    for t in 0..<80 {
-                        let f: UInt32
-                        let k: UInt32
-                        switch t {
-                        case 0..<20:
-                            f = (b & c) | (~b & d)
-                            k = 0x5A82_7999
-                        case 20..<40:
-                            f = b ^ c ^ d
-                            k = 0x6ED9_EBA1
-                        case 40..<60:
-                            f = (b & c) | (b & d) | (c & d)
-                            k = 0x8F1B_BCDC
-                        default:
-                            f = b ^ c ^ d
-                            k = 0xCA62_C1D6
-                        }
-                        let temp = rotateLeft(a, 5) &+ f &+ e &+ k &+ w[t]
+                    // Four 20-round stages, each with its own function and constant.
+                    @inline(__always) func round(_ f: UInt32, _ k: UInt32, _ word: UInt32) {
+                        let temp = rotateLeft(a, 5) &+ f &+ e &+ k &+ word
                         e = d
                         d = c
                         c = rotateLeft(b, 30)
                         b = a
                         a = temp
                     }
+                    for t in 0..<20 { round((b & c) | (~b & d), 0x5A82_7999, w[t]) }
+                    for t in 20..<40 { round(b ^ c ^ d, 0x6ED9_EBA1, w[t]) }
+                    for t in 40..<60 { round((b & c) | (b & d) | (c & d), 0x8F1B_BCDC, w[t]) }
+                    for t in 60..<80 { round(b ^ c ^ d, 0xCA62_C1D6, w[t]) }
                     h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
                 }
             }

@@ -15,10 +15,10 @@ public enum WebSocketHandshake {
         guard request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1) else {
             return .reject(status: 400, reason: "WebSocket upgrade requires HTTP/1.1 or later", headers: nil)
         }
-        guard request.tokens(of: "Upgrade").contains("websocket") else {
+        guard request.hasToken("websocket", in: "Upgrade") else {
             return .reject(status: 400, reason: "Missing or invalid Upgrade header (expected websocket)", headers: nil)
         }
-        guard request.tokens(of: "Connection").contains("upgrade") else {
+        guard request.hasToken("upgrade", in: "Connection") else {
             return .reject(status: 400, reason: "Missing or invalid Connection header (expected Upgrade)", headers: nil)
         }
         let versions = request.values(of: "Sec-WebSocket-Version")

@@ -44,6 +44,18 @@ import Testing
         #expect(found(router().match(method: .get, path: "/api/stocks/x/y"))?.1 == ["a": "stocks", "b": "y"])
     }
 
+    @Test func anExactPathWithoutTheMethodStillReachesAParameterRoute() {
+        var router = Router<String>()
+        router.add(.get, "/items/{id}", "item")
+        router.add(.post, "/items/new", "create")
+        #expect(found(router.match(method: .post, path: "/items/new"))?.0 == "create")
+        #expect(found(router.match(method: .get, path: "/items/new"))?.1 == ["id": "new"])
+        #expect(found(router.match(method: .head, path: "/items/new"))?.0 == "item")
+        router.add(.post, "/items/new", "replaced")
+        #expect(found(router.match(method: .post, path: "/items/new"))?.0 == "replaced")
+        #expect(found(router.match(method: .get, path: "/items/new/")) == nil)
+    }
+
     @Test func unknownPathsAreNotFound() {
         for path in ["/nope", "/api/stocks/AAPL/extra", "/api/stocks/", "/api/websocket/clients/", "", "*"] {
             guard case .notFound = router().match(method: .get, path: path) else {

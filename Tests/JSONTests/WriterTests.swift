@@ -30,7 +30,7 @@ import Testing
     @Test func runtimeKeysAreEscaped() {
         let text = Support.text { writer in
             writer.beginObject()
-            writer.key(String("a\"b"))
+            writer.key(escaping: "a\"b")
             writer.int(1)
             writer.endObject()
         }

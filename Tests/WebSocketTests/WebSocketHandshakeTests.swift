@@ -38,6 +38,8 @@ import Testing
                 ("sec-websocket-key", " \(Self.key)\t"), ("Sec-Websocket-Version", " 13"),
             ])
         #expect(WebSocketHandshake.evaluate(request) == .accept(acceptValue: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="))
+        let commas = Self.request(replacing: "Upgrade", with: ",,\tWEBSOCKET ,")
+        #expect(Self.status(WebSocketHandshake.evaluate(commas)) == nil)
         let split = Self.request(replacing: "Connection", with: "keep-alive", extra: [("Connection", "Upgrade")])
         #expect(Self.status(WebSocketHandshake.evaluate(split)) == nil)
         #expect(Self.status(WebSocketHandshake.evaluate(Self.request(major: 2, minor: 0))) == nil)
@@ -55,7 +57,7 @@ import Testing
         #expect(Self.status(WebSocketHandshake.evaluate(Self.request(major: 0, minor: 9))) == 400)
     }
 
-    @Test(arguments: [nil, "", "h2c", "websockets", "web socket"] as [String?])
+    @Test(arguments: [nil, "", "h2c", "websockets", "web socket", "websocke", "Websocket2", "web\tsocket", ",,"] as [String?])
     func rejectsBadUpgrade(value: String?) {
         let outcome = WebSocketHandshake.evaluate(Self.request(replacing: "Upgrade", with: value))
         #expect(outcome == .reject(status: 400, reason: "Missing or invalid Upgrade header (expected websocket)", headers: nil))

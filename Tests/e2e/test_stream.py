@@ -265,3 +265,39 @@ async def test_one_tick_reaches_every_client_with_one_timestamp_and_the_same_quo
     finally:
         await wide.close()
         await narrow.close()
+
+
+@run_async
+async def test_a_later_subscriber_snapshot_holds_the_newest_prices(server):
+    """Snapshots of a target are reused within a tick: each new tick (and nothing
+    else) must refresh them, so a client joining later never starts from stale prices."""
+    watcher = await Client.open(server.ws)
+    try:
+        await watcher.subscribe("strategy", "volume_wave")
+        for _ in range(3):
+            await watcher.collect(0.5)
+            last_seen = {}
+            for update in watcher.updates:
+                for quote in update["data"]:
+                    last_seen[quote["code"]] = quote
+            joiner = await Client.open(server.ws)
+            try:
+                _, snapshot = await joiner.subscribe("strategy", "volume_wave", id="later")
+            finally:
+                await joiner.close()
+            assert sorted(q["code"] for q in snapshot["data"]) == sorted(VOLUME_WAVE)
+            for quote in snapshot["data"]:
+                seen = last_seen[quote["code"]]
+                # Volumes only grow: a snapshot older than what the watcher already saw would be stale.
+                assert quote["volume"] >= seen["volume"], (quote, seen)
+            # A client without an `id` gets the same prices in the same (sorted) order.
+            plain = await Client.open(server.ws)
+            try:
+                replies, plain_snapshot = await plain.subscribe("strategy", "volume_wave")
+            finally:
+                await plain.close()
+            assert "id" not in replies[0] and replies[0]["stocks"], replies
+            codes = [q["code"] for q in plain_snapshot["data"]]
+            assert codes == sorted(codes) and len(codes) == len(VOLUME_WAVE)
+    finally:
+        await watcher.close()

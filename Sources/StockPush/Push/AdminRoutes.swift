@@ -155,14 +155,14 @@ enum AdminRoutes {
         writer.key("subscriptions")
         writer.beginObject()
         for (key, count) in subscriptions.sorted(by: { $0.key < $1.key }) {
-            writer.key(key)
+            writer.key(escaping: key)
             writer.int(count)
         }
         writer.endObject()
         writer.key("users")
         writer.beginObject()
         for (user, count) in shared.limits.users.sorted(by: { $0.key < $1.key }) {
-            writer.key(user)
+            writer.key(escaping: user)
             writer.int(count)
         }
         writer.endObject()

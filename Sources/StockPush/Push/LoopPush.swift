@@ -29,6 +29,11 @@ final class LoopPush {
     private var groups: [String: SubscriptionGroup] = [:]
     /// Resolved keys under the current catalog (cleared on each catalog change).
     private var coverage: [SubscriptionKey: [String]] = [:]
+    /// Per key, what a new subscriber gets: the `subscribed` reply without an `id`
+    /// (most clients send none) and the snapshot's fragments under the current board.
+    /// Connection storms subscribe thousands of clients to the same few keys; this
+    /// spares each one the hashing, sorting and JSON the first one paid for.
+    private var subscribeCache: [SubscriptionKey: SubscribeCacheEntry] = [:]
     var stats = Stats()
     private var writer = JSONWriter()
     private var arena = ByteBuffer(capacity: 4096)
@@ -103,7 +108,7 @@ final class LoopPush {
     // MARK: requests
 
     func subscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
-        var accepted: [String] = []
+        var accepted: [SubscriptionKey] = []
         var changed = false
         for target in targets {
             let key = SubscriptionKey(type, target)
@@ -124,20 +129,47 @@ final class LoopPush {
                 session.subscriptions.append(key)
                 changed = true
             }
-            session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
-            accepted.append(contentsOf: stocks)
+            if id == nil {
+                session.send(cacheEntry(for: key, stocks: stocks).subscribed)
+            } else {
+                session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
+            }
+            accepted.append(key)
         }
         if changed {
             leaveGroup(session)
             joinGroup(session)
         }
-        // One snapshot for every stock the accepted targets cover, each once.
-        var seen = Set<String>()
-        let codes = accepted.filter { seen.insert($0).inserted }.sorted()
-        let fragments = codes.compactMap { board.fragments[$0] }
+        // One snapshot for every stock the accepted targets cover, each once, sorted.
+        let fragments: [QuoteFragment]
+        if accepted.count == 1, let stocks = resolve(accepted[0]) {
+            fragments = snapshotFragments(for: accepted[0], stocks: stocks)
+        } else {
+            var seen = Set<String>()
+            let codes = accepted.flatMap { resolve($0) ?? [] }.filter { seen.insert($0).inserted }.sorted()
+            fragments = codes.compactMap { board.fragments[$0] }
+        }
         if !fragments.isEmpty {
             sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
         }
+    }
+
+    private func cacheEntry(for key: SubscriptionKey, stocks: [String]) -> SubscribeCacheEntry {
+        if let entry = subscribeCache[key] { return entry }
+        let entry = SubscribeCacheEntry(subscribed: ServerMessage.subscribed(key, stocks: stocks, id: nil))
+        subscribeCache[key] = entry
+        return entry
+    }
+
+    /// The key's stocks in the snapshot's order (sorted, each once) with their
+    /// fragments on the current board; rebuilt when the board or catalog changes.
+    private func snapshotFragments(for key: SubscriptionKey, stocks: [String]) -> [QuoteFragment] {
+        let entry = cacheEntry(for: key, stocks: stocks)
+        if let cached = entry.snapshot, cached.board === board { return cached.fragments }
+        var seen = Set<String>()
+        let fragments = stocks.filter { seen.insert($0).inserted }.sorted().compactMap { board.fragments[$0] }
+        entry.snapshot = (board, fragments)
+        return fragments
     }
 
     func unsubscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
@@ -284,6 +316,7 @@ final class LoopPush {
     func catalogChanged(_ catalog: Catalog) {
         self.catalog = catalog
         coverage.removeAll()
+        subscribeCache.removeAll()
         for group in groups.values {
             group.covered = Set(group.keys.flatMap { resolve($0) ?? [] })
         }
@@ -351,5 +384,16 @@ final class LatencyMarker: Flushable {
 
     func flush() {
         histogram.observe(Double(MonotonicClock.now() &- startedAt) / 1e9)
+    }
+}
+
+/// What `LoopPush.subscribe` reuses for one key (see `subscribeCache`).
+private final class SubscribeCacheEntry {
+    let subscribed: [UInt8]
+    /// The snapshot fragments and the board they were read from (held, so `===` is sound).
+    var snapshot: (board: QuoteBoard, fragments: [QuoteFragment])?
+
+    init(subscribed: [UInt8]) {
+        self.subscribed = subscribed
     }
 }
