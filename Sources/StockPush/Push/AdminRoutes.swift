@@ -195,7 +195,7 @@ enum AdminRoutes {
         let nowMono = MonotonicClock.now()
         let nowWall = Double(WallClock.nowMicroseconds()) / 1e6
         var result: [String] = []
-        for session in push.sessions.values.sorted(by: { $0.connectedAt < $1.connectedAt }) {
+        for session in push.sessions.sorted(by: { $0.connectedAt < $1.connectedAt }) {
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("client_id")

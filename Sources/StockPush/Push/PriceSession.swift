@@ -27,6 +27,8 @@ final class PriceSession: WebSocketHandler {
     /// Strong like `connection`; cleared when the session leaves the group.
     var group: SubscriptionGroup?
     var groupIndex = -1
+    /// Position in `LoopPush.sessions` (-1: not registered).
+    var registryIndex = -1
 
     /// Last `seq` sent; the next price_update carries seq + 1.
     var seq: UInt64 = 0
