@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte classes from RFC 9110/9112 grammar, kept in one place so parser and
 /// headers agree on what a token or a whitespace byte is.
 enum ASCII {
@@ -45,6 +47,14 @@ enum ASCII {
         case 0x61...0x66: return byte - 0x61 + 10
         default: return nil
         }
+    }
+
+    /// The first index of `byte` at or after `start` (memchr: the generic
+    /// `firstIndex(of:)` on buffer slices walks byte by byte through indices).
+    static func firstIndex(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     static func lowercased(_ byte: UInt8) -> UInt8 {

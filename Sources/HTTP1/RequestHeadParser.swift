@@ -29,8 +29,8 @@ enum RequestHeadParser {
     private static func parseRequestLine(
         _ line: UnsafeRawBufferPointer
     ) throws(HTTPParseError) -> (HTTPMethod, UnsafeRawBufferPointer, HTTPVersion) {
-        guard let firstSpace = line.firstIndex(of: ASCII.space),
-            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space)
+        guard let firstSpace = ASCII.firstIndex(of: ASCII.space, in: line),
+            let secondSpace = ASCII.firstIndex(of: ASCII.space, in: line, from: firstSpace + 1)
         else { throw .badRequest("malformed request line") }
         let methodBytes = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenByte) else {
@@ -59,7 +59,7 @@ enum RequestHeadParser {
     /// `field-name ":" OWS field-value OWS`; values are decoded as ISO-8859-1.
     private static func parseFieldLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) -> (String, String) {
         if ASCII.isWhitespace(line[0]) { throw .badRequest("obsolete line folding in header section") }
-        guard let colon = line.firstIndex(of: ASCII.colon) else { throw .badRequest("header field without colon") }
+        guard let colon = ASCII.firstIndex(of: ASCII.colon, in: line) else { throw .badRequest("header field without colon") }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         guard !name.isEmpty else { throw .badRequest("empty header field name") }
         guard name.allSatisfy(ASCII.isTokenByte) else {
@@ -117,7 +117,7 @@ private struct LineIterator: IteratorProtocol {
 
     mutating func next() -> UnsafeRawBufferPointer? {
         guard position < bytes.count else { return nil }
-        let newline = bytes[position...].firstIndex(of: ASCII.lf) ?? bytes.count
+        let newline = ASCII.firstIndex(of: ASCII.lf, in: bytes, from: position) ?? bytes.count
         var end = newline
         if end > position && bytes[end - 1] == ASCII.cr { end -= 1 }
         let line = UnsafeRawBufferPointer(rebasing: bytes[position..<end])
