@@ -16,6 +16,9 @@ public enum Socket {
             })
         try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEADDR, 1)
         if reusePort { try setOption(fd.rawValue, SOL_SOCKET, SO_REUSEPORT, 1) }
+        // Accepted sockets inherit TCP_NODELAY from the listener: one setsockopt per
+        // listener instead of one per connection.
+        setNoDelay(fd.rawValue)
         _ = try posixCallBlocking(function: "bind") {
             address.withSockAddr { bind(fd.rawValue, $0, $1) }
         }

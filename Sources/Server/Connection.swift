@@ -91,7 +91,7 @@ public final class Connection: EventHandler, Flushable {
     }
 
     func start() throws(ReactorError) {
-        Socket.setNoDelay(fd)
+        // TCP_NODELAY comes from the listening socket (Socket.listen).
         registration = try loop.register(fd, events: [.readable, .readHangup], handler: self)
     }
 

@@ -23,6 +23,29 @@ import Testing
         acceptor.close()
     }
 
+    /// Connections are never held back by Nagle: the option is set once on the
+    /// listener, and this checks that Linux hands it to every accepted socket.
+    @Test func acceptedSocketsInheritNoDelay() throws {
+        let loop = try EventLoop()
+        let listening = try Socket.listen(on: SocketAddress(host: "127.0.0.1", port: 0), reusePort: true)
+        var noDelay: [Int32] = []
+        let acceptor = try Acceptor(loop: loop, listening: listening, onError: { _ in }) { socket in
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            _ = getsockopt(socket.fd.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &value, &length)
+            noDelay.append(value)
+        }
+        let port = try #require(acceptor.localAddress?.port)
+        let client = try Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)).release()
+        defer { _ = Glibc.close(client) }
+        let start = MonotonicClock.now()
+        while noDelay.isEmpty && MonotonicClock.now() - start < 2_000_000_000 {
+            loop.runOnce(maximumWaitMilliseconds: 100)
+        }
+        #expect(noDelay == [1])
+        acceptor.close()
+    }
+
     @Test func parsesIPv4AndIPv6AndRejectsNames() throws {
         #expect(try SocketAddress(host: "127.0.0.1", port: 80).description == "127.0.0.1:80")
         #expect(try SocketAddress(host: "::1", port: 8000).description == "[::1]:8000")
