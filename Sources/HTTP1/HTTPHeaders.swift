@@ -9,6 +9,12 @@ public struct HTTPHeaders: Sequence, Sendable, Equatable, ExpressibleByDictionar
         pairs = []
     }
 
+    /// Room for `capacity` fields up front (the parser: requests carry ~5–15).
+    init(capacity: Int) {
+        pairs = []
+        pairs.reserveCapacity(capacity)
+    }
+
     public init(_ pairs: [(String, String)]) {
         self.pairs = pairs.map { (name: $0.0, value: $0.1) }
     }

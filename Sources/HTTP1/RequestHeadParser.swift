@@ -6,15 +6,27 @@ enum RequestHeadParser {
         let (method, targetBytes, version) = try parseRequestLine(requestLine)
         let target = try RequestTarget.parse(targetBytes, method: method)
 
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(capacity: 16)
         while let line = lines.next(), !line.isEmpty {
             let (name, value) = try parseFieldLine(line)
             headers.add(name: name, value: value)
         }
 
-        let contentLength = try framing(headers)
+        // One pass for the three fields the parser itself needs (a length check first:
+        // most names cannot match, and most requests carry none of the framing fields).
+        var hosts = 0
+        var lengths: [String] = []
+        var codings: [String] = []
+        for (name, value) in headers.pairs {
+            switch name.utf8.count {
+            case 4 where ASCII.equalsIgnoringCase(name, "Host"): hosts += 1
+            case 14 where ASCII.equalsIgnoringCase(name, "Content-Length"): lengths.append(value)
+            case 17 where ASCII.equalsIgnoringCase(name, "Transfer-Encoding"): codings.append(value)
+            default: break
+            }
+        }
+        let contentLength = try framing(lengths: lengths, codings: codings)
         if version == .http1_1 {
-            let hosts = headers.values("Host").count
             if hosts == 0 { throw .badRequest("missing Host header") }
             if hosts > 1 { throw .badRequest("multiple Host headers") }
         }
@@ -82,9 +94,7 @@ enum RequestHeadParser {
     /// Message framing (RFC 9112 §6): only Content-Length bodies are supported.
     /// Transfer-Encoding together with Content-Length is the classic smuggling vector,
     /// so it is a 400 (and the connection closes) rather than a 501.
-    private static func framing(_ headers: HTTPHeaders) throws(HTTPParseError) -> Int {
-        let lengths = headers.values("Content-Length")
-        let codings = headers.values("Transfer-Encoding")
+    private static func framing(lengths: [String], codings: [String]) throws(HTTPParseError) -> Int {
         if !codings.isEmpty {
             if !lengths.isEmpty { throw .badRequest("both Content-Length and Transfer-Encoding") }
             throw .unsupportedTransferEncoding(HTTPParseError.clipped(codings.joined(separator: ", ")))

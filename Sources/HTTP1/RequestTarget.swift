@@ -29,17 +29,25 @@ struct RequestTarget: Sendable, Equatable {
     }
 
     /// Splits `path?query` and decodes the path strictly.
-    private static func originForm(_ bytes: Slice<UnsafeRawBufferPointer>) throws(HTTPParseError) -> RequestTarget {
-        let queryMark = bytes.firstIndex(of: ASCII.question)
-        let rawPath = bytes[..<(queryMark ?? bytes.endIndex)]
-        guard let path = PercentDecoding.decodeStrict(rawPath) else {
-            throw .badRequest("invalid percent-encoding in path")
+    private static func originForm(_ slice: Slice<UnsafeRawBufferPointer>) throws(HTTPParseError) -> RequestTarget {
+        let bytes = UnsafeRawBufferPointer(rebasing: slice)
+        let queryMark = ASCII.firstIndex(of: ASCII.question, in: bytes)
+        let rawPath = UnsafeRawBufferPointer(rebasing: bytes[..<(queryMark ?? bytes.count)])
+        let path: String
+        if ASCII.firstIndex(of: ASCII.percent, in: rawPath) == nil {
+            // Nothing to decode, and `parse` already refused control bytes.
+            path = String(decoding: rawPath, as: UTF8.self)
+        } else {
+            guard let decoded = PercentDecoding.decodeStrict(rawPath[...]) else {
+                throw .badRequest("invalid percent-encoding in path")
+            }
+            // Decoded control characters (e.g. %00) have no business in a path and confuse logs and file APIs.
+            if decoded.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                throw .badRequest("control character in path")
+            }
+            path = decoded
         }
-        // Decoded control characters (e.g. %00) have no business in a path and confuse logs and file APIs.
-        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            throw .badRequest("control character in path")
-        }
-        let query = queryMark.map { String(decoding: bytes[bytes.index(after: $0)...], as: UTF8.self) }
+        let query = queryMark.map { String(decoding: bytes[($0 + 1)...], as: UTF8.self) }
         return RequestTarget(path: path, query: query)
     }
 

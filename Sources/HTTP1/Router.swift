@@ -7,7 +7,7 @@ public struct Router<Handler> {
     /// Patterns without parameters, by exact path: one hash lookup answers most
     /// requests (every WebSocket handshake) without splitting the path. The trie
     /// stays the authority; this only short-cuts its first candidate.
-    private var exact: [String: [(method: HTTPMethod, handler: Handler)]] = [:]
+    @usableFromInline var exact: [String: [ExactRoute<Handler>]] = [:]
 
     public init() {}
 
@@ -17,20 +17,28 @@ public struct Router<Handler> {
         guard !pattern.contains("{") else { return }
         var handlers = exact[pattern] ?? []
         handlers.removeAll { $0.method == method }
-        handlers.append((method: method, handler: handler))
+        handlers.append(ExactRoute(method: method, handler: handler))
         exact[pattern] = handlers
     }
 
-    /// HEAD falls back to the GET handler (the server omits the body).
+    /// HEAD falls back to the GET handler (the server omits the body). Inlinable so the
+    /// exact-path lookup, which answers every handshake, is specialized for the
+    /// caller's handler type instead of running through generic metadata.
+    @inlinable
     public func match(method: HTTPMethod, path: String) -> RouteMatch<Handler> {
-        guard path.utf8.first == ASCII.slash else { return .notFound }
         // An all-literal match is the trie's first candidate: when it has the method, it wins.
-        if let handlers = exact[path],
-            let handler = handlers.first(where: { $0.method == method })?.handler
-                ?? (method == .head ? handlers.first(where: { $0.method == .get })?.handler : nil)
-        {
-            return .found(handler, parameters: [:])
+        if path.utf8.first == UInt8(ascii: "/"), let handlers = exact[path] {
+            for route in handlers where route.method == method { return .found(route.handler, parameters: [:]) }
+            if method == .head {
+                for route in handlers where route.method == .get { return .found(route.handler, parameters: [:]) }
+            }
         }
+        return matchTrie(method: method, path: path)
+    }
+
+    @usableFromInline
+    func matchTrie(method: HTTPMethod, path: String) -> RouteMatch<Handler> {
+        guard path.utf8.first == ASCII.slash else { return .notFound }
         var candidates: [(node: RouteNode<Handler>, parameters: [String: String])] = []
         root.collect(segments: Self.segments(path)[...], parameters: [:], into: &candidates)
         for candidate in candidates {
@@ -57,3 +65,18 @@ public struct Router<Handler> {
 }
 
 extension Router: Sendable where Handler: Sendable {}
+
+/// One method's handler for a parameterless pattern (`Router.exact`).
+@usableFromInline
+struct ExactRoute<Handler> {
+    @usableFromInline let method: HTTPMethod
+    @usableFromInline let handler: Handler
+
+    @usableFromInline
+    init(method: HTTPMethod, handler: Handler) {
+        self.method = method
+        self.handler = handler
+    }
+}
+
+extension ExactRoute: Sendable where Handler: Sendable {}

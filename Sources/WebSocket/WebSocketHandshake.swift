@@ -49,12 +49,19 @@ public enum WebSocketHandshake {
 
     /// The complete 101 response head, ending with the blank line.
     public static func switchingProtocolsResponse(acceptValue: String, extraHeaders: [(String, String)] = []) -> [UInt8] {
-        var head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        head += "Sec-WebSocket-Accept: \(acceptValue)\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(160)
+        head.append(contentsOf: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n".utf8)
+        head.append(contentsOf: "Sec-WebSocket-Accept: ".utf8)
+        head.append(contentsOf: acceptValue.utf8)
+        head.append(contentsOf: "\r\n".utf8)
         for (name, value) in extraHeaders {
-            head += "\(name): \(value)\r\n"
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head.append(contentsOf: "\r\n".utf8)
+        return head
     }
 }

@@ -16,7 +16,8 @@ final class SubscriptionGroup {
 
     /// A stable name for a set of keys, independent of subscription order.
     static func signature(of keys: [SubscriptionKey]) -> String {
-        keys.map(\.description).sorted().joined(separator: "|")
+        if keys.count == 1 { return keys[0].description }  // the usual case, without sorting or joining
+        return keys.map(\.description).sorted().joined(separator: "|")
     }
 }
 
