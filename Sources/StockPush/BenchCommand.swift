@@ -21,7 +21,7 @@ public enum BenchCommand {
             help: "connections started per second (0: as fast as possible)"),
         OptionSpec(
             "--source-ips", env: "BENCH_SOURCE_IPS",
-            help: "source addresses 127.0.0.1…N to rotate over (default: one per 20000 connections; 127.x targets only)"),
+            help: "source addresses 127.0.0.1…N to rotate over (default: one per 4000 connections; 127.x targets only)"),
         OptionSpec(
             "--stop-reading", env: "BENCH_STOP_READING", default: "0",
             help: "percent of clients that stop reading after subscribing (slow consumers)"),

@@ -38,8 +38,8 @@ import Testing
         #expect(configuration.url.port == 9100)
         #expect(configuration.url.path == "/ws/stock/prices?token=x")
         #expect(configuration.connections == 50000)
-        #expect(configuration.sourceAddresses == 3)  // one per 20,000 connections
-        #expect(configuration.sourceHost(for: 4) == "127.0.0.2")
+        #expect(configuration.sourceAddresses == 13)  // one per 4,000 connections
+        #expect(configuration.sourceHost(for: 4) == "127.0.0.5" && configuration.sourceHost(for: 14) == "127.0.0.2")
         #expect(configuration.template.expand(index: 4).contains(#""target":"S1""#))
         #expect(configuration.connectRate == 2000)
         #expect(configuration.json)
@@ -76,7 +76,7 @@ import Testing
             value: { ["--connections": "100000"][$0] }, defaultThreads: 2, openFileLimit: 20_000)
         #expect(large.processes == 6)  // 19,936 clients per process at most
         #expect(large.threads == 1)  // the 2 threads are shared out, at least one each
-        #expect(large.sourceAddresses == 5)  // from the total, not one process's share
+        #expect(large.sourceAddresses == 25)  // from the total, not one process's share
         let small = try BenchConfiguration(value: { ["--connections": "19000"][$0] }, defaultThreads: 2, openFileLimit: 20_000)
         #expect(small.processes == 1 && small.threads == 2)
         let forced = try BenchConfiguration(
