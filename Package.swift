@@ -36,7 +36,7 @@ var targets: [Target] = [
     // Dependency-free JSON: a parser for inputs and a writer for the wire.
     .target(name: "JSON", dependencies: ["Buffers"]),
     // Thin adapters over libpq and hiredis; blocking, for use off the event loops.
-    .target(name: "Postgres", dependencies: ["CLibPQ", "Retry"]),
+    .target(name: "Postgres", dependencies: ["CLibPQ", "Retry", "Time"]),
     .target(name: "Redis", dependencies: ["CHiredis", "Retry"]),
     // Pure domain: quotes, catalog, sources, the quote-store layout, the scheduler's logic.
     .target(name: "Market", dependencies: ["JSON", "Retry", "Time"]),

@@ -1,3 +1,5 @@
+import Time
+
 /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]]`, the ISO output of timestamp and timestamptz
 /// (the connection sets DateStyle ISO and TimeZone UTC). No offset means UTC. `infinity` and BC dates
 /// have no instant here and fail to decode.
@@ -11,7 +13,7 @@ extension PostgresTimestamp: PostgresDecodable {
             let minute = scanner.number(digits: 2), scanner.skip(":"),
             let second = scanner.number(digits: 2)
         else { return nil }
-        guard (1...12).contains(month), (1...CivilCalendar.daysInMonth(year: year, month: month)).contains(day),
+        guard (1...12).contains(month), (1...Int64(CivilCalendar.daysInMonth(year: Int(year), month: Int(month)))).contains(day),
             (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
         var micros: Int64 = 0
@@ -36,7 +38,7 @@ extension PostgresTimestamp: PostgresDecodable {
         }
         guard scanner.atEnd else { return nil }
         let seconds =
-            CivilCalendar.days(year: year, month: month, day: day) * 86_400
+            Int64(CivilCalendar.days(year: Int(year), month: Int(month), day: Int(day))) * 86_400
             + hour * 3600 + minute * 60 + second - offsetSeconds
         return PostgresTimestamp(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }

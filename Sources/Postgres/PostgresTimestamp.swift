@@ -1,3 +1,5 @@
+import Time
+
 /// An instant as microseconds since 1970-01-01 UTC: PostgreSQL's own precision, without Foundation's Date.
 public struct PostgresTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let microsecondsSinceEpoch: Int64
@@ -13,7 +15,8 @@ public struct PostgresTimestamp: Sendable, Hashable, Comparable, CustomStringCon
     /// `YYYY-MM-DD HH:MM:SS.ffffff+00`, which PostgreSQL reads back as the same timestamptz.
     public var description: String {
         let (days, microsOfDay) = microsecondsSinceEpoch.quotientAndRemainderFlooring(dividingBy: 86_400_000_000)
-        let (year, month, day) = CivilCalendar.date(fromDays: days)
+        let date = CivilCalendar.date(fromDays: Int(days))
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         let seconds = microsOfDay / 1_000_000
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2))"
             + ":\(pad(seconds % 60, 2)).\(pad(microsOfDay % 1_000_000, 6))+00"
