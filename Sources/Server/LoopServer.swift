@@ -68,14 +68,22 @@ public final class LoopServer {
             logger.warning("register \(remote): \(error)")
             return
         }
-        connections.appendRemembering(connection, at: \.registryIndex)
+        connection.registryIndex = connections.count
+        connections.append(connection)
         connectionsByID[id] = connection
         metrics.connectionsAccepted.add(1)
         metrics.activeConnections.add(1)
     }
 
     func remove(_ connection: Connection) {
-        guard connections.removeBySwapping(connection, at: \.registryIndex) else { return }
+        let index = connection.registryIndex
+        guard index >= 0, index < connections.count, connections[index] === connection else { return }
+        let last = connections.removeLast()
+        if index < connections.count {
+            connections[index] = last
+            last.registryIndex = index
+        }
+        connection.registryIndex = -1
         connectionsByID[connection.id] = nil
         metrics.activeConnections.add(-1)
         if connection.webSocket != nil { metrics.activeWebSockets.add(-1) }

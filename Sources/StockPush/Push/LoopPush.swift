@@ -62,13 +62,21 @@ final class LoopPush {
     // MARK: sessions
 
     func register(_ session: PriceSession) {
-        sessions.appendRemembering(session, at: \.registryIndex)
+        session.registryIndex = sessions.count
+        sessions.append(session)
         stats.connectionsOpened += 1
     }
 
     func unregister(_ session: PriceSession) {
         leaveGroup(session)
-        sessions.removeBySwapping(session, at: \.registryIndex)
+        let index = session.registryIndex
+        guard index >= 0, index < sessions.count, sessions[index] === session else { return }
+        let last = sessions.removeLast()
+        if index < sessions.count {
+            sessions[index] = last
+            last.registryIndex = index
+        }
+        session.registryIndex = -1
     }
 
     /// Stocks a key covers now; nil for a target the catalog does not know.
@@ -81,8 +89,14 @@ final class LoopPush {
 
     private func leaveGroup(_ session: PriceSession) {
         guard let group = session.group else { return }
-        group.members.removeBySwapping(session, at: \.groupIndex)
+        let index = session.groupIndex
+        let last = group.members.removeLast()
+        if index < group.members.count {
+            group.members[index] = last
+            last.groupIndex = index
+        }
         session.group = nil
+        session.groupIndex = -1
         if group.members.isEmpty { groups[group.signature] = nil }
     }
 
@@ -101,7 +115,8 @@ final class LoopPush {
         // instead of each session keeping its own copy (~64 bytes a connection).
         if group.keys == session.subscriptions { session.subscriptions = group.keys }
         session.group = group
-        group.members.appendRemembering(session, at: \.groupIndex)
+        session.groupIndex = group.members.count
+        group.members.append(session)
     }
 
     // MARK: requests
