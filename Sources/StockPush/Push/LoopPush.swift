@@ -144,7 +144,7 @@ final class LoopPush {
                 changed = true
             }
             if id == nil {
-                session.send(cacheEntry(for: key, stocks: stocks).subscribed)
+                session.send(frame: cacheEntry(for: key, stocks: stocks).subscribed)
             } else {
                 session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
             }
@@ -170,7 +170,8 @@ final class LoopPush {
 
     private func cacheEntry(for key: SubscriptionKey, stocks: [String]) -> SubscribeCacheEntry {
         if let entry = subscribeCache[key] { return entry }
-        let entry = SubscribeCacheEntry(subscribed: ServerMessage.subscribed(key, stocks: stocks, id: nil))
+        let entry = SubscribeCacheEntry(
+            subscribed: FrameEncoder.sharedFrame(opcode: .text, payload: ServerMessage.subscribed(key, stocks: stocks, id: nil)))
         subscribeCache[key] = entry
         return entry
     }
@@ -405,11 +406,12 @@ final class LatencyMarker: Flushable {
 
 /// What `LoopPush.subscribe` reuses for one key (see `subscribeCache`).
 private final class SubscribeCacheEntry {
-    let subscribed: [UInt8]
+    /// The whole text frame, shared by every client that gets it.
+    let subscribed: SharedBytes
     /// The snapshot fragments and the board they were read from (held, so `===` is sound).
     var snapshot: (board: QuoteBoard, fragments: [QuoteFragment])?
 
-    init(subscribed: [UInt8]) {
+    init(subscribed: SharedBytes) {
         self.subscribed = subscribed
     }
 }

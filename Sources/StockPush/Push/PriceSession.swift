@@ -1,3 +1,4 @@
+import Buffers
 import JSON
 import Market
 import PushProtocol
@@ -139,6 +140,14 @@ final class PriceSession: WebSocketHandler {
         push.stats.bytesSent += json.count
         push.stats.messagesSent += 1
         connection.send(textBytes: json)
+    }
+
+    /// A text frame encoded once and shared (a cached reply many clients get alike).
+    func send(frame: SharedBytes) {
+        guard let connection else { return }
+        push.stats.bytesSent += frame.count
+        push.stats.messagesSent += 1
+        connection.send(frame: frame)
     }
 
     var messageCount: Int { connection?.messagesSent ?? 0 }
