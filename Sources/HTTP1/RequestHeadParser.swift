@@ -12,17 +12,18 @@ enum RequestHeadParser {
             headers.add(name: name, value: value)
         }
 
-        // One pass for the three fields the parser itself needs (a length check first:
-        // most names cannot match, and most requests carry none of the framing fields).
+        // One pass for the three fields the parser itself needs (each comparison
+        // starts with the lengths, so most names are passed over at once).
         var hosts = 0
         var lengths: [String] = []
         var codings: [String] = []
         for (name, value) in headers.pairs {
-            switch name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(name, "Host"): hosts += 1
-            case 14 where ASCII.equalsIgnoringCase(name, "Content-Length"): lengths.append(value)
-            case 17 where ASCII.equalsIgnoringCase(name, "Transfer-Encoding"): codings.append(value)
-            default: break
+            if ASCII.equalsIgnoringCase(name, "Host") {
+                hosts += 1
+            } else if ASCII.equalsIgnoringCase(name, "Content-Length") {
+                lengths.append(value)
+            } else if ASCII.equalsIgnoringCase(name, "Transfer-Encoding") {
+                codings.append(value)
             }
         }
         let contentLength = try framing(lengths: lengths, codings: codings)
