@@ -20,10 +20,36 @@ public enum HTTPResponseParser {
         _ bytes: [UInt8], isEndOfStream: Bool, maxBytes: Int = 16 << 20
     ) throws(Error) -> HTTPClientResponse? {
         guard bytes.count <= maxBytes else { throw .tooLarge(maxBytes) }
-        guard let headEnd = find([13, 10, 13, 10], in: bytes, from: 0) else {
+        guard let (head, bodyStart) = try parseHead(bytes) else {
             if isEndOfStream { throw .truncated }
             return nil
         }
+        let status = head.status
+        let headers = head.headers
+        func response(_ body: [UInt8]) -> HTTPClientResponse {
+            var response = head
+            response.body = body
+            return response
+        }
+        if status == 204 || status == 304 || (100..<200).contains(status) { return response([]) }
+        if headers.containsToken("chunked", in: "Transfer-Encoding") {
+            return try decodeChunked(bytes, from: bodyStart, isEndOfStream: isEndOfStream).map(response)
+        }
+        if let lengthText = headers["Content-Length"] {
+            guard let length = Int(lengthText), length >= 0 else { throw .malformed("bad Content-Length \(lengthText)") }
+            guard length <= maxBytes else { throw .tooLarge(maxBytes) }
+            if bytes.count - bodyStart >= length { return response(Array(bytes[bodyStart..<(bodyStart + length)])) }
+            if isEndOfStream { throw .truncated }
+            return nil
+        }
+        return isEndOfStream ? response(Array(bytes[bodyStart...])) : nil
+    }
+
+    /// The status line and headers (the body left empty) and where the body starts;
+    /// nil until the blank line that ends the head has arrived. For a client that only
+    /// needs the head, such as a WebSocket upgrade, whatever body follows.
+    public static func parseHead(_ bytes: [UInt8]) throws(Error) -> (response: HTTPClientResponse, bodyStart: Int)? {
+        guard let headEnd = find([13, 10, 13, 10], in: bytes, from: 0) else { return nil }
         var lines = split(Array(bytes[0..<headEnd]))
         guard !lines.isEmpty else { throw .malformed("empty response head") }
         let statusLine = String(decoding: lines.removeFirst(), as: UTF8.self)
@@ -40,23 +66,8 @@ public enum HTTPResponseParser {
             let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingOWS()
             headers.add(name: name, value: value)
         }
-        let bodyStart = headEnd + 4
         let reason = parts.count > 2 ? String(parts[2]) : ""
-        func response(_ body: [UInt8]) -> HTTPClientResponse {
-            HTTPClientResponse(status: status, reason: reason, headers: headers, body: body)
-        }
-        if status == 204 || status == 304 || (100..<200).contains(status) { return response([]) }
-        if headers.containsToken("chunked", in: "Transfer-Encoding") {
-            return try decodeChunked(bytes, from: bodyStart, isEndOfStream: isEndOfStream).map(response)
-        }
-        if let lengthText = headers["Content-Length"] {
-            guard let length = Int(lengthText), length >= 0 else { throw .malformed("bad Content-Length \(lengthText)") }
-            guard length <= maxBytes else { throw .tooLarge(maxBytes) }
-            if bytes.count - bodyStart >= length { return response(Array(bytes[bodyStart..<(bodyStart + length)])) }
-            if isEndOfStream { throw .truncated }
-            return nil
-        }
-        return isEndOfStream ? response(Array(bytes[bodyStart...])) : nil
+        return (HTTPClientResponse(status: status, reason: reason, headers: headers, body: []), headEnd + 4)
     }
 
     private static func decodeChunked(_ bytes: [UInt8], from start: Int, isEndOfStream: Bool) throws(Error) -> [UInt8]? {

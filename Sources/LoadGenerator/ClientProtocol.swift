@@ -106,10 +106,11 @@ public struct ClientProtocol {
         }
         let response: HTTPClientResponse
         do {
-            guard let parsed = try HTTPResponseParser.parse(Array(bytes[0..<end]), isEndOfStream: false) else {
+            // The head alone: a refusal (429, 401, 408, 503) carries a body we need not wait for.
+            guard let parsed = try HTTPResponseParser.parseHead(Array(bytes[0..<end])) else {
                 return fail("incomplete response head")
             }
-            response = parsed
+            response = parsed.response
         } catch {
             return fail("bad response: \(error)")
         }

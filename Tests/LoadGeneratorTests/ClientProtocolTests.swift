@@ -1,4 +1,5 @@
 import Buffers
+import Retry
 import Testing
 import WebSocket
 
@@ -100,10 +101,15 @@ import WebSocket
         #expect(Self.feed([wrongKey[...]], receivedAt: 0).events == [.failed("wrong Sec-WebSocket-Accept")])
         let refused = Array("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n".utf8)
         #expect(Self.feed([refused[...]], receivedAt: 0).events == [.failed("HTTP 429")])
+        // As the server refuses: with a JSON body, reported by its status, not as an incomplete head.
+        let refusedWithBody = Array(
+            "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n{\"error\":\"too_many_connections\""
+                .utf8)
+        #expect(Self.feed([refusedWithBody[...]], receivedAt: 0).events == [.failed("HTTP 429")])
     }
 
     @Test func randomKeysDiffer() {
-        var generator = SplitMix64(state: 1)
+        var generator = SplitMix64(seed: 1)
         let a = ClientProtocol(using: &generator)
         let b = ClientProtocol(using: &generator)
         #expect(a.key != b.key)
