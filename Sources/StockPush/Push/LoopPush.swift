@@ -122,7 +122,7 @@ final class LoopPush {
     // MARK: requests
 
     func subscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
-        var accepted: [SubscriptionKey] = []
+        var accepted: [(key: SubscriptionKey, stocks: [String])] = []
         var changed = false
         for target in targets {
             let key = SubscriptionKey(type, target)
@@ -148,21 +148,17 @@ final class LoopPush {
             } else {
                 session.send(ServerMessage.subscribed(key, stocks: stocks, id: id))
             }
-            accepted.append(key)
+            accepted.append((key, stocks))
         }
         if changed {
             leaveGroup(session)
             joinGroup(session)
         }
         // One snapshot for every stock the accepted targets cover, each once, sorted.
-        let fragments: [QuoteFragment]
-        if accepted.count == 1, let stocks = resolve(accepted[0]) {
-            fragments = snapshotFragments(for: accepted[0], stocks: stocks)
-        } else {
-            var seen = Set<String>()
-            let codes = accepted.flatMap { resolve($0) ?? [] }.filter { seen.insert($0).inserted }.sorted()
-            fragments = codes.compactMap { board.fragments[$0] }
-        }
+        let fragments =
+            accepted.count == 1
+            ? snapshotFragments(for: accepted[0].key, stocks: accepted[0].stocks)
+            : fragmentsInCodeOrder(Set(accepted.flatMap(\.stocks)))
         if !fragments.isEmpty {
             sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
         }
@@ -181,10 +177,15 @@ final class LoopPush {
     private func snapshotFragments(for key: SubscriptionKey, stocks: [String]) -> [QuoteFragment] {
         let entry = cacheEntry(for: key, stocks: stocks)
         if let cached = entry.snapshot, cached.board === board { return cached.fragments }
-        var seen = Set<String>()
-        let fragments = stocks.filter { seen.insert($0).inserted }.sorted().compactMap { board.fragments[$0] }
+        let fragments = fragmentsInCodeOrder(Set(stocks))
         entry.snapshot = (board, fragments)
         return fragments
+    }
+
+    /// The current board's fragments of `codes` in code order: the order of every
+    /// message that is not a tick (snapshots, catch-ups, manual pushes).
+    private func fragmentsInCodeOrder(_ codes: Set<String>) -> [QuoteFragment] {
+        codes.sorted().compactMap { board.fragments[$0] }
     }
 
     func unsubscribe(_ session: PriceSession, type: SubscriptionType, targets: [String], id: JSONValue?) {
@@ -239,9 +240,8 @@ final class LoopPush {
     /// Sends what was held back while the client was slow, with the newest prices.
     func sendHeldBack(_ session: PriceSession) {
         guard !session.heldBack.isEmpty else { return }
-        let codes = session.heldBack.sorted()
+        let fragments = fragmentsInCodeOrder(session.heldBack)
         session.heldBack.removeAll()
-        let fragments = codes.compactMap { board.fragments[$0] }
         guard !fragments.isEmpty else { return }
         sendPrivate(session, fragments: fragments, snapshot: false, timestamp: WallClock.nowMicroseconds())
     }
@@ -344,8 +344,7 @@ final class LoopPush {
     func push(codes: Set<String>, timestamp: Int64) -> Int {
         var reached = 0
         for group in groups.values {
-            let mine = codes.filter { group.covered.contains($0) }.sorted()
-            let fragments = mine.compactMap { board.fragments[$0] }
+            let fragments = fragmentsInCodeOrder(codes.filter { group.covered.contains($0) })
             if fragments.isEmpty { continue }
             for session in group.members {
                 sendPrivate(session, fragments: fragments, snapshot: true, timestamp: timestamp)
