@@ -153,11 +153,9 @@ public enum ServeCommand {
             makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
         let audit = AuditLog(url: data.databaseURL, logger: logger)
         try audit.start()
-        let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
-        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
-            loop.attach(LoopPush(loop: loop, shared: shared))
-        }
-        reference.set(server)
+        let server = try makeServer(
+            configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
+            logger: logger)
         let publisher = PricePublisher()
         try publisher.start(
             redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared, loops: server.loops,
@@ -169,17 +167,28 @@ public enum ServeCommand {
             server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
     }
 
+    /// The HTTP/WebSocket server with the application's routes and a `LoopPush` on
+    /// every loop, reachable from its routes through `reference`.
+    static func makeServer(
+        configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
+        audit: AuditLog? = nil, reference: ServerReference, logger: Logger
+    ) throws -> HTTPServer {
+        let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
+        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+            loop.attach(LoopPush(loop: loop, shared: shared))
+        }
+        reference.set(server)
+        return server
+    }
+
     /// `--bench S:Q`: the push path alone, fed in-process; no Redis or PostgreSQL.
     static func startBench(
         shape: BenchFeed.Shape, tickMilliseconds: Double, configuration: ServerConfiguration, echo: Bool,
         shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
     ) throws -> RunningServices {
         for dependency in DependencyHealth.Dependency.allCases { health.markUp(dependency) }
-        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
-        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
-            loop.attach(LoopPush(loop: loop, shared: shared))
-        }
-        reference.set(server)
+        let server = try makeServer(
+            configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
         let feed = BenchFeed()
         try feed.start(shape: shape, tickMilliseconds: tickMilliseconds, shared: shared, loops: server.loops, logger: logger)
         return RunningServices(server: server, stop: [feed.stop])
@@ -200,11 +209,8 @@ public enum ServeCommand {
         try scheduler.start(
             owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
             catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
-        let routes = Application.routes(echo: echo, health: health, push: shared, server: { reference.get() })
-        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
-            loop.attach(LoopPush(loop: loop, shared: shared))
-        }
-        reference.set(server)
+        let server = try makeServer(
+            configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
         let publisher = PricePublisher()
         try publisher.start(
             redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
