@@ -70,7 +70,7 @@ public final class BenchFeed: Sendable {
                 next &+= interval
                 let current = MonotonicClock.now()
                 if next > current {
-                    usleepSeconds(Double(next - current) / 1e9)
+                    worker.sleep(Double(next - current) / 1e9)  // wakes early on stop
                 } else if current - next > interval * 10 {
                     next = current  // fell far behind: do not burst to catch up
                 }
