@@ -45,7 +45,7 @@ var targets: [Target] = [
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
-    .target(name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON"]),
+    .target(name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry"]),
     // Application glue: configuration, routes, echo.
     .target(
         name: "StockPush",
@@ -69,7 +69,7 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis"]),
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
-    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry"]),
 ]
 
 for index in targets.indices where targets[index].type != .system {

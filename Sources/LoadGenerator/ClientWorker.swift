@@ -1,5 +1,6 @@
 import Buffers
 import Reactor
+import Retry
 import Synchronization
 
 /// Counters the main thread watches while connections are being set up.
@@ -26,19 +27,6 @@ struct ThreadResult: Sendable {
     var windowNanoseconds: UInt64
 }
 
-/// SplitMix64: cheap per-thread randomness for handshake nonces and masking keys.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One loop's share of the clients: starts them at the configured rate and keeps the
 /// loop's counters. Everything here runs on the loop's thread.
 final class ClientWorker {
@@ -53,6 +41,7 @@ final class ClientWorker {
     private var inFlight = 0
     private var startTime: UInt64 = 0
     private var connections: [ClientConnection] = []
+    /// Cheap per-thread randomness for handshake nonces and masking keys.
     private var random: SplitMix64
 
     var stats = ReceiveStats()
@@ -80,7 +69,7 @@ final class ClientWorker {
         self.progress = progress
         let threads = configuration.threads
         myCount = loop.index < configuration.connections ? (configuration.connections - loop.index + threads - 1) / threads : 0
-        random = SplitMix64(state: UInt64.random(in: .min ... .max))
+        random = SplitMix64(seed: UInt64.random(in: .min ... .max))
         windowStart = MonotonicClock.now()
     }
 

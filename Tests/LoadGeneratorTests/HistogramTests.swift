@@ -1,4 +1,5 @@
 import Glibc
+import Retry
 import Testing
 
 @testable import LoadGenerator
@@ -12,7 +13,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 7, 42])
     func percentilesWithinOnePercentOfSortedArray(seed: UInt64) {
-        var generator = SplitMix64(state: seed)
+        var generator = SplitMix64(seed: seed)
         var histogram = LatencyHistogram()
         var values: [UInt64] = []
         for _ in 0..<50_000 {
