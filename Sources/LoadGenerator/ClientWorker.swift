@@ -23,8 +23,6 @@ struct ThreadResult: Sendable {
     var failures: [String: Int]
     /// Open, reading clients whose `seq` did not move over the window.
     var silent: Int
-    /// Nanoseconds between this thread's warm-up boundary and the collection.
-    var windowNanoseconds: UInt64
 }
 
 /// One loop's share of the clients: starts them at the configured rate and keeps the
@@ -54,7 +52,6 @@ final class ClientWorker {
     private var stoppedReading = 0
     private var closeCodes: [UInt16: Int] = [:]
     private var failures: [String: Int] = [:]
-    private var windowStart: UInt64
 
     /// Connects in progress per loop; bounded so a burst does not overflow the server's backlog.
     static let maxInFlight = 512
@@ -70,7 +67,6 @@ final class ClientWorker {
         let threads = configuration.threads
         myCount = loop.index < configuration.connections ? (configuration.connections - loop.index + threads - 1) / threads : 0
         random = SplitMix64(seed: UInt64.random(in: .min ... .max))
-        windowStart = MonotonicClock.now()
     }
 
     func start() {
@@ -141,7 +137,6 @@ final class ClientWorker {
     /// its `seq` so the end can tell which ones got nothing.
     func resetWindow() {
         stats = ReceiveStats()
-        windowStart = MonotonicClock.now()
         for connection in connections { connection.markWindowStart() }
     }
 
@@ -150,8 +145,7 @@ final class ClientWorker {
         for connection in connections where connection.isSilentSinceWindowStart { silent += 1 }
         return ThreadResult(
             stats: stats, handshakes: handshakes, opened: opened, failed: failed, closed: closed,
-            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures, silent: silent,
-            windowNanoseconds: MonotonicClock.now() - windowStart)
+            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures, silent: silent)
     }
 
     /// Closes every socket (end of the run).
