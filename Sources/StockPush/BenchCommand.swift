@@ -49,9 +49,8 @@ public enum BenchCommand {
         \(Options.help(for: options))
         """
 
-    /// Parses options into a configuration (flag, else environment, else default).
-    public static func configuration(arguments: [String], environment: [String: String]) throws -> BenchConfiguration {
-        let options = try Options(arguments: arguments, specs: Self.options, environment: environment)
+    /// The options as a configuration (flag, else environment, else default).
+    static func configuration(from options: Options) throws -> BenchConfiguration {
         do {
             return try BenchConfiguration(
                 value: { options.string($0) }, defaultThreads: LoadGenerator.availableCPUs(),
@@ -70,7 +69,7 @@ public enum BenchCommand {
             print(usage)
             return 0
         }
-        let configuration = try Self.configuration(arguments: arguments, environment: environment)
+        let configuration = try Self.configuration(from: options)
         let report: BenchReport
         do {
             if configuration.processes > 1 {
