@@ -16,48 +16,57 @@ struct HeadScanner: Sendable {
     private var fieldCount = 0
 
     /// Returns the length of the head (through the LF of the empty line) once complete.
+    /// It jumps from line feed to line feed (memchr) rather than stepping through bytes.
     mutating func scan(_ bytes: UnsafeRawBufferPointer, limits: HTTPLimits) throws(HTTPParseError) -> Int? {
         var index = scanned
         defer { scanned = index }
-        while index < bytes.count {
-            let byte = bytes[index]
-            let column = index - lineStart
-            if let headerStart {
-                // The empty line that ends the head: CRLF or a bare LF at the start of a line.
-                let inEmptyLine =
-                    (column == 0 && (byte == ASCII.cr || byte == ASCII.lf))
-                    || (column == 1 && byte == ASCII.lf && bytes[lineStart] == ASCII.cr)
-                if inEmptyLine {
-                    if byte == ASCII.lf {
-                        let length = index + 1
-                        self = HeadScanner()
-                        index = 0
-                        return length
-                    }
-                } else {
-                    if column == 0 {
-                        fieldCount += 1
-                        if fieldCount > limits.maxHeaderCount { throw .tooManyHeaders }
-                    }
-                    if index + 1 - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
-                    if byte == ASCII.lf { lineStart = index + 1 }
+        let count = bytes.count
+        while index < count {
+            guard let headerStart else {
+                // The request line; one byte past the limit is tolerated only if it is the CR before LF.
+                guard let lf = ASCII.firstIndex(of: ASCII.lf, in: bytes, from: index) else {
+                    let length = count - lineStart
+                    let max = limits.maxRequestLineBytes
+                    if length > max + 1 || (length == max + 1 && bytes[lineStart + max] != ASCII.cr) { throw .uriTooLong }
+                    index = count
+                    return nil
                 }
-            } else if byte == ASCII.lf {
-                let hasCR = column > 0 && bytes[index - 1] == ASCII.cr
-                if column - (hasCR ? 1 : 0) > limits.maxRequestLineBytes { throw .uriTooLong }
-                headerStart = index + 1
-                lineStart = index + 1
-            } else {
-                // One byte past the limit is tolerated only if it is the CR of the terminator.
-                let length = column + 1
-                if length > limits.maxRequestLineBytes
-                    && !(length == limits.maxRequestLineBytes + 1 && byte == ASCII.cr)
-                {
-                    throw .uriTooLong
-                }
+                let hasCR = lf > lineStart && bytes[lf - 1] == ASCII.cr
+                if lf - lineStart - (hasCR ? 1 : 0) > limits.maxRequestLineBytes { throw .uriTooLong }
+                self.headerStart = lf + 1
+                lineStart = lf + 1
+                index = lf + 1
+                continue
             }
-            index += 1
+            if index == lineStart {
+                // The empty line that ends the head: CRLF or a bare LF at the start of a line.
+                let first = bytes[index]
+                if first == ASCII.lf { return finish(length: index + 1, &index) }
+                if first == ASCII.cr {
+                    guard index + 1 < count else { return nil }  // look again when the next byte comes
+                    if bytes[index + 1] == ASCII.lf { return finish(length: index + 2, &index) }
+                } else {
+                    fieldCount += 1
+                    if fieldCount > limits.maxHeaderCount { throw .tooManyHeaders }
+                }
+                index += 1
+            }
+            guard let lf = ASCII.firstIndex(of: ASCII.lf, in: bytes, from: index) else {
+                if count - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
+                index = count
+                return nil
+            }
+            if lf + 1 - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
+            lineStart = lf + 1
+            index = lf + 1
         }
         return nil
+    }
+
+    /// Resets for the next head on the connection.
+    private mutating func finish(length: Int, _ index: inout Int) -> Int {
+        self = HeadScanner()
+        index = 0
+        return length
     }
 }
