@@ -50,19 +50,46 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
 
     /// The numeric host, e.g. "127.0.0.1" or "::1".
     public var host: String {
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         withUnsafeBytes(of: storage) { raw in
             switch Int32(storage.ss_family) {
             case AF_INET:
-                var address = raw.load(as: sockaddr_in.self).sin_addr
-                _ = inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+                return Self.dottedQuad(raw.load(as: sockaddr_in.self).sin_addr)
             case AF_INET6:
                 var address = raw.load(as: sockaddr_in6.self).sin6_addr
+                var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
                 _ = inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
-            default: break
+                return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            default:
+                return ""
             }
         }
-        return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// IPv4 in dotted decimal, written directly: every accepted connection needs its
+    /// host, and inet_ntop (through sprintf) costs several times as much.
+    private static func dottedQuad(_ address: in_addr) -> String {
+        let value = UInt32(bigEndian: address.s_addr)
+        return String(unsafeUninitializedCapacity: 15) { text in
+            var count = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int((value >> UInt32(shift)) & 0xFF)
+                if shift != 24 {
+                    text[count] = UInt8(ascii: ".")
+                    count += 1
+                }
+                if octet >= 100 {
+                    text[count] = UInt8(0x30 + octet / 100)
+                    count += 1
+                }
+                if octet >= 10 {
+                    text[count] = UInt8(0x30 + octet / 10 % 10)
+                    count += 1
+                }
+                text[count] = UInt8(0x30 + octet % 10)
+                count += 1
+            }
+            return count
+        }
     }
 
     /// "host:port", with brackets around IPv6 hosts.

@@ -55,4 +55,11 @@ import Testing
         }
         #expect(throws: ReactorError.self) { try SocketAddress(host: "1.2.3.4", port: 70000) }
     }
+
+    @Test(arguments: [
+        "0.0.0.0", "255.255.255.255", "10.0.0.1", "192.168.100.9", "1.20.3.40", "99.100.9.10", "::", "2001:db8::ff",
+    ])
+    func hostsFormatBackToTheirText(_ text: String) throws {
+        #expect(try SocketAddress(host: text, port: 9).host == text)
+    }
 }
