@@ -29,7 +29,7 @@ final class LoopPush {
     /// a dictionary by client id: 8 bytes a connection instead of ~50, and only the
     /// rare admin disconnect looks a session up by id.
     private(set) var sessions: [PriceSession] = []
-    private var groups: [String: SubscriptionGroup] = [:]
+    private var groups: [[SubscriptionKey]: SubscriptionGroup] = [:]
     /// Resolved keys under the current catalog (cleared on each catalog change).
     private var coverage: [SubscriptionKey: [String]] = [:]
     /// Per key, what a new subscriber gets: the `subscribed` reply without an `id`
