@@ -24,23 +24,34 @@ public final class ConnectionLimits: Sendable {
 
     /// Counts the connection in, or says which limit it would break. The per-user limit
     /// applies to authenticated users only (`anonymous` is exempt, as the contract says).
+    /// Each table is searched once (a handshake's worth of string hashing is not free).
     public func admit(user: String, authenticated: Bool, address: String) -> Refusal? {
         counts.withLock { counts in
-            if authenticated && counts.users[user, default: 0] >= maxPerUser { return .user(user) }
-            if counts.addresses[address, default: 0] >= maxPerAddress { return .address(address) }
-            counts.users[user, default: 0] += 1
-            counts.addresses[address, default: 0] += 1
+            let userIndex = counts.users.index(forKey: user)
+            if authenticated, let userIndex, counts.users.values[userIndex] >= maxPerUser { return .user(user) }
+            let addressIndex = counts.addresses.index(forKey: address)
+            if let addressIndex, counts.addresses.values[addressIndex] >= maxPerAddress { return .address(address) }
+            Self.increment(&counts.users, user, at: userIndex)
+            Self.increment(&counts.addresses, address, at: addressIndex)
             return nil
         }
     }
 
     public func release(user: String, address: String) {
         counts.withLock { counts in
-            counts.users[user, default: 1] -= 1
-            if counts.users[user] == 0 { counts.users[user] = nil }
-            counts.addresses[address, default: 1] -= 1
-            if counts.addresses[address] == 0 { counts.addresses[address] = nil }
+            Self.decrement(&counts.users, user)
+            Self.decrement(&counts.addresses, address)
         }
+    }
+
+    private static func increment(_ table: inout [String: Int], _ key: String, at index: Dictionary<String, Int>.Index?) {
+        if let index { table.values[index] += 1 } else { table[key] = 1 }
+    }
+
+    /// Drops the entry when it reaches zero, so departed users and addresses cost nothing.
+    private static func decrement(_ table: inout [String: Int], _ key: String) {
+        guard let index = table.index(forKey: key) else { return }
+        if table.values[index] <= 1 { table.remove(at: index) } else { table.values[index] -= 1 }
     }
 
     /// Connected users and their connection counts (for stats).
