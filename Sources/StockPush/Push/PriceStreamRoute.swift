@@ -43,11 +43,24 @@ enum PriceStreamRoute {
         case nil:
             break
         }
-        var hex = String(context.connectionID, radix: 16)
-        if hex.count < 8 { hex = String(repeating: "0", count: 8 - hex.count) + hex }
         let session = PriceSession(
-            clientID: "c_" + hex, user: user, authenticated: authenticated, remoteAddress: address, push: push)
+            clientID: clientID(context.connectionID), user: user, authenticated: authenticated, remoteAddress: address, push: push
+        )
         return .accept(session)
+    }
+
+    /// `c_` and the connection id in lowercase hex, at least eight digits.
+    static func clientID(_ id: UInt64) -> String {
+        let digits = max(8, (64 - id.leadingZeroBitCount + 3) / 4)
+        return String(unsafeUninitializedCapacity: 2 + digits) { text in
+            text[0] = UInt8(ascii: "c")
+            text[1] = UInt8(ascii: "_")
+            for position in 0..<digits {
+                let nibble = UInt8((id >> UInt64(4 * (digits - 1 - position))) & 0xF)
+                text[2 + position] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+            }
+            return 2 + digits
+        }
     }
 
     private static func unauthorized(_ shared: PushShared, _ message: String) -> UpgradeDecision {
