@@ -1,3 +1,5 @@
+import Glibc
+
 /// Immutable bytes at a stable address, shared by reference.
 ///
 /// The fan-out encodes a frame once and queues the same `SharedBytes` on every
@@ -10,7 +12,9 @@ public final class SharedBytes: Sendable {
 
     /// Allocates `count` bytes and lets `initialize` fill all of them.
     public init(count: Int, initialize: (UnsafeMutableRawBufferPointer) -> Void) {
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1), alignment: 16)
+        // malloc directly (16-byte aligned on glibc): Swift's allocate(byteCount:alignment:)
+        // goes through posix_memalign on Linux at any alignment, several times the cost.
+        guard let storage = malloc(Swift.max(count, 1)) else { fatalError("out of memory allocating \(count) bytes") }
         initialize(UnsafeMutableRawBufferPointer(start: storage, count: count))
         baseAddress = UnsafeRawPointer(storage)
         self.count = count
@@ -40,7 +44,7 @@ public final class SharedBytes: Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(mutating: baseAddress).deallocate()
+        free(UnsafeMutableRawPointer(mutating: baseAddress))
     }
 
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: baseAddress, count: count) }
