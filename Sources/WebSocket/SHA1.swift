@@ -11,9 +11,21 @@ public enum SHA1 {
         return Array(bytes).withUnsafeBytes { hash($0) }
     }
 
-    /// The digest of contiguous bytes: whole blocks are read in place, only the tail
-    /// and its padding go through a 128-byte stack buffer (no copy of the message).
+    /// The 20-byte digest of contiguous bytes.
     public static func hash(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: digestCount) { buffer, count in
+            digest(message, into: UnsafeMutableRawBufferPointer(buffer))
+            count = digestCount
+        }
+    }
+
+    /// Bytes in a digest.
+    public static let digestCount = 20
+
+    /// Writes the digest of contiguous bytes into the first 20 bytes of `output`. Whole
+    /// blocks are read in place, only the tail and its padding go through a 128-byte
+    /// stack buffer (no copy of the message, no allocation).
+    public static func digest(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
         let wholeBlocks = message.count / 64
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
@@ -37,15 +49,11 @@ public enum SHA1 {
                 if length == 128 { compress(&h, UnsafeRawBufferPointer(rebasing: padded[64..<128]), w) }
             }
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(20)
-        for word in [h.0, h.1, h.2, h.3, h.4] {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
-        }
-        return digest
+        output.storeBytes(of: h.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        output.storeBytes(of: h.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        output.storeBytes(of: h.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        output.storeBytes(of: h.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        output.storeBytes(of: h.4.bigEndian, toByteOffset: 16, as: UInt32.self)
     }
 
     /// One 64-byte block into the state; `w` is the 80-word message schedule.

@@ -39,5 +39,13 @@ import Testing
     ])
     func rejectsMalformed(input: String) {
         #expect(Base64.decode(input) == nil)
+        #expect(Base64.decodedCount(input) == nil)
+    }
+
+    @Test func decodedCountMatchesTheDecodedBytes() {
+        for (plain, encoded) in Self.vectors {
+            #expect(Base64.decodedCount(encoded) == plain.utf8.count)
+        }
+        #expect(Base64.decodedCount("dGhlIHNhbXBsZSBub25jZQ==") == 16, "RFC 6455's sample key")
     }
 }

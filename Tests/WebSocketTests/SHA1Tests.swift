@@ -31,6 +31,16 @@ import Testing
         #expect(hex(SHA1.hash(input)) == expected)
     }
 
+    @Test func digestWritesTwentyBytesAtAnyAlignment() {
+        let input = Array("abc".utf8)
+        var output = [UInt8](repeating: 0xEE, count: 23)
+        output.withUnsafeMutableBytes { buffer in
+            input.withUnsafeBytes { SHA1.digest($0, into: UnsafeMutableRawBufferPointer(rebasing: buffer[1...])) }
+        }
+        #expect(output.first == 0xEE && output.suffix(2) == [0xEE, 0xEE], "nothing outside the 20 bytes")
+        #expect(hex(Array(output[1...20])) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+    }
+
     @Test func acceptsAnyCollection() {
         #expect(SHA1.hash("abc".utf8) == SHA1.hash([0x61, 0x62, 0x63]))
         #expect(SHA1.hash([UInt8]()).count == 20)
