@@ -117,7 +117,7 @@ extension Connection {
                 server.metrics.handshakeFailures.add(1)
                 respond(response, version: request.version, keepAlive: false, includeBody: true)
             case .accept(let handler, let maxMessageBytes):
-                enqueue(SharedBytes(WebSocketHandshake.switchingProtocolsResponse(acceptValue: acceptValue)))
+                enqueue(WebSocketHandshake.switchingProtocols(acceptValue: acceptValue))
                 phase = .webSocket
                 http = nil
                 var settings = server.configuration.webSocket

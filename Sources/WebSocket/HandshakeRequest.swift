@@ -15,34 +15,58 @@ public struct HandshakeRequest: Sendable {
         self.headers = headers
     }
 
-    /// Every value of the header `name` (case-insensitive), in order.
-    public func values(of name: String) -> [String] {
-        headers.compactMap { Self.equalsIgnoringASCIICase($0.name, name) ? $0.value : nil }
+    /// The four fields the handshake checks, gathered in one pass over the headers
+    /// (names are told apart by length first, so most are passed over at once).
+    struct Fields {
+        /// `Upgrade` lists `websocket`; `Connection` lists `upgrade` (RFC 9110 5.3: repeated
+        /// fields are one list).
+        var upgradeToWebSocket = false
+        var connectionUpgrade = false
+        var versionCount = 0
+        var version: String?
+        var keyCount = 0
+        var key: String?
     }
 
-    /// Whether a comma-separated `name` header holds `token` (case-insensitive, OWS
-    /// trimmed). Repeated headers are one list (RFC 9110 5.3). Allocates nothing:
-    /// every handshake asks this twice.
-    func hasToken(_ token: String, in name: String) -> Bool {
-        for header in headers where Self.equalsIgnoringASCIICase(header.name, name) {
-            var value = header.value
-            let found = value.withUTF8 { bytes in
-                var start = 0
-                while start <= bytes.count {
-                    var end = start
-                    while end < bytes.count && bytes[end] != UInt8(ascii: ",") { end += 1 }
-                    var low = start
-                    var high = end
-                    while low < high && (bytes[low] == 0x20 || bytes[low] == 0x09) { low += 1 }
-                    while high > low && (bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09) { high -= 1 }
-                    if Self.equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[low..<high]), token) { return true }
-                    start = end + 1
-                }
-                return false
+    func fields() -> Fields {
+        var fields = Fields()
+        for header in headers {
+            switch header.name.utf8.count {
+            case 7 where Self.equalsIgnoringASCIICase(header.name, "Upgrade"):
+                fields.upgradeToWebSocket = fields.upgradeToWebSocket || Self.list(header.value, contains: "websocket")
+            case 10 where Self.equalsIgnoringASCIICase(header.name, "Connection"):
+                fields.connectionUpgrade = fields.connectionUpgrade || Self.list(header.value, contains: "upgrade")
+            case 17 where Self.equalsIgnoringASCIICase(header.name, "Sec-WebSocket-Key"):
+                if fields.keyCount == 0 { fields.key = header.value }
+                fields.keyCount += 1
+            case 21 where Self.equalsIgnoringASCIICase(header.name, "Sec-WebSocket-Version"):
+                if fields.versionCount == 0 { fields.version = header.value }
+                fields.versionCount += 1
+            default:
+                break
             }
-            if found { return true }
         }
-        return false
+        return fields
+    }
+
+    /// Whether the comma-separated `value` holds `token` (case-insensitive, OWS trimmed),
+    /// without allocating.
+    static func list(_ value: String, contains token: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var low = start
+                var high = end
+                while low < high && (bytes[low] == 0x20 || bytes[low] == 0x09) { low += 1 }
+                while high > low && (bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09) { high -= 1 }
+                if equalsIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[low..<high]), token) { return true }
+                start = end + 1
+            }
+            return false
+        }
     }
 
     /// ASCII case-insensitive equality (header names and tokens are ASCII).

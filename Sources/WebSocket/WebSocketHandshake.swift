@@ -1,3 +1,5 @@
+import Buffers
+
 /// The server side of the RFC 6455 section 4.2 opening handshake.
 public enum WebSocketHandshake {
     /// RFC 6455 section 1.3: appended to the key before hashing.
@@ -15,53 +17,85 @@ public enum WebSocketHandshake {
         guard request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1) else {
             return .reject(status: 400, reason: "WebSocket upgrade requires HTTP/1.1 or later", headers: nil)
         }
-        guard request.hasToken("websocket", in: "Upgrade") else {
+        let fields = request.fields()
+        guard fields.upgradeToWebSocket else {
             return .reject(status: 400, reason: "Missing or invalid Upgrade header (expected websocket)", headers: nil)
         }
-        guard request.hasToken("upgrade", in: "Connection") else {
+        guard fields.connectionUpgrade else {
             return .reject(status: 400, reason: "Missing or invalid Connection header (expected Upgrade)", headers: nil)
         }
-        let versions = request.values(of: "Sec-WebSocket-Version")
-        guard versions.count == 1, HandshakeRequest.trimmed(versions[0][...]) == supportedVersion[...] else {
+        guard fields.versionCount == 1, let version = fields.version,
+            HandshakeRequest.trimmed(version[...]) == supportedVersion[...]
+        else {
             return .reject(
                 status: 426, reason: "Unsupported WebSocket version (expected 13)",
                 headers: ["Sec-WebSocket-Version": supportedVersion])
         }
-        let keys = request.values(of: "Sec-WebSocket-Key")
-        guard keys.count == 1 else {
+        guard fields.keyCount == 1, let value = fields.key else {
             return .reject(
                 status: 400,
-                reason: keys.isEmpty
+                reason: fields.keyCount == 0
                     ? "Missing Sec-WebSocket-Key header"
                     : "Duplicate Sec-WebSocket-Key header", headers: nil)
         }
-        let key = String(HandshakeRequest.trimmed(keys[0][...]))
-        guard let nonce = Base64.decode(key), nonce.count == 16 else {
+        let key = String(HandshakeRequest.trimmed(value[...]))
+        guard Base64.decodedCount(key) == 16 else {
             return .reject(status: 400, reason: "Sec-WebSocket-Key must be base64 of 16 bytes", headers: nil)
         }
         return .accept(acceptValue: acceptValue(forKey: key))
     }
 
     /// base64(sha1(key + GUID)), the proof that the server understood the handshake.
+    /// Concatenated, hashed and encoded in stack buffers: only the result allocates.
     public static func acceptValue(forKey key: String) -> String {
-        Base64.encode(SHA1.hash((key + magicGUID).utf8))
+        var key = key
+        return key.withUTF8 { keyBytes in
+            withUnsafeTemporaryAllocation(byteCount: keyBytes.count + magicGUIDBytes.count, alignment: 1) { message in
+                UnsafeMutableRawBufferPointer(rebasing: message[..<keyBytes.count]).copyMemory(
+                    from: UnsafeRawBufferPointer(keyBytes))
+                magicGUIDBytes.withUnsafeBytes {
+                    UnsafeMutableRawBufferPointer(rebasing: message[keyBytes.count...]).copyMemory(from: $0)
+                }
+                return withUnsafeTemporaryAllocation(byteCount: SHA1.digestCount, alignment: 4) { digest in
+                    SHA1.digest(UnsafeRawBufferPointer(message), into: digest)
+                    return Base64.encode(UnsafeRawBufferPointer(digest))
+                }
+            }
+        }
     }
 
-    /// The complete 101 response head, ending with the blank line.
-    public static func switchingProtocolsResponse(acceptValue: String, extraHeaders: [(String, String)] = []) -> [UInt8] {
-        var head: [UInt8] = []
-        head.reserveCapacity(160)
-        head.append(contentsOf: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n".utf8)
-        head.append(contentsOf: "Sec-WebSocket-Accept: ".utf8)
-        head.append(contentsOf: acceptValue.utf8)
-        head.append(contentsOf: "\r\n".utf8)
-        for (name, value) in extraHeaders {
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: ": ".utf8)
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: "\r\n".utf8)
+    private static let magicGUIDBytes = Array(magicGUID.utf8)
+
+    /// The complete 101 response head, ending with the blank line, ready to queue.
+    public static func switchingProtocols(acceptValue: String, extraHeaders: [(String, String)] = []) -> SharedBytes {
+        let fixed = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+        var count = fixed.utf8.count + acceptValue.utf8.count + 4
+        for (name, value) in extraHeaders { count += name.utf8.count + 2 + value.utf8.count + 2 }
+        return SharedBytes(count: count) { output in
+            var written = 0
+            func put(_ text: String) {
+                var text = text
+                text.withUTF8 { bytes in
+                    UnsafeMutableRawBufferPointer(rebasing: output[written..<(written + bytes.count)]).copyMemory(
+                        from: UnsafeRawBufferPointer(bytes))
+                    written += bytes.count
+                }
+            }
+            put(fixed)
+            put(acceptValue)
+            put("\r\n")
+            for (name, value) in extraHeaders {
+                put(name)
+                put(": ")
+                put(value)
+                put("\r\n")
+            }
+            put("\r\n")
         }
-        head.append(contentsOf: "\r\n".utf8)
-        return head
+    }
+
+    /// The same head as an array (tests, tools).
+    public static func switchingProtocolsResponse(acceptValue: String, extraHeaders: [(String, String)] = []) -> [UInt8] {
+        switchingProtocols(acceptValue: acceptValue, extraHeaders: extraHeaders).array
     }
 }
