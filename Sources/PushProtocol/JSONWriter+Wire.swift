@@ -7,10 +7,10 @@ extension JSONWriter {
     /// formatted in a stack buffer and copied once, with no String, because the hot path
     /// writes one per quote.
     mutating func timestamp(microseconds: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 29) { scratch in
+        withUnsafeTemporaryAllocation(byteCount: Timestamp.length + 2, alignment: 1) { scratch in
             scratch[0] = UInt8(ascii: "\"")
-            Timestamp.write(microsecondsSinceEpoch: microseconds) { index, byte in scratch[index + 1] = byte }
-            scratch[28] = UInt8(ascii: "\"")
+            Timestamp.write(microsecondsSinceEpoch: microseconds, into: UnsafeMutableRawBufferPointer(rebasing: scratch[1...]))
+            scratch[Timestamp.length + 1] = UInt8(ascii: "\"")
             // No character of a timestamp needs escaping, so the bytes go in verbatim.
             raw(UnsafeRawBufferPointer(scratch))
         }

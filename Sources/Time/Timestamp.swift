@@ -2,14 +2,20 @@
 /// format of every timestamp on the wire. Civil-from-days arithmetic, no Foundation.
 public enum Timestamp {
     public static func iso8601(microsecondsSinceEpoch micros: Int64) -> String {
-        var buffer = [UInt8](repeating: 0, count: 27)
-        write(microsecondsSinceEpoch: micros) { index, byte in buffer[index] = byte }
-        return String(decoding: buffer, as: UTF8.self)
+        String(unsafeUninitializedCapacity: length) { buffer in
+            write(microsecondsSinceEpoch: micros, into: UnsafeMutableRawBufferPointer(buffer))
+            return length
+        }
     }
 
-    /// Calls `put(index, byte)` for the 27 bytes of the timestamp (no allocation).
-    @inline(__always)
-    public static func write(microsecondsSinceEpoch micros: Int64, _ put: (Int, UInt8) -> Void) {
+    /// Bytes in a formatted timestamp.
+    public static let length = 27
+
+    /// Writes the timestamp into the first 27 bytes of `output` (no allocation, and no
+    /// per-byte callback: the fan-out formats one per quote per tick).
+    public static func write(microsecondsSinceEpoch micros: Int64, into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count >= length, "a timestamp needs \(length) bytes")
+        func put(_ index: Int, _ byte: UInt8) { output[index] = byte }
         let fraction = Int(((micros % 1_000_000) + 1_000_000) % 1_000_000)
         let seconds = (micros - Int64(fraction)) / 1_000_000
         var days = Int(seconds / 86_400)
