@@ -14,6 +14,13 @@ public enum PriceUpdateBody {
     public static func encode(
         snapshot: Bool, timestamp: Int64, fragments: [QuoteFragment], writer: inout JSONWriter
     ) -> SharedBytes {
+        write(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
+        return SharedBytes(writer.buffer)
+    }
+
+    /// The body left in `writer.buffer` (reset first), for a message that goes to one
+    /// client and is copied once, behind its head, into the buffer it is sent from.
+    public static func write(snapshot: Bool, timestamp: Int64, fragments: [QuoteFragment], writer: inout JSONWriter) {
         writer.reset()
         // The writer is positioned inside the object the head opened: the leading comma
         // and the final brace are written by hand because the writer never saw `{`.
@@ -29,6 +36,5 @@ public enum PriceUpdateBody {
         for fragment in fragments { writer.raw(fragment.json.bytes) }
         writer.endArray()
         writer.buffer.writeByte(UInt8(ascii: "}"))
-        return SharedBytes(writer.buffer)
     }
 }

@@ -22,44 +22,54 @@ public enum PriceUpdateHead {
     /// uses the 7-, 16- or 64-bit form as RFC 6455 requires for the total payload.
     @discardableResult
     public static func write(seq: UInt64, bodyLength: Int, into buffer: inout ByteBuffer) -> Int {
+        buffer.writeWithUnsafeMutableBytes(minimumWritable: size(seq: seq, bodyLength: bodyLength)) { target in
+            write(seq: seq, bodyLength: bodyLength, into: target)
+        }
+    }
+
+    /// Writes the head at the start of `target` (room for `size(seq:bodyLength:)` bytes)
+    /// and returns its length: a message sent to one client goes out as head and body
+    /// in one buffer.
+    @discardableResult
+    public static func write(seq: UInt64, bodyLength: Int, into target: UnsafeMutableRawBufferPointer) -> Int {
         precondition(bodyLength >= 0, "bodyLength must not be negative")
         let digits = digitCount(seq)
         let json = prefix.utf8CodeUnitCount + digits
         let payload = json + bodyLength
-        let total = FrameEncoder.headerSize(payloadCount: payload, masked: false) + json
-        return buffer.writeWithUnsafeMutableBytes(minimumWritable: total) { target in
-            var offset = 0
-            target[0] = 0x80 | 0x01  // FIN, text
-            if payload <= 125 {
-                target[1] = UInt8(payload)
-                offset = 2
-            } else if payload <= 0xFFFF {
-                target[1] = 126
-                target[2] = UInt8(truncatingIfNeeded: payload >> 8)
-                target[3] = UInt8(truncatingIfNeeded: payload)
-                offset = 4
-            } else {
-                target[1] = 127
-                let length = UInt64(payload)
-                for index in 0..<8 {
-                    target[2 + index] = UInt8(truncatingIfNeeded: length >> UInt64(56 - 8 * index))
-                }
-                offset = 10
+        precondition(
+            target.count >= FrameEncoder.headerSize(payloadCount: payload, masked: false) + json,
+            "target too small for the head")
+        var offset = 0
+        target[0] = 0x80 | 0x01  // FIN, text
+        if payload <= 125 {
+            target[1] = UInt8(payload)
+            offset = 2
+        } else if payload <= 0xFFFF {
+            target[1] = 126
+            target[2] = UInt8(truncatingIfNeeded: payload >> 8)
+            target[3] = UInt8(truncatingIfNeeded: payload)
+            offset = 4
+        } else {
+            target[1] = 127
+            let length = UInt64(payload)
+            for index in 0..<8 {
+                target[2 + index] = UInt8(truncatingIfNeeded: length >> UInt64(56 - 8 * index))
             }
-            prefix.withUTF8Buffer { bytes in
-                UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + bytes.count)])
-                    .copyMemory(from: UnsafeRawBufferPointer(bytes))
-                offset += bytes.count
-            }
-            var remaining = seq
-            var position = offset + digits
-            while position > offset {
-                position -= 1
-                target[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
-            return offset + digits
+            offset = 10
         }
+        prefix.withUTF8Buffer { bytes in
+            UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + bytes.count)])
+                .copyMemory(from: UnsafeRawBufferPointer(bytes))
+            offset += bytes.count
+        }
+        var remaining = seq
+        var position = offset + digits
+        while position > offset {
+            position -= 1
+            target[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        return offset + digits
     }
 
     @usableFromInline

@@ -81,6 +81,9 @@ import WebSocket
         let headerSize = payloadLength <= 125 ? 2 : (payloadLength <= 65_535 ? 4 : 10)
         #expect(written == headerSize + headJSON)
         #expect(PriceUpdateHead.size(seq: seq, bodyLength: body.count) == written)
+        var direct = [UInt8](repeating: 0, count: written)
+        let directCount = direct.withUnsafeMutableBytes { PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: $0) }
+        #expect(directCount == written && direct == buffer.readableBytesArray, "the raw-buffer head is the same bytes")
 
         let payload = try decodeFrame(seq: seq, body: body)
         #expect(payload.count == payloadLength)

@@ -225,16 +225,20 @@ final class LoopPush {
     /// A price_update only this session gets (snapshot, catch-up after conflation).
     private func sendPrivate(_ session: PriceSession, fragments: [QuoteFragment], snapshot: Bool, timestamp: Int64) {
         guard let connection = session.connection, connection.isWebSocketOpen else { return }
-        writer.reset()
-        let body = PriceUpdateBody.encode(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
-        var head = ByteBuffer(capacity: 48)
+        PriceUpdateBody.write(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
         session.seq += 1
-        let count = PriceUpdateHead.write(seq: session.seq, bodyLength: body.count, into: &head)
-        let headBytes = SharedBytes(head)
-        connection.send(head: headBytes, offset: 0, count: count, body: body)
+        let seq = session.seq
+        // One buffer, head then body: nobody else gets these bytes.
+        let frame = writer.buffer.withUnsafeReadableBytes { body in
+            SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count) + body.count) { target in
+                let head = PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
+                UnsafeMutableRawBufferPointer(rebasing: target[head...]).copyMemory(from: body)
+            }
+        }
+        connection.send(frame: frame)
         stats.messagesSent += 1
         stats.priceUpdates += 1
-        stats.bytesSent += count + body.count
+        stats.bytesSent += frame.count
     }
 
     /// Sends what was held back while the client was slow, with the newest prices.
