@@ -155,12 +155,15 @@ final class LoopPush {
             joinGroup(session)
         }
         // One snapshot for every stock the accepted targets cover, each once, sorted.
-        let fragments =
-            accepted.count == 1
-            ? snapshotFragments(for: accepted[0].key, stocks: accepted[0].stocks)
-            : fragmentsInCodeOrder(Set(accepted.flatMap(\.stocks)))
-        if !fragments.isEmpty {
-            sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
+        if accepted.count == 1 {
+            if let body = snapshotBody(for: accepted[0].key, stocks: accepted[0].stocks) {
+                sendPrivate(session, body: body.bytes)
+            }
+        } else {
+            let fragments = fragmentsInCodeOrder(Set(accepted.flatMap(\.stocks)))
+            if !fragments.isEmpty {
+                sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
+            }
         }
     }
 
@@ -172,14 +175,19 @@ final class LoopPush {
         return entry
     }
 
-    /// The key's stocks in the snapshot's order (sorted, each once) with their
-    /// fragments on the current board; rebuilt when the board or catalog changes.
-    private func snapshotFragments(for key: SubscriptionKey, stocks: [String]) -> [QuoteFragment] {
+    /// The encoded body of the key's snapshot (nil when it covers no quote). A burst of
+    /// subscribers to one key in one loop iteration shares one encode: the body is
+    /// reused while the board and the iteration are the same, so its timestamp is when
+    /// the first of them was served, as a tick's is taken once for its whole fan-out.
+    private func snapshotBody(for key: SubscriptionKey, stocks: [String]) -> SharedBytes? {
         let entry = cacheEntry(for: key, stocks: stocks)
-        if let cached = entry.snapshot, cached.board === board { return cached.fragments }
-        let fragments = fragmentsInCodeOrder(Set(stocks))
-        entry.snapshot = (board, fragments)
-        return fragments
+        if let cached = entry.snapshotBody, cached.board === board, cached.iteration == loop.now { return cached.bytes }
+        let fragments = snapshotFragments(entry, stocks: stocks)
+        guard !fragments.isEmpty else { return nil }
+        PriceUpdateBody.write(snapshot: true, timestamp: WallClock.nowMicroseconds(), fragments: fragments, writer: &writer)
+        let bytes = SharedBytes(writer.buffer)
+        entry.snapshotBody = (board, loop.now, bytes)
+        return bytes
     }
 
     /// The current board's fragments of `codes` in code order: the order of every
@@ -224,16 +232,28 @@ final class LoopPush {
 
     /// A price_update only this session gets (snapshot, catch-up after conflation).
     private func sendPrivate(_ session: PriceSession, fragments: [QuoteFragment], snapshot: Bool, timestamp: Int64) {
-        guard let connection = session.connection, connection.isWebSocketOpen else { return }
+        guard session.connection?.isWebSocketOpen == true else { return }
         PriceUpdateBody.write(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
+        writer.buffer.withUnsafeReadableBytes { sendPrivate(session, body: $0) }
+    }
+
+    /// The key's stocks in the snapshot's order (sorted, each once) with their
+    /// fragments on the current board; rebuilt when the board or catalog changes.
+    private func snapshotFragments(_ entry: SubscribeCacheEntry, stocks: [String]) -> [QuoteFragment] {
+        if let cached = entry.snapshot, cached.board === board { return cached.fragments }
+        let fragments = fragmentsInCodeOrder(Set(stocks))
+        entry.snapshot = (board, fragments)
+        return fragments
+    }
+
+    /// A price update with this body to one client: head and body copied into one buffer.
+    private func sendPrivate(_ session: PriceSession, body: UnsafeRawBufferPointer) {
+        guard let connection = session.connection, connection.isWebSocketOpen else { return }
         session.seq += 1
         let seq = session.seq
-        // One buffer, head then body: nobody else gets these bytes.
-        let frame = writer.buffer.withUnsafeReadableBytes { body in
-            SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count) + body.count) { target in
-                let head = PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
-                UnsafeMutableRawBufferPointer(rebasing: target[head...]).copyMemory(from: body)
-            }
+        let frame = SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count) + body.count) { target in
+            let head = PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
+            UnsafeMutableRawBufferPointer(rebasing: target[head...]).copyMemory(from: body)
         }
         connection.send(frame: frame)
         stats.messagesSent += 1
@@ -413,6 +433,9 @@ private final class SubscribeCacheEntry {
     let subscribed: SharedBytes
     /// The snapshot fragments and the board they were read from (held, so `===` is sound).
     var snapshot: (board: QuoteBoard, fragments: [QuoteFragment])?
+    /// The last snapshot body, its board and the loop iteration (`EventLoop.now`) it was
+    /// encoded in.
+    var snapshotBody: (board: QuoteBoard, iteration: UInt64, bytes: SharedBytes)?
 
     init(subscribed: SharedBytes) {
         self.subscribed = subscribed
