@@ -6,8 +6,9 @@ import Glibc
 public enum Socket {
     /// A non-blocking listening TCP socket. With `reusePort`, every loop binds its own
     /// socket to the same port and the kernel spreads connections over them.
+    /// `sendBuffer` (SO_SNDBUF) is inherited by accepted sockets like TCP_NODELAY.
     public static func listen(
-        on address: SocketAddress, backlog: Int32 = 4096, reusePort: Bool
+        on address: SocketAddress, backlog: Int32 = 4096, reusePort: Bool, sendBuffer: Int? = nil
     ) throws(ReactorError) -> FileDescriptor {
         let fd = FileDescriptor(
             taking: try posixCallBlocking(function: "socket") {
@@ -19,6 +20,7 @@ public enum Socket {
         // Accepted sockets inherit TCP_NODELAY from the listener: one setsockopt per
         // listener instead of one per connection.
         setNoDelay(fd.rawValue)
+        if let sendBuffer { try setOption(fd.rawValue, SOL_SOCKET, SO_SNDBUF, Int32(clamping: sendBuffer)) }
         _ = try posixCallBlocking(function: "bind") {
             address.withSockAddr { bind(fd.rawValue, $0, $1) }
         }

@@ -144,13 +144,6 @@ extension Connection {
         enqueue(body)
     }
 
-    /// Caps the kernel's send buffer for this socket, so a peer that stops reading is
-    /// noticed (and conflated) after that much, not after the kernel's autotuned
-    /// megabytes. Linux doubles the value for its own bookkeeping.
-    public func setSendBufferSize(_ bytes: Int) {
-        try? Socket.setOption(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: bytes))
-    }
-
     public var isWebSocketOpen: Bool {
         phase == .webSocket && webSocket.map { !$0.state.isClosing } ?? false
     }

@@ -22,12 +22,13 @@ public final class HTTPServer: Sendable {
         let address = try SocketAddress(host: configuration.host, port: configuration.port)
         // Bind every loop's socket up front so port 0 resolves once for all of them.
         var descriptors: [Int32] = []
-        let first = try Socket.listen(on: address, reusePort: true)
+        let sendBuffer = configuration.socketSendBuffer
+        let first = try Socket.listen(on: address, reusePort: true, sendBuffer: sendBuffer)
         let boundPort = try Socket.localAddress(first.rawValue).port
         descriptors.append(first.release())
         let shared = try SocketAddress(host: configuration.host, port: boundPort)
         for _ in 1..<max(1, configuration.threads) {
-            descriptors.append(try Socket.listen(on: shared, reusePort: true).release())
+            descriptors.append(try Socket.listen(on: shared, reusePort: true, sendBuffer: sendBuffer).release())
         }
         port = boundPort
         let limit = ResourceLimits.raiseOpenFileLimit()

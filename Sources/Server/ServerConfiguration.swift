@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable {
     public var lingerTimeout: Double = 2
     /// Per-process connection cap (nil: limited by file descriptors only).
     public var maxConnections: Int?
+    /// Kernel send buffer (SO_SNDBUF) of every accepted socket, set once on the listeners
+    /// and inherited (nil: the kernel's autotuning). Small bounds what a stalled peer
+    /// pins in the kernel; Linux doubles the value for its bookkeeping.
+    public var socketSendBuffer: Int?
 
     public init() {}
 }

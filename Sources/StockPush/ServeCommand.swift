@@ -174,6 +174,9 @@ public enum ServeCommand {
         audit: AuditLog? = nil, reference: ServerReference, logger: Logger
     ) throws -> HTTPServer {
         let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
+        // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
+        var configuration = configuration
+        configuration.socketSendBuffer = shared.configuration.socketSendBuffer
         let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
             loop.attach(LoopPush(loop: loop, shared: shared))
         }

@@ -46,6 +46,28 @@ import Testing
         acceptor.close()
     }
 
+    @Test func acceptedSocketsInheritTheSendBuffer() throws {
+        let loop = try EventLoop()
+        let listening = try Socket.listen(
+            on: SocketAddress(host: "127.0.0.1", port: 0), reusePort: true, sendBuffer: 24 * 1024)
+        var sizes: [Int32] = []
+        let acceptor = try Acceptor(loop: loop, listening: listening, onError: { _ in }) { socket in
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            _ = getsockopt(socket.fd.rawValue, SOL_SOCKET, SO_SNDBUF, &value, &length)
+            sizes.append(value)
+        }
+        let port = try #require(acceptor.localAddress?.port)
+        let client = try Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)).release()
+        defer { _ = Glibc.close(client) }
+        let start = MonotonicClock.now()
+        while sizes.isEmpty && MonotonicClock.now() - start < 2_000_000_000 {
+            loop.runOnce(maximumWaitMilliseconds: 100)
+        }
+        #expect(sizes == [48 * 1024], "Linux doubles SO_SNDBUF for its bookkeeping")
+        acceptor.close()
+    }
+
     @Test func parsesIPv4AndIPv6AndRejectsNames() throws {
         #expect(try SocketAddress(host: "127.0.0.1", port: 80).description == "127.0.0.1:80")
         #expect(try SocketAddress(host: "::1", port: 8000).description == "[::1]:8000")

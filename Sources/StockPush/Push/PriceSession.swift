@@ -56,7 +56,6 @@ final class PriceSession: WebSocketHandler {
 
     func webSocketDidOpen(_ connection: Connection) {
         self.connection = connection
-        connection.setSendBufferSize(push.shared.configuration.socketSendBuffer)
         push.register(self)
         let interval = Int(push.shared.heartbeatInterval.rounded())
         send(

@@ -6,8 +6,8 @@ public struct PushConfiguration: Sendable {
     public var maxConnectionsPerUser = 3
     public var maxConnectionsPerIP = 1000
     public var maxQueuedBytes = 1 << 20
-    /// Kernel send buffer per price-stream socket (SO_SNDBUF): bounds what a stalled
-    /// client pins in the kernel before conflation starts.
+    /// Kernel send buffer per socket (SO_SNDBUF, set on the listeners): bounds what a
+    /// stalled client pins in the kernel before conflation starts.
     public var socketSendBuffer = 64 * 1024
     public var slowConsumerTimeout: Double = 30
     public var shutdownReconnectMaxMs = 5000
@@ -32,7 +32,7 @@ public struct PushConfiguration: Sendable {
             help: "unsent bytes before price data is conflated"),
         OptionSpec(
             "--socket-send-buffer", env: "WS_SOCKET_SEND_BUFFER", default: "65536",
-            help: "kernel send buffer per price-stream socket (bytes; Linux doubles it)"),
+            help: "kernel send buffer of every accepted socket (bytes; Linux doubles it)"),
         OptionSpec(
             "--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30",
             help: "seconds over the queue limit without progress before close 1008"),
