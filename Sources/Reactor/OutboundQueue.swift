@@ -35,9 +35,10 @@ public struct OutboundQueue {
     public mutating func append(_ bytes: SharedBytes, offset: Int, count: Int, endsMessage: Bool = true) {
         precondition(offset >= 0 && count >= 0 && offset + count <= bytes.count, "region outside the buffer")
         guard count > 0 else { return }
-        // Messages come as a head and a body, often two or three at once: one
-        // allocation for four chunks instead of growing through one, two and four.
-        if chunks.capacity == 0 { chunks.reserveCapacity(4) }
+        // A tick's message is a head and a body, a handshake's replies two frames: one
+        // allocation for two chunks instead of growing through one and two. Not more:
+        // at a tick every client holds its array at once, and that peak stays in RSS.
+        if chunks.capacity == 0 { chunks.reserveCapacity(2) }
         chunks.append(Chunk(bytes: bytes, offset: offset, end: offset + count, endsMessage: endsMessage))
         pendingBytes += count
     }
