@@ -37,6 +37,14 @@ enum ASCII {
     /// Optional whitespace (OWS): SP or HTAB.
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
+    /// `bytes` without leading and trailing optional whitespace (SP, HTAB; RFC 9110 5.6.3).
+    static func trimmingWhitespace(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        var slice = bytes
+        while let first = slice.first, isWhitespace(first) { slice.removeFirst() }
+        while let last = slice.last, isWhitespace(last) { slice.removeLast() }
+        return slice
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// Value of a hex digit, or nil.

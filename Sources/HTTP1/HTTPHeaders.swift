@@ -64,7 +64,7 @@ public struct HTTPHeaders: Sequence, Sendable, Equatable, ExpressibleByDictionar
         let wanted = token[...].utf8
         for value in values(name) {
             for element in value.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: true) {
-                let trimmed = Self.trimWhitespace(element)
+                let trimmed = ASCII.trimmingWhitespace(element)
                 if ASCII.equalsIgnoringCase(trimmed, wanted) { return true }
             }
         }
@@ -74,12 +74,5 @@ public struct HTTPHeaders: Sequence, Sendable, Equatable, ExpressibleByDictionar
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.pairs.count == rhs.pairs.count
             && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    static func trimWhitespace(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
-        var slice = bytes
-        while let first = slice.first, ASCII.isWhitespace(first) { slice.removeFirst() }
-        while let last = slice.last, ASCII.isWhitespace(last) { slice.removeLast() }
-        return slice
     }
 }

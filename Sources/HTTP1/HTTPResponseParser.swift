@@ -129,9 +129,6 @@ public enum HTTPResponseParser {
 
 extension String {
     func trimmingOWS() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
+        String(Substring(ASCII.trimmingWhitespace(self[...].utf8)))
     }
 }

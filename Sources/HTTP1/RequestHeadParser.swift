@@ -104,7 +104,7 @@ enum RequestHeadParser {
         for value in lengths {
             // "42, 42" is allowed when all members agree (RFC 9112 §6.3 item 5).
             for member in value.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: false) {
-                let digits = HTTPHeaders.trimWhitespace(member)
+                let digits = ASCII.trimmingWhitespace(member)
                 guard !digits.isEmpty, digits.allSatisfy(ASCII.isDigit) else {
                     throw .badRequest("invalid Content-Length")
                 }

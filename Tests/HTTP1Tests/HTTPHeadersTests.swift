@@ -59,6 +59,8 @@ import Testing
         #expect(request("bearer abc").bearerCredential == "abc")
         #expect(request("Basic dXNlcjpwYXNz").bearerCredential == nil)
         #expect(request("Bearer").bearerCredential == nil)
+        #expect(request("Bearer   abc \t").bearerCredential == "abc", "whitespace around the credential is not part of it")
+        #expect(request("Bearer    ").bearerCredential == nil)
         #expect(request(nil).bearerCredential == nil)
     }
 }

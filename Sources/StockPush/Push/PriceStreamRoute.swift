@@ -72,13 +72,6 @@ enum PriceStreamRoute {
     /// WebSocket) and tools both work.
     static func token(in request: HTTPRequest) -> String? {
         if let query = request.queryItems.first(where: { $0.name == "token" })?.value, !query.isEmpty { return query }
-        guard let token = request.bearerCredential?.trimmingCharacters(in: " "), !token.isEmpty else { return nil }
-        return token
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+        return request.bearerCredential.map(String.init)
     }
 }
