@@ -32,7 +32,7 @@ extension BenchReport {
             guard let number = value[key]?.doubleValue else { throw .missing(key) }
             return number
         }
-        func counts(_ key: String) throws(DecodingError) -> [String: Int] {
+        func tally(_ key: String) throws(DecodingError) -> [String: Int] {
             guard let object = value["connections"]?[key]?.objectValue else { throw .missing("connections.\(key)") }
             var result: [String: Int] = [:]
             for (name, count) in object {
@@ -57,19 +57,25 @@ extension BenchReport {
         stats.seqMissing = UInt64(try int("seq_missing"))
         stats.latency = try LatencyHistogram(json: latency)
         var closeCodes: [UInt16: Int] = [:]
-        for (code, count) in try counts("close_codes") {
+        for (code, count) in try tally("close_codes") {
             guard let code = UInt16(code) else { throw .invalid("connections.close_codes") }
             closeCodes[code] = count
         }
+        var counts = ConnectionCounts()
+        counts.opened = try int("connections", "opened")
+        counts.failed = try int("connections", "failed")
+        counts.closed = try int("connections", "closed")
+        counts.stoppedReading = try int("connections", "stopped_reading")
+        counts.silent = try int("connections", "silent")
+        counts.closeCodes = closeCodes
+        counts.failures = try tally("failures")
+        guard try int("connections", "open") == counts.open else { throw .invalid("connections.open") }
         self.init(
-            connectionsRequested: try int("connections", "requested"), connectionsOpened: try int("connections", "opened"),
-            connectionsOpen: try int("connections", "open"), connectionsFailed: try int("connections", "failed"),
-            connectionsClosed: try int("connections", "closed"), stoppedReading: try int("connections", "stopped_reading"),
-            closeCodes: closeCodes, failures: try counts("failures"), threads: try int("threads"),
+            connectionsRequested: try int("connections", "requested"), counts: counts, threads: try int("threads"),
             connectSeconds: try double("connect_seconds"), warmupSeconds: try double("warmup_seconds"),
             durationSeconds: try double("duration"), handshakes: try LatencyHistogram(json: handshakeJSON), stats: stats,
             cpuPercent: try double("cpu_percent"), cpuCapacityCores: try int("cpu_capacity_cores"),
-            silentClients: try int("connections", "silent"), processes: try int("processes"))
+            processes: try int("processes"))
     }
 
     /// Adds another process's run. Counts and histograms add up; the connect phase is
@@ -79,14 +85,7 @@ extension BenchReport {
     public mutating func merge(_ other: BenchReport, cpus: Int) {
         let windows = durationSeconds * Double(processes) + other.durationSeconds * Double(other.processes)
         connectionsRequested += other.connectionsRequested
-        connectionsOpened += other.connectionsOpened
-        connectionsOpen += other.connectionsOpen
-        connectionsFailed += other.connectionsFailed
-        connectionsClosed += other.connectionsClosed
-        stoppedReading += other.stoppedReading
-        silentClients += other.silentClients
-        closeCodes.merge(other.closeCodes, uniquingKeysWith: +)
-        failures.merge(other.failures, uniquingKeysWith: +)
+        counts.merge(other.counts)
         threads += other.threads
         connectSeconds = Swift.max(connectSeconds, other.connectSeconds)
         warmupSeconds = Swift.max(warmupSeconds, other.warmupSeconds)

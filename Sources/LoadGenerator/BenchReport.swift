@@ -4,15 +4,7 @@ import JSON
 /// The result of a run: every number the human table and `--json` show.
 public struct BenchReport: Sendable {
     public var connectionsRequested: Int
-    public var connectionsOpened: Int
-    /// Open at the end of the measured window.
-    public var connectionsOpen: Int
-    public var connectionsFailed: Int
-    public var connectionsClosed: Int
-    /// Clients that stopped reading after subscribing (`--stop-reading`).
-    public var stoppedReading: Int
-    public var closeCodes: [UInt16: Int]
-    public var failures: [String: Int]
+    public var counts: ConnectionCounts
     public var threads: Int
     public var connectSeconds: Double
     public var warmupSeconds: Double
@@ -24,9 +16,6 @@ public struct BenchReport: Sendable {
     public var cpuPercent: Double
     /// Cores the generator can use: its threads, capped by the CPUs it may run on.
     public var cpuCapacityCores: Int
-    /// Open, reading clients that got no `price_update` in the measured window: with
-    /// ticks shorter than the window, each one is a client the server left out.
-    public var silentClients: Int = 0
     /// Generator processes whose results were merged into this one (`--processes`).
     public var processes: Int = 1
 
@@ -49,27 +38,27 @@ public struct BenchReport: Sendable {
         writer.key("requested")
         writer.int(connectionsRequested)
         writer.key("opened")
-        writer.int(connectionsOpened)
+        writer.int(counts.opened)
         writer.key("open")
-        writer.int(connectionsOpen)
+        writer.int(counts.open)
         writer.key("failed")
-        writer.int(connectionsFailed)
+        writer.int(counts.failed)
         writer.key("closed")
-        writer.int(connectionsClosed)
+        writer.int(counts.closed)
         writer.key("stopped_reading")
-        writer.int(stoppedReading)
+        writer.int(counts.stoppedReading)
         writer.key("silent")
-        writer.int(silentClients)
+        writer.int(counts.silent)
         writer.key("close_codes")
         writer.beginObject()
-        for (code, count) in closeCodes.sorted(by: { $0.key < $1.key }) {
+        for (code, count) in counts.closeCodes.sorted(by: { $0.key < $1.key }) {
             writer.key(escaping: String(code))
             writer.int(count)
         }
         writer.endObject()
         writer.key("failures")
         writer.beginObject()
-        for (reason, count) in failures.sorted(by: { $0.key < $1.key }) {
+        for (reason, count) in counts.failures.sorted(by: { $0.key < $1.key }) {
             writer.key(escaping: reason)
             writer.int(count)
         }
@@ -151,14 +140,16 @@ public struct BenchReport: Sendable {
         func ms(_ micros: UInt64) -> String { format(Self.milliseconds(micros), 3) }
         var lines: [String] = []
         func row(_ name: String, _ value: String) { lines.append(name.padded(28) + value) }
-        row("connections", "\(connectionsOpen) open of \(connectionsRequested) requested (opened \(connectionsOpened))")
-        row("  failed / closed", "\(connectionsFailed) / \(connectionsClosed)")
-        if stoppedReading > 0 { row("  stopped reading", "\(stoppedReading)") }
-        if silentClients > 0 { row("  silent (no update)", "\(silentClients)") }
-        if !closeCodes.isEmpty {
-            row("  close codes", closeCodes.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
+        row("connections", "\(counts.open) open of \(connectionsRequested) requested (opened \(counts.opened))")
+        row("  failed / closed", "\(counts.failed) / \(counts.closed)")
+        if counts.stoppedReading > 0 { row("  stopped reading", "\(counts.stoppedReading)") }
+        if counts.silent > 0 { row("  silent (no update)", "\(counts.silent)") }
+        if !counts.closeCodes.isEmpty {
+            row(
+                "  close codes",
+                counts.closeCodes.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
         }
-        for (reason, count) in failures.sorted(by: { $0.value > $1.value }).prefix(5) {
+        for (reason, count) in counts.failures.sorted(by: { $0.value > $1.value }).prefix(5) {
             row("  failure", "\(count)× \(reason)")
         }
         row("handshake p50 / p99", "\(ms(handshakes.percentile(50))) / \(ms(handshakes.percentile(99))) ms")

@@ -15,14 +15,7 @@ final class Progress: Sendable {
 struct ThreadResult: Sendable {
     var stats: ReceiveStats
     var handshakes: LatencyHistogram
-    var opened: Int
-    var failed: Int
-    var closed: Int
-    var stoppedReading: Int
-    var closeCodes: [UInt16: Int]
-    var failures: [String: Int]
-    /// Open, reading clients whose `seq` did not move over the window.
-    var silent: Int
+    var counts: ConnectionCounts
 }
 
 /// One loop's share of the clients: starts them at the configured rate and keeps the
@@ -46,12 +39,7 @@ final class ClientWorker {
     /// Pong and close-echo frames produced while processing one read.
     var reply = ByteBuffer(capacity: 256)
     private var handshakes = LatencyHistogram()
-    private var opened = 0
-    private var failed = 0
-    private var closed = 0
-    private var stoppedReading = 0
-    private var closeCodes: [UInt16: Int] = [:]
-    private var failures: [String: Int] = [:]
+    private var counts = ConnectionCounts()
 
     /// Connects in progress per loop; bounded so a burst does not overflow the server's backlog.
     static let maxInFlight = 512
@@ -102,8 +90,8 @@ final class ClientWorker {
             connections.append(connection)
             inFlight += 1
         } catch {
-            failed += 1
-            failures["\(error)", default: 0] += 1
+            counts.failed += 1
+            counts.failures["\(error)", default: 0] += 1
             progress.failed.add(1, ordering: .relaxed)
         }
     }
@@ -112,22 +100,22 @@ final class ClientWorker {
 
     func didOpen(_ connection: ClientConnection) {
         inFlight -= 1
-        opened += 1
-        if connection.stopsReading { stoppedReading += 1 }
+        counts.opened += 1
+        if connection.stopsReading { counts.stoppedReading += 1 }
         handshakes.record((MonotonicClock.now() - connection.startedAt) / 1000)
         progress.opened.add(1, ordering: .relaxed)
     }
 
     func didFail(_ connection: ClientConnection, reason: String) {
         inFlight -= 1
-        failed += 1
-        failures[reason, default: 0] += 1
+        counts.failed += 1
+        counts.failures[reason, default: 0] += 1
         progress.failed.add(1, ordering: .relaxed)
     }
 
     func didClose(_ connection: ClientConnection, code: UInt16) {
-        closed += 1
-        closeCodes[code, default: 0] += 1
+        counts.closed += 1
+        counts.closeCodes[code, default: 0] += 1
         progress.closed.add(1, ordering: .relaxed)
     }
 
@@ -141,11 +129,9 @@ final class ClientWorker {
     }
 
     func result() -> ThreadResult {
-        var silent = 0
-        for connection in connections where connection.isSilentSinceWindowStart { silent += 1 }
-        return ThreadResult(
-            stats: stats, handshakes: handshakes, opened: opened, failed: failed, closed: closed,
-            stoppedReading: stoppedReading, closeCodes: closeCodes, failures: failures, silent: silent)
+        var counts = counts
+        counts.silent = connections.count { $0.isSilentSinceWindowStart }
+        return ThreadResult(stats: stats, handshakes: handshakes, counts: counts)
     }
 
     /// Closes every socket (end of the run).

@@ -146,32 +146,18 @@ public enum LoadGenerator {
 
         var stats = ReceiveStats()
         var handshakes = LatencyHistogram()
-        var opened = 0
-        var failed = 0
-        var closed = 0
-        var stopped = 0
-        var silent = 0
-        var closeCodes: [UInt16: Int] = [:]
-        var failures: [String: Int] = [:]
+        var counts = ConnectionCounts()
         for result in collected {
             stats.merge(result.stats)
             handshakes.merge(result.handshakes)
-            opened += result.opened
-            failed += result.failed
-            closed += result.closed
-            stopped += result.stoppedReading
-            silent += result.silent
-            closeCodes.merge(result.closeCodes, uniquingKeysWith: +)
-            failures.merge(result.failures, uniquingKeysWith: +)
+            counts.merge(result.counts)
         }
         let window = Double(windowEnd - windowStart) / 1e9
         return BenchReport(
-            connectionsRequested: configuration.connections, connectionsOpened: opened, connectionsOpen: opened - closed,
-            connectionsFailed: failed, connectionsClosed: closed, stoppedReading: stopped, closeCodes: closeCodes,
-            failures: failures, threads: configuration.threads, connectSeconds: connectSeconds,
-            warmupSeconds: anyOpen ? configuration.warmupSeconds : 0, durationSeconds: anyOpen ? window : 0,
-            handshakes: handshakes, stats: stats,
+            connectionsRequested: configuration.connections, counts: counts, threads: configuration.threads,
+            connectSeconds: connectSeconds, warmupSeconds: anyOpen ? configuration.warmupSeconds : 0,
+            durationSeconds: anyOpen ? window : 0, handshakes: handshakes, stats: stats,
             cpuPercent: anyOpen && window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
-            cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()), silentClients: silent)
+            cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()))
     }
 }

@@ -94,6 +94,6 @@ public enum BenchCommand {
                 "stockpush bench: warning: the generator used \(Int(report.cpuPercentOfCapacity)) % of its CPU capacity; it may be the bottleneck\n"
             )
         }
-        return report.connectionsOpened == 0 ? 1 : 0
+        return report.counts.opened == 0 ? 1 : 0
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 
@@ -13,11 +14,15 @@ import Testing
         for micros in [800, 1200, 1500, 4000] as [UInt64] { stats.latency.record(micros) }
         var handshakes = LatencyHistogram()
         handshakes.record(2500)
+        var counts = ConnectionCounts()
+        counts.opened = 998
+        counts.failed = 2
+        counts.closed = 1
+        counts.closeCodes = [1008: 1]
+        counts.failures = ["HTTP 429": 2]
         return BenchReport(
-            connectionsRequested: 1000, connectionsOpened: 998, connectionsOpen: 997, connectionsFailed: 2,
-            connectionsClosed: 1, stoppedReading: 0, closeCodes: [1008: 1], failures: ["HTTP 429": 2], threads: cores,
-            connectSeconds: 0.5, warmupSeconds: 2, durationSeconds: 10, handshakes: handshakes, stats: stats,
-            cpuPercent: cpuPercent, cpuCapacityCores: cores)
+            connectionsRequested: 1000, counts: counts, threads: cores, connectSeconds: 0.5, warmupSeconds: 2,
+            durationSeconds: 10, handshakes: handshakes, stats: stats, cpuPercent: cpuPercent, cpuCapacityCores: cores)
     }
 
     @Test func jsonCarriesEveryNumber() throws {
@@ -73,13 +78,15 @@ import Testing
 
     @Test func reportJSONWithHistogramsRoundTrips() throws {
         var report = Self.report(cpuPercent: 50, cores: 2)
-        report.silentClients = 3
+        report.counts.silent = 3
         let decoded = try BenchReport(json: report.json(histograms: true))
         #expect(decoded.json(histograms: true) == report.json(histograms: true))
         #expect(decoded.stats == report.stats && decoded.handshakes == report.handshakes)
-        #expect(decoded.silentClients == 3 && decoded.closeCodes == [1008: 1] && decoded.failures == ["HTTP 429": 2])
+        #expect(decoded.counts == report.counts)
         #expect(throws: BenchReport.DecodingError.self) { try BenchReport(json: report.json()) }  // no histograms
         #expect(throws: BenchReport.DecodingError.self) { try BenchReport(json: "bench: oops") }
+        let inconsistent = report.json(histograms: true).replacingOccurrences(of: #""open":997"#, with: #""open":5"#)
+        #expect(throws: BenchReport.DecodingError.invalid("connections.open")) { try BenchReport(json: inconsistent) }
     }
 
     @Test func mergingProcessesAddsCountsAndKeepsExactPercentiles() {
@@ -91,8 +98,8 @@ import Testing
         for _ in 0..<96 { second.stats.latency.record(100_000) }  // 96 slow updates
         first.merge(second, cpus: 1)
         #expect(first.processes == 2 && first.threads == 2)
-        #expect(first.connectionsRequested == 2000 && first.connectionsOpen == 1994 && first.closeCodes == [1008: 2])
-        #expect(first.failures == ["HTTP 429": 4])
+        #expect(first.connectionsRequested == 2000 && first.counts.open == 1994 && first.counts.closeCodes == [1008: 2])
+        #expect(first.counts.failures == ["HTTP 429": 4])
         #expect(first.stats.frames == 100_000 && first.stats.seqGaps == 4)
         #expect(first.durationSeconds == 11 && first.connectSeconds == 0.9)
         #expect(first.cpuPercent == 70 && first.cpuCapacityCores == 1)
