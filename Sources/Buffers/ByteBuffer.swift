@@ -97,8 +97,13 @@ public struct ByteBuffer: Sendable {
     }
 
     /// Makes room for at least `count` more bytes after the writer index, compacting first.
-    @inlinable public mutating func reserveWritable(_ count: Int) {
-        if storage.count - writerIndex >= count { return }
+    /// The check is inlined into every write; only growing is a call.
+    @inlinable @inline(__always) public mutating func reserveWritable(_ count: Int) {
+        if storage.count &- writerIndex >= count { return }
+        grow(toWrite: count)
+    }
+
+    @usableFromInline mutating func grow(toWrite count: Int) {
         if readerIndex > 0 { compact() }
         if storage.count - writerIndex >= count { return }
         var newCapacity = Swift.max(storage.count * 2, 64)
