@@ -60,17 +60,28 @@ public struct JSONWriter {
 
     /// A literal key, copied as is: it must be plain printable ASCII without `"` or `\`
     /// (checked in debug builds), which every key in our protocol is.
+    /// Written with one reservation (`,"key":`), not one per byte.
     public mutating func key(_ key: StaticString) {
-        separate()
-        buffer.writeByte(UInt8(ascii: "\""))
+        let comma = needsComma
         key.withUTF8Buffer { utf8 in
             assert(
                 utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
                 "StaticString keys must be plain ASCII")
-            buffer.writeBytes(UnsafeRawBufferPointer(utf8))
+            _ = buffer.writeWithUnsafeMutableBytes(minimumWritable: utf8.count + 4) { target in
+                var index = 0
+                if comma {
+                    target[0] = UInt8(ascii: ",")
+                    index = 1
+                }
+                target[index] = UInt8(ascii: "\"")
+                UnsafeMutableRawBufferPointer(rebasing: target[(index + 1)...]).copyMemory(
+                    from: UnsafeRawBufferPointer(utf8))
+                index += 1 + utf8.count
+                target[index] = UInt8(ascii: "\"")
+                target[index + 1] = UInt8(ascii: ":")
+                return index + 2
+            }
         }
-        buffer.writeByte(UInt8(ascii: "\""))
-        buffer.writeByte(UInt8(ascii: ":"))
         needsComma = false
     }
 
