@@ -24,9 +24,10 @@ var targets: [Target] = [
     .target(name: "Buffers"),
     // The only module that makes socket/epoll syscalls.
     .target(name: "Reactor", dependencies: ["CLinux", "Buffers"]),
-    // Sans-I/O protocol modules.
-    .target(name: "HTTP1", dependencies: ["Buffers"]),
-    .target(name: "WebSocket", dependencies: ["Buffers"]),
+    // Sans-I/O protocol modules, sharing the byte grammar of RFC 9110.
+    .target(name: "HTTPGrammar"),
+    .target(name: "HTTP1", dependencies: ["Buffers", "HTTPGrammar"]),
+    .target(name: "WebSocket", dependencies: ["Buffers", "HTTPGrammar"]),
     // ISO 8601 timestamps of the wire format, without Foundation.
     .target(name: "Time"),
     // SHA-256 and HMAC (migration checksums, JWT signatures); the toolchain has no crypto.
@@ -57,6 +58,7 @@ var targets: [Target] = [
 
     .testTarget(name: "BuffersTests", dependencies: ["Buffers"]),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "CLinux"]),
+    .testTarget(name: "HTTPGrammarTests", dependencies: ["HTTPGrammar"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// An ordered list of header fields. Order and duplicates are kept because
 /// some fields (e.g. `Set-Cookie`) must not be merged; lookups ignore name case.
 public struct HTTPHeaders: Sequence, Sendable, Equatable, ExpressibleByDictionaryLiteral {
@@ -61,14 +63,7 @@ public struct HTTPHeaders: Sequence, Sendable, Equatable, ExpressibleByDictionar
     /// true when a comma-separated header (Connection, Upgrade) contains `token`,
     /// case-insensitively, in any of its field lines.
     public func containsToken(_ token: String, in name: String) -> Bool {
-        let wanted = token[...].utf8
-        for value in values(name) {
-            for element in value.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: true) {
-                let trimmed = ASCII.trimmingWhitespace(element)
-                if ASCII.equalsIgnoringCase(trimmed, wanted) { return true }
-            }
-        }
-        return false
+        pairs.contains { ASCII.equalsIgnoringCase($0.name, name) && ASCII.list($0.value, contains: token) }
     }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 extension HTTPRequest {
     /// The credential of `Authorization: Bearer <credential>` (scheme matched without
     /// regard to case), without surrounding whitespace; nil without such a header or

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// A complete request as produced by `HTTPRequestParser`.
 public struct HTTPRequest: Sendable, Equatable {
     public var method: HTTPMethod

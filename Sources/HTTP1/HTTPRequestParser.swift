@@ -1,4 +1,5 @@
 import Buffers
+import HTTPGrammar
 
 /// Incremental request parser: feed bytes as they arrive; supports pipelining (several
 /// requests in one buffer: each `next` call consumes exactly one complete request and

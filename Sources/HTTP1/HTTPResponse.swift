@@ -1,4 +1,5 @@
 import Buffers
+import HTTPGrammar
 
 /// A response with a fully buffered body (the API's bodies are small JSON documents).
 public struct HTTPResponse: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// A response as an HTTP client receives it.
 public struct HTTPClientResponse: Sendable, Equatable {
     public var status: Int

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// Finds the end of a request head (request line + header section) across calls.
 ///
 /// It remembers how far it got, so bytes arriving in small pieces are each looked at

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// Percent-decoding (RFC 3986 §2.1) shared by the path and the query.
 enum PercentDecoding {
     /// Strict decoding for the path: nil when an escape is invalid or the result is not UTF-8.

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// Parses a complete request head (as delimited by `HeadScanner`) in one linear pass.
 enum RequestHeadParser {
     static func parse(_ head: UnsafeRawBufferPointer, limits: HTTPLimits) throws(HTTPParseError) -> RequestHead {

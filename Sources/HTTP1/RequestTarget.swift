@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// The routing-relevant parts of a request-target (RFC 9112 §3.2).
 struct RequestTarget: Sendable, Equatable {
     var path: String

@@ -1,3 +1,5 @@
+import HTTPGrammar
+
 /// Maps method + path to a handler. Patterns are `/`-separated segments where `{name}`
 /// matches any one non-empty segment, e.g. `/api/websocket/clients/{client_id}`.
 /// Literal segments win over parameters; a trailing slash is significant.
