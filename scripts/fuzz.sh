@@ -32,9 +32,10 @@ artifacts="$work/artifacts"
 log="$work/fuzz.log"
 mkdir -p "$corpus" "$artifacts"
 
-echo "== building $product (release, -sanitize=fuzzer,address)"
+echo "== building $product (release, -sanitize=fuzzer,address, exclusivity checks kept)"
 swift build -c release --package-path "$root/Fuzz" --product "$product" \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+    -Xswiftc -enforce-exclusivity=checked \
     --scratch-path "$scratch" || exit 2
 binary="$(swift build -c release --package-path "$root/Fuzz" --scratch-path "$scratch" --show-bin-path)/$product"
 
