@@ -18,7 +18,7 @@ def main(path):
         groups[(row["workload"], row["target"])].append(row)
     print()
     header = f"{'workload':8} {'server':9} {'runs':>4} {'frames/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'srv CPU':>8} " \
-             f"{'µs/frame':>9} {'frames/CPU-s':>13} {'RSS/conn B':>11} {'hs/s':>8} {'hs/CPU-s':>9} {'gaps':>5} {'gen sat':>7}"
+             f"{'µs/frame':>9} {'frames/CPU-s':>13} {'RSS/conn B':>11} {'hs/s':>8} {'hs/CPU-s':>9} {'gaps':>5} {'steal':>6} {'gen sat':>7}"
     print(header)
     print("-" * len(header))
     summary = {}
@@ -35,12 +35,14 @@ def main(path):
                      for g in gen if g.get("connect_seconds")])
         hs_cpu = median([r.get("handshakes_per_cpu_second") for r in runs])
         gaps = max([g.get("seq_gaps", 0) for g in gen] or [0])
+        steal = median([r.get("steal") for r in runs])
         saturated = any(g.get("generator_saturated") for g in gen)
         summary[(workload, target)] = fpc
         fmt = lambda v, f: (f % v) if v is not None else "-"
         print(f"{workload:8} {target:9} {len(runs):>4} {fmt(fps, '%.0f'):>10} {fmt(p50, '%.2f'):>8} {fmt(p99, '%.2f'):>8} "
               f"{fmt(cpu * 100 if cpu is not None else None, '%.0f%%'):>8} {fmt(usf, '%.2f'):>9} {fmt(fpc, '%.0f'):>13} "
-              f"{fmt(rss, '%.0f'):>11} {fmt(hs, '%.0f'):>8} {fmt(hs_cpu, '%.0f'):>9} {gaps:>5} {'YES' if saturated else 'no':>7}")
+              f"{fmt(rss, '%.0f'):>11} {fmt(hs, '%.0f'):>8} {fmt(hs_cpu, '%.0f'):>9} {gaps:>5} {fmt(steal * 100 if steal is not None else None, '%.0f%%'):>6} "
+              f"{'YES' if saturated else 'no':>7}")
     print()
     for row in rows:
         if row["workload"] != "D":

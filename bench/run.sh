@@ -47,6 +47,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/redis.pid" ] && kill "$(c
 
 # CPU ticks and RSS summed over the server processes ($SPIDS).
 cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print $14+$15}' "/proc/$pid/stat"))); done; echo $sum; }
+# Hypervisor steal ticks on the server's core (CPU 0), or over all CPUs when unpinned (D):
+# on a shared VM, time the host takes from the guest shows up as latency nothing here caused.
+steal_ticks() { awk -v cpu="$1" '$1 == cpu {print $9}' /proc/stat; }
 rss_kib() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))); done; echo $sum; }
 
 REDIS_PORT=""
@@ -96,9 +99,9 @@ run_one() {
     start_server "$target" "$tick" "$processes"
     sleep 0.3
     local empty_rss; empty_rss=$(rss_kib)
-    local pin=(taskset -c 1) extra=()
+    local pin=(taskset -c 1) extra=() stealcpu=cpu0 stealshare=1
     # D: the generator shares both cores with the servers and paces its connects.
-    [ "$processes" != 1 ] && pin=() && extra=(--connect-rate 4000)
+    [ "$processes" != 1 ] && pin=() && extra=(--connect-rate 4000) && stealcpu=cpu && stealshare=$(nproc)
     "${pin[@]}" "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" "${extra[@]}" \
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
@@ -108,16 +111,16 @@ run_one() {
     for _ in $(seq 1 9000); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
     local connect_cpu1; connect_cpu1=$(cpu_ticks)
     for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
-    local cpu0 t0 cpu1 t1 rss
-    cpu0=$(cpu_ticks); t0=$(date +%s.%N)
+    local cpu0 t0 cpu1 t1 rss steal0 steal1
+    cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); t0=$(date +%s.%N)
     sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
-    cpu1=$(cpu_ticks); t1=$(date +%s.%N); rss=$(rss_kib)
+    cpu1=$(cpu_ticks); steal1=$(steal_ticks $stealcpu); t1=$(date +%s.%N); rss=$(rss_kib)
     wait "$gen" || true
     kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
-        "$connect_cpu0" "$connect_cpu1" >>"$OUT" <<'PY'
+        "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1 = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
@@ -130,6 +133,8 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   "server_cpu": cpu, "server_us_per_frame": cpu / fps * 1e6 if fps else None,
                   "frames_per_cpu_second": fps / cpu if cpu else None,
                   "rss_empty_kib": int(empty), "rss_kib": int(rss),
+                  # Share of the server's core the hypervisor took during the window.
+                  "steal": int(steal) / hz / int(stealshare) / seconds if seconds > 0 else None,
                   "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
                   # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
                   # second of server CPU, the capacity of one server core.
@@ -138,7 +143,7 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   if int(cc1) > int(cc0) else None,
                   "generator": gen}))
 PY
-    echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-"))')"
+    echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s steal=%.0f%%" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-", (r.get("steal") or 0)*100))')"
 }
 
 echo "== $(date -u) on $(nproc) cores; results in $OUT"
