@@ -105,11 +105,14 @@ run_one() {
     "${pin[@]}" "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" "${extra[@]}" \
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
-    local connect_cpu0; connect_cpu0=$(cpu_ticks)
+    local connect_cpu0 connect_steal0 connect_t0
+    connect_cpu0=$(cpu_ticks); connect_steal0=$(steal_ticks $stealcpu); connect_t0=$(date +%s.%N)
     # Sample the server over the generator's measured window (and, for handshakes,
     # over the connect phase before it).
     for _ in $(seq 1 9000); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
-    local connect_cpu1; connect_cpu1=$(cpu_ticks)
+    local connect_cpu1 connect_steal connect_seconds
+    connect_cpu1=$(cpu_ticks); connect_steal=$(($(steal_ticks $stealcpu) - connect_steal0))
+    connect_seconds=$(python3 -c "print($(date +%s.%N) - $connect_t0)")
     for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss steal0 steal1
     cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); t0=$(date +%s.%N)
@@ -118,9 +121,10 @@ run_one() {
     wait "$gen" || true
     kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
-        "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" >>"$OUT" <<'PY'
+        "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" \
+        "$connect_steal" "$connect_seconds" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
@@ -135,6 +139,7 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   "rss_empty_kib": int(empty), "rss_kib": int(rss),
                   # Share of the server's core the hypervisor took during the window.
                   "steal": int(steal) / hz / int(stealshare) / seconds if seconds > 0 else None,
+                  "connect_steal": int(csteal) / hz / int(stealshare) / float(cseconds) if float(cseconds) > 0 else None,
                   "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
                   # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
                   # second of server CPU, the capacity of one server core.
