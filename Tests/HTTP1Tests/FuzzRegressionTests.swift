@@ -1,4 +1,3 @@
-import Buffers
 import Testing
 
 @testable import HTTP1
@@ -9,30 +8,10 @@ import Testing
 /// The run found no crash. Each input is checked for its specific outcome, and for giving that
 /// same outcome whether the stream arrives whole or one byte at a time.
 @Suite struct FuzzRegressionTests {
-    struct Outcome: Equatable {
-        var requests: [HTTPRequest] = []
-        var error: HTTPParseError?
-    }
-
-    static func parse(_ chunks: [[UInt8]], limits: HTTPLimits) -> Outcome {
-        var parser = HTTPRequestParser(limits: limits)
-        var buffer = ByteBuffer()
-        var outcome = Outcome()
-        do {
-            for chunk in chunks {
-                buffer.writeBytes(chunk)
-                while let request = try parser.next(&buffer) { outcome.requests.append(request) }
-            }
-        } catch {
-            outcome.error = error
-        }
-        return outcome
-    }
-
     /// The outcome of `bytes`, after checking that byte-by-byte feeding agrees with it.
-    static func outcome(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits()) -> Outcome {
-        let whole = parse([bytes], limits: limits)
-        let byteByByte = parse(bytes.map { [$0] }, limits: limits)
+    static func outcome(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits()) -> ParseOutcome {
+        let whole = feed([bytes], limits: limits)
+        let byteByByte = feed(bytes.map { [$0] }, limits: limits)
         #expect(whole == byteByByte)
         return whole
     }
