@@ -74,43 +74,42 @@ struct Parser {
         index += 1
     }
 
+    /// Consumes `closing` if it comes next (an empty container, or the end after a member).
+    mutating func leaveContainer(at closing: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count && bytes[index] == closing else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After a member: a comma (another member follows) or the container's end.
+    mutating func continueContainer(closing: UInt8, expected: String) throws(JSONParseError) -> Bool {
+        if leaveContainer(at: closing) { return false }
+        guard index < bytes.count else { throw fail("unexpected end of input", at: index) }
+        guard bytes[index] == UInt8(ascii: ",") else { throw fail(expected, at: index) }
+        index += 1
+        return true
+    }
+
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if leaveContainer(at: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input", at: index) }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(elements)
-            default: throw fail("expected ',' or ']'", at: index)
-            }
-        }
+        } while try continueContainer(closing: UInt8(ascii: "]"), expected: "expected ',' or ']'")
+        return .array(elements)
     }
 
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         var pairs: [(key: String, value: JSONValue)] = []
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(pairs)
-        }
+        if leaveContainer(at: UInt8(ascii: "}")) { return .object(pairs) }
         // Client messages carry a handful of keys: one allocation instead of growing 1, 2, 4.
         pairs.reserveCapacity(4)
-        while true {
+        repeat {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input", at: index) }
             guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string key", at: index) }
@@ -121,16 +120,7 @@ struct Parser {
             index += 1
             skipWhitespace()
             pairs.append((key: key, value: try parseValue()))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input", at: index) }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(pairs)
-            default: throw fail("expected ',' or '}'", at: index)
-            }
-        }
+        } while try continueContainer(closing: UInt8(ascii: "}"), expected: "expected ',' or '}'")
+        return .object(pairs)
     }
 }
