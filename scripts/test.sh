@@ -38,7 +38,7 @@ SERVER=$!
 wait_for_http "$PORT"
 
 echo "== interop tests (Python websockets) against port $PORT"
-STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy
+STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy Tests/bench
 STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
 
 echo "== Autobahn|Testsuite (groups 1-10) against port $PORT"
