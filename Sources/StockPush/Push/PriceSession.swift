@@ -59,7 +59,7 @@ final class PriceSession: WebSocketHandler {
         push.register(self)
         let interval = Int(push.shared.heartbeatInterval.rounded())
         send(
-            ServerMessage.connected(
+            frame: ServerMessage.connectedFrame(
                 clientID: clientID, heartbeatInterval: max(1, interval), timestamp: WallClock.nowMicroseconds()))
     }
 

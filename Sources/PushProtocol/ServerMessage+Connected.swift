@@ -1,0 +1,63 @@
+import Buffers
+import Time
+import WebSocket
+
+extension ServerMessage {
+    /// `connected` as a finished text frame, the same bytes `connected(...)` frames.
+    ///
+    /// It goes out once per connection, on the handshake path whose cost workload E
+    /// measures, so the usual case (a client id of plain ASCII, as the server makes them)
+    /// is written on the stack and framed with one allocation instead of the generic
+    /// writer's three (JSON buffer, array, frame): ~4.7K → ~1K instructions.
+    public static func connectedFrame(clientID: String, heartbeatInterval: Int, timestamp: Int64) -> SharedBytes {
+        var id = clientID
+        return id.withUTF8 { idBytes -> SharedBytes in
+            guard idBytes.count <= maximumPlainIDLength, heartbeatInterval >= 0, idBytes.allSatisfy(isPlain) else {
+                return connected(clientID: clientID, heartbeatInterval: heartbeatInterval, timestamp: timestamp)
+                    .withUnsafeBytes { FrameEncoder.sharedFrame(opcode: .text, payload: $0) }
+            }
+            return withUnsafeTemporaryAllocation(byteCount: 256, alignment: 1) { scratch -> SharedBytes in
+                var offset = 0
+                func append(_ bytes: UnsafeRawBufferPointer) {
+                    UnsafeMutableRawBufferPointer(rebasing: scratch[offset..<(offset + bytes.count)]).copyMemory(
+                        from: bytes)
+                    offset += bytes.count
+                }
+                func append(_ text: StaticString) {
+                    text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+                }
+                append(#"{"type":"connected","client_id":""#)
+                append(UnsafeRawBufferPointer(idBytes))
+                append(#"","message":"connected","heartbeat_interval":"#)
+                var digits = 1
+                var rest = heartbeatInterval / 10
+                while rest > 0 {
+                    digits += 1
+                    rest /= 10
+                }
+                var value = heartbeatInterval
+                for position in stride(from: offset + digits - 1, through: offset, by: -1) {
+                    scratch[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                offset += digits
+                append(#","timestamp":""#)
+                Timestamp.write(
+                    microsecondsSinceEpoch: timestamp,
+                    into: UnsafeMutableRawBufferPointer(rebasing: scratch[offset..<(offset + Timestamp.length)]))
+                offset += Timestamp.length
+                append(#""}"#)
+                return FrameEncoder.sharedFrame(opcode: .text, payload: UnsafeRawBufferPointer(rebasing: scratch[..<offset]))
+            }
+        }
+    }
+
+    /// Longest id the stack path takes: with the fixed text, 19 digits and a timestamp it
+    /// stays well inside the 256-byte scratch.
+    static let maximumPlainIDLength = 64
+
+    /// Bytes a JSON string holds as they are (printable ASCII but the quote and backslash).
+    static func isPlain(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
+}
