@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from e2e_support import Client, free_port, http_request, run_async
+from e2e_support import Client, RawWebSocket, free_port, http_json, http_request, run_async
 
 
 class BenchServer:
@@ -146,3 +146,37 @@ async def test_bench_through_redis_serves_the_same_ticks_from_every_process(envi
     assert sorted(leads) == [0, 1], f"expected one leader: {leads}\n{first.log()}\n{second.log()}"
     served = [server.log() for server in (first, second)]
     assert all("bench through redis" in log for log in served)
+
+
+def test_message_and_byte_counters_match_what_the_client_received(bench_servers):
+    """`stockpush_messages_sent_total` and `stockpush_bytes_sent_total` ("frames included")
+    count every message a client gets, whichever path built it: the greeting and the
+    cached or shared frames as well as the replies written for one client (pong, error).
+    A minute between ticks: the one at start gives the snapshot, none comes during the test."""
+    server = bench_servers("--bench", "2:3", "--tick-ms", "60000")
+    base = f"http://127.0.0.1:{server.port}"
+    deadline = time.monotonic() + 10
+    while (http_json(base, "GET", "/api/websocket/stats")[1].get("last_tick") or {}).get("quotes", 0) == 0:
+        assert time.monotonic() < deadline, "the first bench tick was not published"
+        time.sleep(0.05)
+    ws = RawWebSocket("127.0.0.1", server.port)
+    try:
+        ws.send_json({"type": "subscribe", "subscription_type": "strategy", "target": "T1"})
+        ws.send_json({"type": "ping"})
+        ws.send_frame(0x1, b"{oops")
+        received, wire_bytes = [], 0
+        while len(received) < 5:  # connected, subscribed, the snapshot, pong, error
+            opcode, payload = ws.recv_frame()
+            assert opcode == 0x1, (opcode, payload)
+            received.append(json.loads(payload)["type"])
+            n = len(payload)
+            wire_bytes += 2 + (2 if 125 < n < 65536 else 8 if n >= 65536 else 0) + n
+        assert sorted(received) == ["connected", "error", "pong", "price_update", "subscribed"], received
+        status, _, body = http_request(base, "GET", "/metrics")
+        assert status == 200, status
+        values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                  for line in body.decode().splitlines() if line and not line.startswith("#")}
+        assert values["stockpush_messages_sent_total"] == 5, values
+        assert values["stockpush_bytes_sent_total"] == wire_bytes, (values["stockpush_bytes_sent_total"], wire_bytes)
+    finally:
+        ws.close()

@@ -136,7 +136,7 @@ final class PriceSession: WebSocketHandler {
 
     func send(_ json: [UInt8]) {
         guard let connection else { return }
-        push.stats.bytesSent += json.count
+        push.stats.bytesSent += FrameEncoder.headerSize(payloadCount: json.count, masked: false) + json.count
         push.stats.messagesSent += 1
         connection.send(textBytes: json)
     }
