@@ -157,7 +157,7 @@ final class LoopPush {
         // One snapshot for every stock the accepted targets cover, each once, sorted.
         if accepted.count == 1 {
             if let body = snapshotBody(for: accepted[0].key, stocks: accepted[0].stocks) {
-                sendPrivate(session, body: body.bytes)
+                sendPrivate(session, sharedBody: body)
             }
         } else {
             let fragments = fragmentsInCodeOrder(Set(accepted.flatMap(\.stocks)))
@@ -259,6 +259,22 @@ final class LoopPush {
         stats.messagesSent += 1
         stats.priceUpdates += 1
         stats.bytesSent += frame.count
+    }
+
+    /// A price update with a body other clients get too (a snapshot encoded once for a
+    /// burst of subscribers): only the small head is this client's, queued in front of
+    /// the shared body as a tick's is, so the body is not copied per client.
+    private func sendPrivate(_ session: PriceSession, sharedBody body: SharedBytes) {
+        guard let connection = session.connection, connection.isWebSocketOpen else { return }
+        session.seq += 1
+        let seq = session.seq
+        let head = SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count)) { target in
+            PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
+        }
+        connection.send(head: head, offset: 0, count: head.count, body: body)
+        stats.messagesSent += 1
+        stats.priceUpdates += 1
+        stats.bytesSent += head.count + body.count
     }
 
     /// Sends what was held back while the client was slow, with the newest prices.
