@@ -33,7 +33,7 @@ public enum PriceUpdateHead {
     @discardableResult
     public static func write(seq: UInt64, bodyLength: Int, into target: UnsafeMutableRawBufferPointer) -> Int {
         precondition(bodyLength >= 0, "bodyLength must not be negative")
-        let digits = digitCount(seq)
+        let digits = DecimalDigits.count(seq)
         let json = prefix.utf8CodeUnitCount + digits
         let payload = json + bodyLength
         precondition(
@@ -62,29 +62,12 @@ public enum PriceUpdateHead {
                 .copyMemory(from: UnsafeRawBufferPointer(bytes))
             offset += bytes.count
         }
-        var remaining = seq
-        var position = offset + digits
-        while position > offset {
-            position -= 1
-            target[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-        }
+        DecimalDigits.write(seq, digits: digits, into: target, at: offset)
         return offset + digits
     }
 
     @usableFromInline
     static func jsonSize(seq: UInt64) -> Int {
-        prefix.utf8CodeUnitCount + digitCount(seq)
-    }
-
-    @usableFromInline
-    static func digitCount(_ value: UInt64) -> Int {
-        var count = 1
-        var rest = value / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        return count
+        prefix.utf8CodeUnitCount + DecimalDigits.count(seq)
     }
 }

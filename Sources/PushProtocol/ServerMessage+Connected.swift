@@ -13,8 +13,9 @@ extension ServerMessage {
         var id = clientID
         return id.withUTF8 { idBytes -> SharedBytes in
             guard idBytes.count <= maximumPlainIDLength, heartbeatInterval >= 0, idBytes.allSatisfy(isPlain) else {
-                return connected(clientID: clientID, heartbeatInterval: heartbeatInterval, timestamp: timestamp)
-                    .withUnsafeBytes { FrameEncoder.sharedFrame(opcode: .text, payload: $0) }
+                return FrameEncoder.sharedFrame(
+                    opcode: .text,
+                    payload: connected(clientID: clientID, heartbeatInterval: heartbeatInterval, timestamp: timestamp))
             }
             return withUnsafeTemporaryAllocation(byteCount: 256, alignment: 1) { scratch -> SharedBytes in
                 var offset = 0
@@ -29,17 +30,9 @@ extension ServerMessage {
                 append(#"{"type":"connected","client_id":""#)
                 append(UnsafeRawBufferPointer(idBytes))
                 append(#"","message":"connected","heartbeat_interval":"#)
-                var digits = 1
-                var rest = heartbeatInterval / 10
-                while rest > 0 {
-                    digits += 1
-                    rest /= 10
-                }
-                var value = heartbeatInterval
-                for position in stride(from: offset + digits - 1, through: offset, by: -1) {
-                    scratch[position] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
+                let interval = UInt64(heartbeatInterval)
+                let digits = DecimalDigits.count(interval)
+                DecimalDigits.write(interval, digits: digits, into: scratch, at: offset)
                 offset += digits
                 append(#","timestamp":""#)
                 Timestamp.write(
