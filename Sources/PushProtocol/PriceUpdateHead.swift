@@ -28,8 +28,8 @@ public enum PriceUpdateHead {
     }
 
     /// Writes the head at the start of `target` (room for `size(seq:bodyLength:)` bytes)
-    /// and returns its length: a message sent to one client goes out as head and body
-    /// in one buffer.
+    /// and returns its length: an update outside a tick gets a head buffer of its own,
+    /// queued in front of a body other clients may share.
     @discardableResult
     public static func write(seq: UInt64, bodyLength: Int, into target: UnsafeMutableRawBufferPointer) -> Int {
         precondition(bodyLength >= 0, "bodyLength must not be negative")

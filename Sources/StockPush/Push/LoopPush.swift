@@ -157,12 +157,13 @@ final class LoopPush {
         // One snapshot for every stock the accepted targets cover, each once, sorted.
         if accepted.count == 1 {
             if let body = snapshotBody(for: accepted[0].key, stocks: accepted[0].stocks) {
-                sendPrivate(session, sharedBody: body)
+                sendPrivate(session, body: body)
             }
         } else {
             let fragments = fragmentsInCodeOrder(Set(accepted.flatMap(\.stocks)))
             if !fragments.isEmpty {
-                sendPrivate(session, fragments: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
+                sendPrivate(
+                    session, body: body(of: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds()))
             }
         }
     }
@@ -184,8 +185,7 @@ final class LoopPush {
         if let cached = entry.snapshotBody, cached.board === board, cached.iteration == loop.now { return cached.bytes }
         let fragments = snapshotFragments(entry, stocks: stocks)
         guard !fragments.isEmpty else { return nil }
-        PriceUpdateBody.write(snapshot: true, timestamp: WallClock.nowMicroseconds(), fragments: fragments, writer: &writer)
-        let bytes = SharedBytes(writer.buffer)
+        let bytes = body(of: fragments, snapshot: true, timestamp: WallClock.nowMicroseconds())
         entry.snapshotBody = (board, loop.now, bytes)
         return bytes
     }
@@ -230,11 +230,11 @@ final class LoopPush {
 
     // MARK: sending
 
-    /// A price_update only this session gets (snapshot, catch-up after conflation).
-    private func sendPrivate(_ session: PriceSession, fragments: [QuoteFragment], snapshot: Bool, timestamp: Int64) {
-        guard session.connection?.isWebSocketOpen == true else { return }
+    /// The body of a price update of `fragments`, encoded once for every client that
+    /// gets it.
+    private func body(of fragments: [QuoteFragment], snapshot: Bool, timestamp: Int64) -> SharedBytes {
         PriceUpdateBody.write(snapshot: snapshot, timestamp: timestamp, fragments: fragments, writer: &writer)
-        writer.buffer.withUnsafeReadableBytes { sendPrivate(session, body: $0) }
+        return SharedBytes(writer.buffer)
     }
 
     /// The key's stocks in the snapshot's order (sorted, each once) with their
@@ -246,25 +246,11 @@ final class LoopPush {
         return fragments
     }
 
-    /// A price update with this body to one client: head and body copied into one buffer.
-    private func sendPrivate(_ session: PriceSession, body: UnsafeRawBufferPointer) {
-        guard let connection = session.connection, connection.isWebSocketOpen else { return }
-        session.seq += 1
-        let seq = session.seq
-        let frame = SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count) + body.count) { target in
-            let head = PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
-            UnsafeMutableRawBufferPointer(rebasing: target[head...]).copyMemory(from: body)
-        }
-        connection.send(frame: frame)
-        stats.messagesSent += 1
-        stats.priceUpdates += 1
-        stats.bytesSent += frame.count
-    }
-
-    /// A price update with a body other clients get too (a snapshot encoded once for a
-    /// burst of subscribers): only the small head is this client's, queued in front of
-    /// the shared body as a tick's is, so the body is not copied per client.
-    private func sendPrivate(_ session: PriceSession, sharedBody body: SharedBytes) {
+    /// A price update outside the tick (snapshot, catch-up after conflation, manual
+    /// push): the client's own head queued in front of a body it may share with others
+    /// (a burst of subscribers to one key, a group reached by one push), as a tick's
+    /// head is, so no body is encoded or copied per client.
+    private func sendPrivate(_ session: PriceSession, body: SharedBytes) {
         guard let connection = session.connection, connection.isWebSocketOpen else { return }
         session.seq += 1
         let seq = session.seq
@@ -283,7 +269,7 @@ final class LoopPush {
         let fragments = fragmentsInCodeOrder(session.heldBack)
         session.heldBack.removeAll()
         guard !fragments.isEmpty else { return }
-        sendPrivate(session, fragments: fragments, snapshot: false, timestamp: WallClock.nowMicroseconds())
+        sendPrivate(session, body: body(of: fragments, snapshot: false, timestamp: WallClock.nowMicroseconds()))
     }
 
     /// The fan-out of one tick: one body per group with changes, one small head per
@@ -386,8 +372,9 @@ final class LoopPush {
         for group in groups.values {
             let fragments = fragmentsInCodeOrder(codes.filter { group.covered.contains($0) })
             if fragments.isEmpty { continue }
+            let shared = body(of: fragments, snapshot: true, timestamp: timestamp)
             for session in group.members {
-                sendPrivate(session, fragments: fragments, snapshot: true, timestamp: timestamp)
+                sendPrivate(session, body: shared)
                 reached += 1
             }
         }
