@@ -79,6 +79,16 @@ def http_json(base, method, path, body=None, headers=None, timeout=5):
         raise AssertionError(f"{method} {path} -> {status}: body is not JSON: {data[:300]!r}")
 
 
+def parse_metrics(body):
+    """The samples of a Prometheus text exposition (`GET /metrics`): {series: value}."""
+    values = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            series, value = line.rsplit(" ", 1)
+            values[series] = float(value)
+    return values
+
+
 # MARK: WebSocket client on `websockets`
 
 class StreamError(AssertionError):
@@ -231,6 +241,7 @@ class RawWebSocket:
                 raise AssertionError(f"connection closed during the handshake: {self.buffer!r}")
             self.buffer += chunk
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        self.frame_bytes = 0  # bytes of the frames read so far, headers included
         lines = head.decode("latin-1").split("\r\n")
         assert lines[0].startswith("HTTP/1.1 101"), lines[0]
         headers = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
@@ -264,6 +275,7 @@ class RawWebSocket:
                 raise EOFError("connection closed by the server")
             self.buffer += chunk
         data, self.buffer = self.buffer[:n], self.buffer[n:]
+        self.frame_bytes += n
         return data
 
     def recv_frame(self):

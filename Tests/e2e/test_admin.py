@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from e2e_support import CLIENT_ID, MARKET_US, VOLUME_WAVE, Client, http_json, http_request, run_async
+from e2e_support import CLIENT_ID, MARKET_US, VOLUME_WAVE, Client, http_json, http_request, parse_metrics, run_async
 
 TOKEN = "secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -201,12 +201,7 @@ async def test_metrics_health_and_readiness(admin):
         await client.collect(0.5)
         status, headers, body = http_request(admin.http, "GET", "/metrics")
         assert status == 200 and headers["content-type"].startswith("text/plain"), (status, headers)
-        lines = body.decode().splitlines()
-        values = {}
-        for line in lines:
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                values[name] = float(value)
+        values = parse_metrics(body)
         assert values["stockpush_connections"] >= 1
         assert any(name.startswith("stockpush_publish_latency_seconds_bucket{") for name in values)
         assert values['stockpush_publish_latency_seconds_bucket{le="+Inf"}'] > 0

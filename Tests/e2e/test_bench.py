@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from e2e_support import Client, RawWebSocket, free_port, http_json, http_request, run_async
+from e2e_support import Client, RawWebSocket, free_port, http_json, http_request, parse_metrics, run_async
 
 
 class BenchServer:
@@ -164,19 +164,16 @@ def test_message_and_byte_counters_match_what_the_client_received(bench_servers)
         ws.send_json({"type": "subscribe", "subscription_type": "strategy", "target": "T1"})
         ws.send_json({"type": "ping"})
         ws.send_frame(0x1, b"{oops")
-        received, wire_bytes = [], 0
+        received = []
         while len(received) < 5:  # connected, subscribed, the snapshot, pong, error
             opcode, payload = ws.recv_frame()
             assert opcode == 0x1, (opcode, payload)
             received.append(json.loads(payload)["type"])
-            n = len(payload)
-            wire_bytes += 2 + (2 if 125 < n < 65536 else 8 if n >= 65536 else 0) + n
         assert sorted(received) == ["connected", "error", "pong", "price_update", "subscribed"], received
         status, _, body = http_request(base, "GET", "/metrics")
         assert status == 200, status
-        values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-                  for line in body.decode().splitlines() if line and not line.startswith("#")}
+        values = parse_metrics(body)
         assert values["stockpush_messages_sent_total"] == 5, values
-        assert values["stockpush_bytes_sent_total"] == wire_bytes, (values["stockpush_bytes_sent_total"], wire_bytes)
+        assert values["stockpush_bytes_sent_total"] == ws.frame_bytes, (values["stockpush_bytes_sent_total"], ws.frame_bytes)
     finally:
         ws.close()

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from e2e_support import MARKET_US, Client, RawWebSocket, http_json, http_request, run_async
+from e2e_support import MARKET_US, Client, RawWebSocket, http_json, http_request, parse_metrics, run_async
 
 
 def silent_client(server):
@@ -162,11 +162,11 @@ async def stalled_scenario(server):
             if client_id in closed_after:
                 close_codes[client_id] = await asyncio.to_thread(drain_until_closed, raw, 5)
         _, _, metrics = await asyncio.to_thread(http_request, server.http, "GET", "/metrics")
-        closes = [l for l in metrics.decode().splitlines() if l.startswith("stockpush_slow_consumer_closes_total ")]
+        slow_closes = parse_metrics(metrics).get("stockpush_slow_consumer_closes_total")
         return {
             "ids": ids, "samples": samples, "closed_after": closed_after, "close_codes": close_codes,
             "healthy": healthy, "watched": watched,
-            "slow_closes": int(closes[0].split()[1]) if closes else None, "log": server.log(),
+            "slow_closes": int(slow_closes) if slow_closes is not None else None, "log": server.log(),
         }
     finally:
         if reader is not None:
