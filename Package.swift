@@ -36,6 +36,8 @@ var targets: [Target] = [
     .target(name: "Time"),
     // SHA-256 and HMAC (migration checksums, JWT signatures); the toolchain has no crypto.
     .target(name: "Digest"),
+    // Logger, counters and histograms: what every layer reports through, below the server.
+    .target(name: "Telemetry", dependencies: ["Time"]),
     // Reconnect policy shared by the database adapters.
     .target(name: "Retry"),
     // Dependency-free JSON: a parser for inputs and a writer for the wire.
@@ -48,7 +50,7 @@ var targets: [Target] = [
     // The WebSocket wire protocol: client requests, server messages, price-update framing, JWT, flood control.
     .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
-    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time"]),
+    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time", "Telemetry"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
     .target(name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry"]),
     // Application glue: configuration, routes, echo.
@@ -56,7 +58,7 @@ var targets: [Target] = [
         name: "StockPush",
         dependencies: [
             "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
-            "Digest", "Time", "PushProtocol", "LoadGenerator",
+            "Digest", "Time", "PushProtocol", "LoadGenerator", "Telemetry",
         ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
@@ -68,6 +70,7 @@ var targets: [Target] = [
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     .testTarget(name: "TimeTests", dependencies: ["Time"]),
     .testTarget(name: "DigestTests", dependencies: ["Digest"]),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -1,6 +1,7 @@
 import Glibc
 import Reactor
 import Synchronization
+import Telemetry
 
 /// The HTTP/WebSocket server: one `LoopServer` per event-loop thread, each with its
 /// own SO_REUSEPORT listening socket, sharing an immutable route table.

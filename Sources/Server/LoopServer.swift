@@ -2,6 +2,7 @@ import Buffers
 import Glibc
 import HTTP1
 import Reactor
+import Telemetry
 import WebSocket
 
 /// The server's state on one loop: its acceptor, its connections and the periodic

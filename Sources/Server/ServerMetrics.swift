@@ -1,13 +1,4 @@
-import Synchronization
-
-/// A process-wide counter. Relaxed atomics: each increment is independent and
-/// readers only need an eventually consistent total.
-public final class Counter: Sendable {
-    private let value = Atomic<Int>(0)
-    public init() {}
-    @inline(__always) public func add(_ amount: Int) { value.add(amount, ordering: .relaxed) }
-    public var current: Int { value.load(ordering: .relaxed) }
-}
+import Telemetry
 
 /// Counters of the networking core, shared by all loops.
 public final class ServerMetrics: Sendable {

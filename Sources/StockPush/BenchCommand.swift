@@ -2,6 +2,7 @@ import Glibc
 import LoadGenerator
 import Reactor
 import Server
+import Telemetry
 
 /// `stockpush bench`: the load generator. Talks to a running server (usually
 /// `stockpush serve --bench S:Q`) and reports latency, throughput and its own CPU use.

@@ -1,6 +1,7 @@
 import Foundation
 import LoadGenerator
 import Server
+import Telemetry
 
 /// `stockpush bench --processes N`: one process holds at most its open-file limit of
 /// clients, so larger runs start N copies of this binary, each with an equal share of

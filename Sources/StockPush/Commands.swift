@@ -1,5 +1,6 @@
 import Glibc
 import Server
+import Telemetry
 
 /// Subcommand dispatch. Usage errors exit 64 (EX_USAGE) with a one-line reason.
 public enum Commands {

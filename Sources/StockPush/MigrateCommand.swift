@@ -1,5 +1,6 @@
 import Postgres
 import Server
+import Telemetry
 
 /// `stockpush migrate`: applies pending migrations and exits.
 public enum MigrateCommand {

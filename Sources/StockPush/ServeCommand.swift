@@ -4,6 +4,7 @@ import Postgres
 import Reactor
 import Retry
 import Server
+import Telemetry
 
 /// `stockpush serve`: runs the HTTP/WebSocket server until SIGINT/SIGTERM.
 public enum ServeCommand {

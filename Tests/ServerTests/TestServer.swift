@@ -1,6 +1,7 @@
 import HTTP1
 import Server
 import StockPush
+import Telemetry
 import WebSocket
 
 /// Starts a real server on an ephemeral port for one test.

@@ -1,5 +1,5 @@
 import Postgres
-import Server
+import Telemetry
 import Testing
 
 @testable import StockPush

@@ -1,7 +1,7 @@
 import Market
 import Postgres
-import Server
 import Synchronization
+import Telemetry
 import Testing
 
 @testable import StockPush

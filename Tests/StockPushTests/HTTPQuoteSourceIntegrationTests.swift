@@ -3,6 +3,7 @@ import HTTP1
 import Market
 import Reactor
 import Server
+import Telemetry
 import Testing
 
 @testable import StockPush

@@ -2,7 +2,7 @@ import Foundation
 import Market
 import Postgres
 import Redis
-import Server
+import Telemetry
 import Testing
 
 @testable import StockPush

@@ -1,7 +1,7 @@
 import Postgres
 import Reactor
-import Server
 import Synchronization
+import Telemetry
 
 /// Records admin actions (disconnects, broadcasts, manual pushes) in `admin_audit`.
 /// Handlers on event loops only enqueue; a worker thread does the blocking insert,

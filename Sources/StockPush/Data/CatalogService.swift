@@ -2,8 +2,8 @@ import Market
 import Postgres
 import Reactor
 import Retry
-import Server
 import Synchronization
+import Telemetry
 
 /// Keeps the current catalog: loads it at start, then listens on `catalog_changed`
 /// and reloads, so a stock added to a strategy reaches subscribers without a restart.

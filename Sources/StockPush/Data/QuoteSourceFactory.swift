@@ -1,6 +1,6 @@
 import Foundation
 import Market
-import Server
+import Telemetry
 
 /// Builds the configured quote source (on the scheduler thread).
 enum QuoteSourceFactory {

@@ -2,8 +2,8 @@ import Market
 import Reactor
 import Redis
 import Retry
-import Server
 import Synchronization
+import Telemetry
 import Time
 
 /// Runs the `Scheduler` on its own thread against Redis: pulls quotes every interval

@@ -2,6 +2,7 @@ import Market
 import Reactor
 import Server
 import Synchronization
+import Telemetry
 
 /// `serve --bench S:Q --tick-ms M`: a synthetic catalog of S strategies `T0`…`T{S-1}`
 /// with Q stocks each, and a feed in which every quote changes every tick, published

@@ -4,6 +4,7 @@ import Market
 import PushProtocol
 import Reactor
 import Server
+import Telemetry
 import Time
 import WebSocket
 

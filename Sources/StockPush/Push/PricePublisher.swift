@@ -6,6 +6,7 @@ import Redis
 import Retry
 import Server
 import Synchronization
+import Telemetry
 import Time
 
 /// Hears each tick on Redis, diffs the latest quotes against the last published ones,

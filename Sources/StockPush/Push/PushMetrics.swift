@@ -1,5 +1,5 @@
-import Server
 import Synchronization
+import Telemetry
 
 /// Process-wide push counters. Increments happen once per tick or per event (never
 /// per client per message: those live in each loop's `LoopPush.Stats`).
@@ -35,28 +35,4 @@ public final class PushMetrics: Sendable {
     }
 
     public var lastTick: LastTick? { lastTickInfo.withLock { $0 } }
-}
-
-/// A Prometheus histogram with fixed buckets (seconds).
-public final class Histogram: Sendable {
-    public let bounds: [Double]
-    private let state: Mutex<(counts: [Int], sum: Double, count: Int)>
-
-    public init(bounds: [Double]) {
-        self.bounds = bounds
-        state = Mutex((counts: Array(repeating: 0, count: bounds.count), sum: 0, count: 0))
-    }
-
-    public func observe(_ value: Double) {
-        state.withLock { state in
-            for (index, bound) in bounds.enumerated() where value <= bound { state.counts[index] += 1 }
-            state.sum += value
-            state.count += 1
-        }
-    }
-
-    /// Cumulative bucket counts, sum and count.
-    public var snapshot: (buckets: [Int], sum: Double, count: Int) {
-        state.withLock { ($0.counts, $0.sum, $0.count) }
-    }
 }
