@@ -62,6 +62,8 @@ var targets: [Target] = [
         ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
+    // Helpers the test targets share: private Redis/PostgreSQL servers, reserved ports, a manual clock.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "BuffersTests", dependencies: ["Buffers"]),
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "CLinux"]),
     .testTarget(name: "HTTPGrammarTests", dependencies: ["HTTPGrammar"]),
@@ -69,7 +71,7 @@ var targets: [Target] = [
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
     .testTarget(name: "ServerTests", dependencies: ["Server", "StockPush"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush"]),
-    .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+    .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     .testTarget(name: "TimeTests", dependencies: ["Time"]),
     .testTarget(name: "DigestTests", dependencies: ["Digest"]),

@@ -1,5 +1,6 @@
 import Glibc
 import Reactor
+import Retry
 import Synchronization
 
 /// Runs a benchmark: N clients over `threads` event loops, warm-up, a measured
@@ -45,13 +46,6 @@ public enum LoadGenerator {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         func micros(_ time: timeval) -> Int64 { Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_usec) }
         return micros(usage.ru_utime) + micros(usage.ru_stime)
-    }
-
-    static func sleep(seconds: Double) {
-        guard seconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 
     /// Runs the benchmark; `log` gets progress lines (for stderr).
@@ -106,7 +100,7 @@ public enum LoadGenerator {
                     "connecting: \(progress.opened.load(ordering: .relaxed)) open, \(progress.failed.load(ordering: .relaxed)) failed of \(configuration.connections)"
                 )
             }
-            sleep(seconds: 0.005)
+            ThreadSleep.sleep(0.005)
         }
         let connectSeconds = Double(MonotonicClock.now() - connectStart) / 1e9
         log(
@@ -114,7 +108,7 @@ public enum LoadGenerator {
         )
         // Nothing to measure when no client got through (server down, refused): report now.
         let anyOpen = progress.opened.load(ordering: .relaxed) > 0
-        if anyOpen { sleep(seconds: configuration.warmupSeconds) }
+        if anyOpen { ThreadSleep.sleep(configuration.warmupSeconds) }
 
         // Warm-up boundary: every loop zeroes its counters; the window starts when all did.
         for handle in group.handles {
@@ -123,12 +117,12 @@ public enum LoadGenerator {
                 progress.acknowledged.add(1, ordering: .releasing)
             }
         }
-        while progress.acknowledged.load(ordering: .acquiring) < configuration.threads { sleep(seconds: 0.0005) }
+        while progress.acknowledged.load(ordering: .acquiring) < configuration.threads { ThreadSleep.sleep(0.0005) }
         let cpuStart = processCPUMicroseconds()
         let windowStart = MonotonicClock.now()
         if anyOpen {
             log("measuring \(format(configuration.durationSeconds, 1)) s")
-            sleep(seconds: configuration.durationSeconds)
+            ThreadSleep.sleep(configuration.durationSeconds)
         }
         let cpuEnd = processCPUMicroseconds()
         let windowEnd = MonotonicClock.now()
@@ -141,7 +135,7 @@ public enum LoadGenerator {
                 results.withLock { $0.append(result) }
             }
         }
-        while results.withLock({ $0.count }) < configuration.threads { sleep(seconds: 0.0005) }
+        while results.withLock({ $0.count }) < configuration.threads { ThreadSleep.sleep(0.0005) }
         let collected = results.withLock { $0 }
 
         var stats = ReceiveStats()

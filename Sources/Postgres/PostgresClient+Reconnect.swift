@@ -1,4 +1,4 @@
-import Glibc
+import Retry
 
 extension PostgresClient {
     /// Runs `body` with a live connection, connecting first when needed (retrying with backoff for up to
@@ -22,43 +22,27 @@ extension PostgresClient {
     private func liveConnection(deadlineSeconds: Double) throws(PostgresError) -> PostgresConnection {
         if let connection, connection.isConnected { return connection }
         if connection != nil { drop(reason: "the connection is no longer usable") }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int64(max(0, deadlineSeconds) * 1000))
-        while true {
-            let remaining = clock.now.duration(to: deadline).components.seconds
-            do throws(PostgresError) {
-                let fresh = try PostgresConnection.connect(url, connectTimeoutSeconds: Int(min(5, max(2, remaining))))
-                if outageLogged { log("PostgreSQL reconnected at \(url.redacted)") }
-                outageLogged = false
-                backoff.reset()
-                isHealthy = true
-                connection = fresh
-                return fresh
-            } catch {
-                isHealthy = false
-                if !outageLogged {
-                    log("PostgreSQL unavailable (\(error)); retrying for up to \(deadlineSeconds) s per call")
-                    outageLogged = true
-                }
-                let delay = backoff.nextDelay()
-                guard clock.now + .milliseconds(Int64(delay * 1000)) < deadline else { throw error }
-                Self.sleep(seconds: delay)
+        let url = url
+        do throws(PostgresError) {
+            let fresh = try reconnector.connect(
+                deadlineSeconds: deadlineSeconds,
+                unavailable: { "PostgreSQL unavailable (\($0)); retrying for up to \(deadlineSeconds) s per call" },
+                recovered: "PostgreSQL reconnected at \(url.redacted)"
+            ) { remaining throws(PostgresError) in
+                try PostgresConnection.connect(url, connectTimeoutSeconds: Int(min(5, max(2, remaining))))
             }
+            isHealthy = true
+            connection = fresh
+            return fresh
+        } catch {
+            isHealthy = false
+            throw error
         }
     }
 
     private func drop(reason: String) {
         isHealthy = false
-        if !outageLogged {
-            log("PostgreSQL connection lost: \(reason)")
-            outageLogged = true
-        }
+        reconnector.connectionLost("PostgreSQL connection lost: \(reason)")
         close()
-    }
-
-    private static func sleep(seconds: Double) {
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
     }
 }

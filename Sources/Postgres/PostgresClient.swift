@@ -4,22 +4,20 @@ import Retry
 /// survive database restarts. Like `PostgresConnection`, used by one thread at a time.
 public final class PostgresClient {
     public let url: PostgresURL
-    var backoff: Backoff
-    let log: @Sendable (String) -> Void
+    var reconnector: Reconnector
     var connection: PostgresConnection?
-    /// Whether the current outage was already logged, so a long outage is one log line, not hundreds.
-    var outageLogged = false
 
     /// True when the last attempt (connect or body) succeeded; for /readyz.
     public internal(set) var isHealthy = false
 
+    /// `log` gets one line when an outage starts and one when it ends. `sleep` blocks
+    /// between attempts (tests inject their own).
     public init(
         url: PostgresURL, backoff: Backoff = Backoff(initial: 0.1, maximum: 5),
-        log: @escaping @Sendable (String) -> Void
+        sleep: @escaping (Double) -> Void = ThreadSleep.sleep, log: @escaping @Sendable (String) -> Void
     ) {
         self.url = url
-        self.backoff = backoff
-        self.log = log
+        reconnector = Reconnector(backoff: backoff, log: log, sleep: sleep)
     }
 
     /// Drops the current connection; the next `withConnection` opens a new one.

@@ -1,5 +1,6 @@
 /// Exponential backoff with full jitter, for reconnecting to Redis and PostgreSQL
-/// without synchronized retry storms from many instances.
+/// without synchronized retry storms from many instances: the n-th delay (n from 0)
+/// is uniform in 0...min(maximum, initial·multiplier^n), with `multiplier` 2 by default.
 public struct Backoff: Sendable {
     public let initial: Double
     public let maximum: Double
@@ -25,34 +26,15 @@ public struct Backoff: Sendable {
         return min(value, maximum)
     }
 
-    /// Seconds to wait before the next attempt: uniform in [ceiling/2, ceiling].
+    /// Seconds to wait before the next attempt: uniform in 0...ceiling (full jitter).
     public mutating func nextDelay() -> Double {
         let ceiling = currentCeiling
         attempt += 1
-        let unit = Double(random.next() >> 11) / Double(1 << 53)
-        return ceiling / 2 + unit * ceiling / 2
+        return Double.random(in: 0...ceiling, using: &random)
     }
 
     /// Call after a success: the next failure starts from `initial` again.
     public mutating func reset() {
         attempt = 0
-    }
-}
-
-/// A tiny, fast, seedable PRNG (public-domain SplitMix64 constants); good enough
-/// for jitter and simulations, never for secrets.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

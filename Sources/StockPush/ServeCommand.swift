@@ -237,7 +237,7 @@ public enum ServeCommand {
                 return
             } catch let error as PostgresError where error.isConnectionError && MonotonicClock.now() < deadline {
                 logger.warning("migrate: \(error); retrying")
-                usleepSeconds(backoff.nextDelay())
+                ThreadSleep.sleep(backoff.nextDelay())
             }
         }
     }

@@ -63,11 +63,11 @@ public final class AuditLog: Sendable {
                     // Keep them for the next attempt (ahead of newer entries).
                     queue.withLock { $0.insert(contentsOf: batch, at: 0) }
                     if stop { return }
-                    usleepSeconds(1)
+                    worker.sleep(1)
                 }
             }
             if stop { return }
-            usleepSeconds(0.2)
+            worker.sleep(0.2)
         }
     }
 }

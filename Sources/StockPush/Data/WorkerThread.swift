@@ -1,4 +1,5 @@
 import Reactor
+import Retry
 import Synchronization
 
 /// A named thread for blocking work (libpq, hiredis, a quote feed) with a cooperative
@@ -33,7 +34,7 @@ public final class WorkerThread: Sendable {
         while !isStopping {
             let now = MonotonicClock.now()
             guard now < deadline else { return }
-            usleepSeconds(min(0.05, Double(deadline - now) / 1e9))
+            ThreadSleep.sleep(min(0.05, Double(deadline - now) / 1e9))
         }
     }
 }
