@@ -1,15 +1,16 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct ClientRestartTests {
     @Test(.timeLimit(.minutes(2)))
     func clientReconnectsAfterTheServerRestarts() throws {
-        let cluster = PrivateCluster()
+        let cluster = try PrivateCluster()
         defer { cluster.destroy() }
         let url = try PostgresURL(try cluster.start())
         let log = LogRecorder()
         let client = PostgresClient(url: url, backoff: .init(initial: 0.05, maximum: 0.5), log: log.record)
-        let table = uniqueName("restart")
+        let table = TestEnvironment.uniqueName("restart")
         try client.withConnection { try $0.execute("CREATE TABLE \(table) (id int)") }
         #expect(client.isHealthy)
 

@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct ConnectionFailureTests {
@@ -12,7 +13,9 @@ import Testing
     }
 
     @Test func unreachableServerFailsWithinTheTimeoutAndRedacts() throws {
-        let url = try PostgresURL("postgres://stockpush:s3cret@127.0.0.1:\(try closedPort())/stockpush")
+        let unreachable = try ReservedPort()
+        defer { withExtendedLifetime(unreachable) {} }
+        let url = try PostgresURL("postgres://stockpush:s3cret@127.0.0.1:\(unreachable.port)/stockpush")
         let clock = ContinuousClock()
         let start = clock.now
         do {
@@ -44,8 +47,10 @@ import Testing
 
     @Test func clientGivesUpAfterItsDeadline() throws {
         let log = LogRecorder()
+        let unreachable = try ReservedPort()
+        defer { withExtendedLifetime(unreachable) {} }
         let client = PostgresClient(
-            url: try PostgresURL("postgres://stockpush:s3cret@127.0.0.1:\(try closedPort())/stockpush"),
+            url: try PostgresURL("postgres://stockpush:s3cret@127.0.0.1:\(unreachable.port)/stockpush"),
             backoff: .init(initial: 0.05, maximum: 0.2), log: log.record)
         let clock = ContinuousClock()
         let start = clock.now

@@ -1,11 +1,12 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct NotificationTests {
     @Test func notificationsTravelBetweenConnections() throws {
         let listener = try connectToTestDatabase()
         let notifier = try connectToTestDatabase()
-        let channel = uniqueName("Catalog Changed")  // needs quoting: spaces and capitals
+        let channel = TestEnvironment.uniqueName("Catalog Changed")  // needs quoting: spaces and capitals
         try listener.listen(channel)
         try notifier.notify(channel, payload: "reload 贵州茅台")
         let received = try listener.waitForNotifications(timeoutSeconds: 5)
@@ -17,7 +18,7 @@ import Testing
 
     @Test func timesOutEmpty() throws {
         let listener = try connectToTestDatabase()
-        try listener.listen(uniqueName("quiet"))
+        try listener.listen(TestEnvironment.uniqueName("quiet"))
         let clock = ContinuousClock()
         let start = clock.now
         let received = try listener.waitForNotifications(timeoutSeconds: 0.3)
@@ -29,7 +30,7 @@ import Testing
     @Test func unlistenStopsDelivery() throws {
         let listener = try connectToTestDatabase()
         let notifier = try connectToTestDatabase()
-        let channel = uniqueName("prices")
+        let channel = TestEnvironment.uniqueName("prices")
         try listener.listen(channel)
         try listener.unlisten(channel)
         try notifier.notify(channel, payload: "ignored")
@@ -39,7 +40,7 @@ import Testing
     @Test func notificationsQueuedDuringQueriesAreNotLost() throws {
         let listener = try connectToTestDatabase()
         let notifier = try connectToTestDatabase()
-        let channel = uniqueName("queued")
+        let channel = TestEnvironment.uniqueName("queued")
         try listener.listen(channel)
         try notifier.notify(channel, payload: "one")
         try notifier.notify(channel, payload: "two")

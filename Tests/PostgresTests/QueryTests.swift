@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct QueryTests {
@@ -47,7 +48,7 @@ import Testing
 
     @Test func parametersAreNeverSQL() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("injection")
+        let table = TestEnvironment.uniqueName("injection")
         try connection.execute("CREATE TABLE \(table) (name text)")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(table)") }
         let hostile = "x'; DROP TABLE \(table); --"
@@ -60,7 +61,7 @@ import Testing
 
     @Test func executeCountsRowsAndRowsIterate() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("counts")
+        let table = TestEnvironment.uniqueName("counts")
         try connection.execute("CREATE TEMP TABLE \(table) (id int PRIMARY KEY, symbol text NOT NULL)")
         #expect(try connection.execute("INSERT INTO \(table) VALUES (1, 'AAPL'), (2, 'MSFT'), (3, '600519')") == 3)
         #expect(try connection.execute("UPDATE \(table) SET symbol = lower(symbol) WHERE id < $1", [3]) == 2)
@@ -107,7 +108,7 @@ import Testing
 
     @Test func uniqueViolationHasDetail() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("uniq")
+        let table = TestEnvironment.uniqueName("uniq")
         try connection.execute("CREATE TEMP TABLE \(table) (symbol text PRIMARY KEY)")
         try connection.execute("INSERT INTO \(table) VALUES ($1)", ["AAPL"])
         do {
@@ -125,7 +126,7 @@ import Testing
 
     @Test func scriptsRunSeveralStatements() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("script")
+        let table = TestEnvironment.uniqueName("script")
         var notices: [String] = []
         connection.noticeHandler = { notices.append($0) }
         try connection.executeScript(

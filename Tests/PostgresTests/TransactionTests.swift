@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct TransactionTests {
@@ -6,7 +7,7 @@ import Testing
 
     @Test func commitsWhenTheBodyReturns() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("tx_commit")
+        let table = TestEnvironment.uniqueName("tx_commit")
         try connection.execute("CREATE TABLE \(table) (id int)")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(table)") }
         let inserted = try connection.transaction { connection in
@@ -19,7 +20,7 @@ import Testing
 
     @Test func rollsBackAndRethrowsWhenTheBodyThrows() throws {
         let connection = try connectToTestDatabase()
-        let table = uniqueName("tx_rollback")
+        let table = TestEnvironment.uniqueName("tx_rollback")
         try connection.execute("CREATE TABLE \(table) (id int)")
         defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(table)") }
         #expect(throws: Abort.self) {

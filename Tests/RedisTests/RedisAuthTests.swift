@@ -1,23 +1,24 @@
 import Redis
+import TestSupport
 import Testing
 
 @Suite struct RedisAuthTests {
     @Test func passwordIsRequiredAndChecked() throws {
         let server = try PrivateRedisServer(password: "secret")
 
-        let right = try RedisConnection.connect(try server.url(password: "secret"))
+        let right = try RedisConnection.connect(try server.redisURL(password: "secret"))
         defer { right.close() }
         #expect(try right.command("PING") == .status("PONG"))
 
         #expect {
-            try RedisConnection.connect(try server.url(password: "wrong-one"))
+            try RedisConnection.connect(try server.redisURL(password: "wrong-one"))
         } throws: { error in
             guard case RedisError.connectionFailed(let url, let message) = error else { return false }
             return url == "redis://:***@127.0.0.1:\(server.port)/0" && message.contains("WRONGPASS")
                 && !"\(error)".contains("wrong-one")
         }
 
-        let anonymous = try RedisConnection.connect(try server.url())
+        let anonymous = try RedisConnection.connect(try server.redisURL())
         defer { anonymous.close() }
         #expect {
             try anonymous.command("PING")
@@ -27,12 +28,12 @@ import Testing
         }
 
         // The subscriber authenticates too.
-        let subscriber = try RedisSubscriber.connect(try server.url(password: "secret"))
+        let subscriber = try RedisSubscriber.connect(try server.redisURL(password: "secret"))
         defer { subscriber.close() }
         try subscriber.subscribe(["auth.channel"])
         try right.command("PUBLISH", "auth.channel", "ok")
         #expect(try subscriber.nextMessage(timeoutSeconds: 5)?.payload == bytes("ok"))
-        #expect(throws: RedisError.self) { try RedisSubscriber.connect(try server.url(password: "nope")) }
+        #expect(throws: RedisError.self) { try RedisSubscriber.connect(try server.redisURL(password: "nope")) }
     }
 
     @Test func selectsTheDatabaseFromTheURL() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Redis
+import TestSupport
 import Testing
 
 @Suite struct RedisConnectionTests {
@@ -162,7 +163,7 @@ import Testing
         let connection = try RedisConnection.connect(try sharedRedisURL())
         defer { connection.close() }
         connection.setReadTimeout(seconds: 0.2)
-        let (result, elapsed) = timed {
+        let (result, elapsed) = TestEnvironment.timed {
             Result { () throws(RedisError) in try connection.command("BLPOP", uniquePrefix("blpop") + "empty", "5") }
         }
         #expect(throws: RedisError.timeout) { try result.get() }
@@ -173,11 +174,13 @@ import Testing
     }
 
     @Test func unreachableServerFailsFastWithRedactedURL() throws {
-        // A port nothing listens on any more: a private server that was killed.
-        let server = try PrivateRedisServer()
+        // A port reserved by this test and not listening: connections are refused.
+        let server = try ReservedPort()
+        defer { withExtendedLifetime(server) {} }
         let url = try RedisURL("redis://:hunter2@127.0.0.1:\(server.port)/0")
-        server.kill()
-        let (result, elapsed) = timed { Result { () throws(RedisError) in try RedisConnection.connect(url, timeoutSeconds: 1) } }
+        let (result, elapsed) = TestEnvironment.timed {
+            Result { () throws(RedisError) in try RedisConnection.connect(url, timeoutSeconds: 1) }
+        }
         #expect(elapsed < 1.5)
         #expect {
             _ = try result.get()

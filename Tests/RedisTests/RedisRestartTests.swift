@@ -1,14 +1,14 @@
-import Foundation
 import Redis
 import Retry
+import TestSupport
 import Testing
 
 @Suite struct RedisRestartTests {
     @Test func clientAndSubscriberSurviveARestart() throws {
         let server = try PrivateRedisServer()
-        let url = try server.url()
-        let log = LogLines()
-        let client = RedisClient(url: url, backoff: Backoff(initial: 0.05, maximum: 0.5)) { log.append($0) }
+        let url = try server.redisURL()
+        let log = LogRecorder()
+        let client = RedisClient(url: url, backoff: Backoff(initial: 0.05, maximum: 0.5)) { log.record($0) }
 
         #expect(try client.withConnection { try $0.command("SET", "k", "before") } == .status("OK"))
         #expect(client.isHealthy)
@@ -19,7 +19,9 @@ import Testing
         server.kill()
 
         // The subscriber notices the dead socket instead of hanging or crashing.
-        let (outcome, elapsed) = timed { Result { () throws(RedisError) in try subscriber.nextMessage(timeoutSeconds: 10) } }
+        let (outcome, elapsed) = TestEnvironment.timed {
+            Result { () throws(RedisError) in try subscriber.nextMessage(timeoutSeconds: 10) }
+        }
         #expect(elapsed < 5)
         #expect {
             _ = try outcome.get()
@@ -38,7 +40,9 @@ import Testing
         }
         #expect(!client.isHealthy)
         // While the server is down, connecting gives up at the deadline.
-        let (down, downElapsed) = timed { Result { try client.withConnection(deadlineSeconds: 0.5) { try $0.command("PING") } } }
+        let (down, downElapsed) = TestEnvironment.timed {
+            Result { try client.withConnection(deadlineSeconds: 0.5) { try $0.command("PING") } }
+        }
         #expect(downElapsed < 3)
         #expect {
             _ = try down.get()
@@ -52,7 +56,7 @@ import Testing
         #expect(try client.withConnection { try $0.command("SET", "k", "after") } == .status("OK"))
         #expect(client.isHealthy)
 
-        let lines = log.lines
+        let lines = log.all
         #expect(lines.filter { $0.contains("unavailable") || $0.contains("dropped") }.count == 1, "\(lines)")
         #expect(lines.contains { $0.contains("reachable again") })
         #expect(lines.allSatisfy { $0.contains(url.redacted) })
@@ -67,25 +71,17 @@ import Testing
     }
 
     @Test func clientGivesUpAtTheDeadlineAndLogsOnce() throws {
-        let server = try PrivateRedisServer()
+        let server = try ReservedPort()
+        defer { withExtendedLifetime(server) {} }
         let url = try RedisURL("redis://:pw@127.0.0.1:\(server.port)/0")
-        server.kill()
-        let log = LogLines()
-        let client = RedisClient(url: url, backoff: Backoff(initial: 0.05, maximum: 0.1)) { log.append($0) }
-        let (result, elapsed) = timed { Result { try client.withConnection(deadlineSeconds: 0.6) { _ in 1 } } }
+        let log = LogRecorder()
+        let client = RedisClient(url: url, backoff: Backoff(initial: 0.05, maximum: 0.1)) { log.record($0) }
+        let (result, elapsed) = TestEnvironment.timed { Result { try client.withConnection(deadlineSeconds: 0.6) { _ in 1 } } }
         #expect(elapsed >= 0.3 && elapsed < 3)
         #expect(throws: RedisError.self) { try result.get() }
-        #expect(log.lines.count == 1)
-        #expect(log.lines.first?.contains("redis://:***@127.0.0.1") == true)
-        #expect(log.lines.first?.contains("pw@") == false)
+        #expect(log.all.count == 1)
+        #expect(log.all.first?.contains("redis://:***@127.0.0.1") == true)
+        #expect(log.all.first?.contains("pw@") == false)
         #expect(!client.isHealthy)
     }
-}
-
-/// Log lines collected from the client's logger (called on the test's own thread).
-private final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-    func append(_ line: String) { lock.withLock { storage.append(line) } }
-    var lines: [String] { lock.withLock { storage } }
 }

@@ -1,4 +1,5 @@
 import Redis
+import TestSupport
 import Testing
 
 @Suite struct RedisSubscriberTests {
@@ -48,7 +49,7 @@ import Testing
         defer { subscriber.close() }
         try subscriber.subscribe([channel])
         for _ in 0..<4 {
-            let (message, elapsed) = timed { try? subscriber.nextMessage(timeoutSeconds: 0.3) }
+            let (message, elapsed) = TestEnvironment.timed { try? subscriber.nextMessage(timeoutSeconds: 0.3) }
             #expect(message == nil)
             #expect(elapsed >= 0.25 && elapsed < 1.5, "waited \(elapsed) s")
         }

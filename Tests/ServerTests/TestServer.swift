@@ -1,10 +1,10 @@
 import HTTP1
 import Server
-import StockPush
 import Telemetry
 import WebSocket
 
-/// Starts a real server on an ephemeral port for one test.
+/// Starts a real server on an ephemeral port for one test, serving `/healthz` and,
+/// with `echo`, `/ws/echo` (as the application does).
 func startServer(
     threads: Int = 2, echo: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
     extraRoutes: (inout Routes) -> Void = { _ in }
@@ -14,7 +14,11 @@ func startServer(
     configuration.port = 0
     configuration.threads = threads
     configure(&configuration)
-    var routes = Application.routes(echo: echo)
+    var routes = Routes()
+    routes.add(.get, "/healthz") { _, _ in .json(.ok, #"{"status":"ok"}"#) }
+    if echo {
+        routes.webSocket("/ws/echo") { _, _ in .accept(EchoHandler(), maxMessageBytes: 64 << 20) }
+    }
     extraRoutes(&routes)
     return try HTTPServer(configuration: configuration, routes: routes, logger: Logger(label: "test", minimumLevel: .error))
 }

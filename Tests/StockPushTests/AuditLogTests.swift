@@ -1,5 +1,6 @@
 import Postgres
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush

@@ -2,6 +2,7 @@ import Market
 import Postgres
 import Synchronization
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush
@@ -46,7 +47,9 @@ import Testing
     }
 
     @Test func anUnreachableDatabaseIsReportedAndRetried() throws {
-        let port = TestEnvironment.freePort()
+        let reserved = try ReservedPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let port = reserved.port
         let url = try PostgresURL("postgres://stockpush@127.0.0.1:\(port)/stockpush")
         let health = DependencyHealth()
         let service = CatalogService(url: url, health: health, logger: Logger(label: "test", minimumLevel: .error))

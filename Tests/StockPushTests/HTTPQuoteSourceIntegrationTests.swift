@@ -4,6 +4,7 @@ import Market
 import Reactor
 import Server
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush
@@ -71,8 +72,10 @@ import Testing
         #expect(throws: QuoteSourceError.timeout(seconds: 0.3)) { try fetcher.get() }
         #expect(MonotonicSeconds.now() - start < 2)
         _ = silent
-        let closed = try HTTPFetcher(url: "http://127.0.0.1:\(TestEnvironment.freePort())/q", timeout: 1)
+        let refusing = try ReservedPort()
+        let closed = try HTTPFetcher(url: "http://127.0.0.1:\(refusing.port)/q", timeout: 1)
         #expect(throws: QuoteSourceError.self) { try closed.get() }
+        withExtendedLifetime(refusing) {}
         #expect(throws: QuoteSourceError.self) { try HTTPFetcher(url: "https://feed.example/q", timeout: 1) }
     }
 }

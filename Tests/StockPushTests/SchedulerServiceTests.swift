@@ -3,6 +3,7 @@ import Market
 import Postgres
 import Redis
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush
@@ -82,8 +83,8 @@ import Testing
     }
 
     @Test func survivesARedisRestartAndLeavesNoStaleLock() throws {
-        let redisServer = try PrivateRedis()
-        let redis = try RedisURL(redisServer.url)
+        let redisServer = try PrivateRedisServer()
+        let redis = try RedisURL(redisServer.url())
         let layout = QuoteStoreLayout(prefix: "restart")
         let catalog = try catalog()
         defer { catalog.stop() }
