@@ -21,6 +21,9 @@ WORKDIR /src
 # The package has no dependencies, so there is nothing to resolve before the sources.
 COPY Package.swift ./
 COPY Sources ./Sources
+# The manifest names the test-helper target Tests/TestSupport by path, so loading the
+# package needs Tests/ (all of it: with Tests/ present, SwiftPM checks every test target).
+COPY Tests ./Tests
 # The Swift runtime and Foundation are linked in statically; libpq, hiredis and the
 # C/C++ runtime stay dynamic and come from the runtime stage's packages.
 RUN swift build -c release --product stockpush --static-swift-stdlib \
