@@ -73,6 +73,7 @@ var targets: [Target] = [
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+    .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     .testTarget(name: "TimeTests", dependencies: ["Time"]),
     .testTarget(name: "DigestTests", dependencies: ["Digest"]),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),

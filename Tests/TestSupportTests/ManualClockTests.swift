@@ -1,0 +1,19 @@
+import TestSupport
+import Testing
+
+@Suite struct ManualClockTests {
+    @Test func timeMovesOnlyWhenAdvancedOrSleptThrough() {
+        let clock = ManualClock()
+        #expect(clock.nanoseconds == 0)
+        clock.advance(seconds: 1.5)
+        #expect(clock.nanoseconds == 1_500_000_000)
+        clock.sleep(0.25)
+        clock.sleep(0)
+        #expect(clock.seconds == 1.75)
+        #expect(clock.sleeps == [0.25, 0])
+    }
+
+    @Test func startsWhereItIsTold() {
+        #expect(ManualClock(nanoseconds: 42).nanoseconds == 42)
+    }
+}
