@@ -49,6 +49,9 @@ var targets: [Target] = [
     .target(name: "Market", dependencies: ["JSON", "Retry", "Time"]),
     // The WebSocket wire protocol: client requests, server messages, price-update framing, JWT, flood control.
     .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket"]),
+    // The price stream of one loop as a pure state machine: inputs with the time passed
+    // in, actions out; no sockets, no clocks.
+    .target(name: "PushCore", dependencies: ["Buffers", "JSON", "Market", "PushProtocol", "WebSocket"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time", "Telemetry"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
@@ -58,7 +61,7 @@ var targets: [Target] = [
         name: "StockPush",
         dependencies: [
             "Server", "Reactor", "HTTP1", "WebSocket", "Buffers", "JSON", "Postgres", "Redis", "Market", "Retry",
-            "Digest", "Time", "PushProtocol", "LoadGenerator", "Telemetry",
+            "Digest", "Time", "PushProtocol", "PushCore", "LoadGenerator", "Telemetry",
         ]),
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
@@ -81,6 +84,7 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
+    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers"]),
     .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry"]),
 ]
 

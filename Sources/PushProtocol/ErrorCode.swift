@@ -21,6 +21,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let rateLimited = ErrorCode(rawValue: "rate_limited")
     /// The connection already holds `WS_MAX_SUBSCRIPTIONS` subscriptions.
     public static let tooManySubscriptions = ErrorCode(rawValue: "too_many_subscriptions")
+    /// The server cannot answer yet (its catalog is still loading); retry shortly.
+    public static let notReady = ErrorCode(rawValue: "not_ready")
 
     public var description: String { rawValue }
 }

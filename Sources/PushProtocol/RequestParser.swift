@@ -10,18 +10,15 @@ import Market
 /// The `id` is read before anything else can fail, so every error after the object
 /// parsed echoes it.
 public enum RequestParser {
-    /// Cap on `targets` in one request: bounds the work one message can cause (each
-    /// target is a catalog lookup and possibly a reply), far above real batches.
-    public static let defaultMaxTargets = 1000
-
-    public static func parse(_ bytes: [UInt8], maxTargets: Int = defaultMaxTargets) -> Result<ParsedRequest, ProtocolError> {
-        bytes.withUnsafeBytes { parse($0, maxTargets: maxTargets) }
+    /// `targets` has no count limit of its own: the contract takes a batch in order up
+    /// to the subscription limit and refuses the rest one by one, and the message size
+    /// limit (`WS_MAX_MESSAGE_BYTES`) already bounds how many one message can hold.
+    public static func parse(_ bytes: [UInt8]) -> Result<ParsedRequest, ProtocolError> {
+        bytes.withUnsafeBytes { parse($0) }
     }
 
     /// The same, over borrowed bytes (a frame payload still in the receive buffer).
-    public static func parse(
-        _ bytes: UnsafeRawBufferPointer, maxTargets: Int = defaultMaxTargets
-    ) -> Result<ParsedRequest, ProtocolError> {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Result<ParsedRequest, ProtocolError> {
         let json: JSONValue
         do {
             // Client messages are flat; a small depth cap keeps hostile nesting cheap.
@@ -34,7 +31,7 @@ public enum RequestParser {
         }
         let id = json["id"]
         do throws(RequestFieldError) {
-            let request = try request(from: json, maxTargets: maxTargets)
+            let request = try request(from: json)
             return .success(ParsedRequest(id: id, request: request))
         } catch {
             return .failure(ProtocolError(code: error.code, message: error.message, id: id))
@@ -45,14 +42,14 @@ public enum RequestParser {
     static let knownTypes = "subscribe, unsubscribe, ping, get_status"
     static let allowedSubscriptionTypes = SubscriptionType.allCases.map(\.rawValue).joined(separator: ", ")
 
-    static func request(from json: JSONValue, maxTargets: Int) throws(RequestFieldError) -> ClientRequest {
+    static func request(from json: JSONValue) throws(RequestFieldError) -> ClientRequest {
         guard let typeValue = json["type"] else { throw .invalid("missing field \"type\"") }
         guard let type = typeValue.stringValue else { throw .invalid("\"type\" must be a string") }
         switch type {
         case "ping": return .ping
         case "get_status": return .getStatus
         case "subscribe":
-            let (subscriptionType, targets) = try subscription(from: json, maxTargets: maxTargets)
+            let (subscriptionType, targets) = try subscription(from: json)
             return .subscribe(subscriptionType, targets: targets)
         case "unsubscribe":
             if let all = json["all"] {
@@ -64,7 +61,7 @@ public enum RequestParser {
                     return .unsubscribeAll
                 }
             }
-            let (subscriptionType, targets) = try subscription(from: json, maxTargets: maxTargets)
+            let (subscriptionType, targets) = try subscription(from: json)
             return .unsubscribe(subscriptionType, targets: targets)
         default:
             throw RequestFieldError(
@@ -73,19 +70,17 @@ public enum RequestParser {
     }
 
     /// `subscription_type` plus `target` or `targets`, shared by subscribe and unsubscribe.
-    static func subscription(
-        from json: JSONValue, maxTargets: Int
-    ) throws(RequestFieldError) -> (SubscriptionType, [String]) {
+    static func subscription(from json: JSONValue) throws(RequestFieldError) -> (SubscriptionType, [String]) {
         guard let rawType = json["subscription_type"] else {
             throw .invalid("missing field \"subscription_type\"; it must be one of \(allowedSubscriptionTypes)")
         }
         guard let text = rawType.stringValue, let subscriptionType = SubscriptionType(rawValue: text) else {
             throw .invalid("subscription_type must be one of \(allowedSubscriptionTypes)")
         }
-        return (subscriptionType, try targets(from: json, maxTargets: maxTargets))
+        return (subscriptionType, try targets(from: json))
     }
 
-    static func targets(from json: JSONValue, maxTargets: Int) throws(RequestFieldError) -> [String] {
+    static func targets(from json: JSONValue) throws(RequestFieldError) -> [String] {
         switch (json["target"], json["targets"]) {
         case (nil, nil):
             throw .invalid("missing field \"target\" (a string) or \"targets\" (an array of strings)")
@@ -98,9 +93,6 @@ public enum RequestParser {
         case (nil, let many?):
             guard let elements = many.arrayValue else { throw .invalid("\"targets\" must be an array of strings") }
             guard !elements.isEmpty else { throw .invalid("\"targets\" must not be empty") }
-            guard elements.count <= maxTargets else {
-                throw .invalid("\"targets\" holds \(elements.count) entries; at most \(maxTargets) are allowed")
-            }
             var seen = Set<String>(minimumCapacity: elements.count)
             var targets: [String] = []
             targets.reserveCapacity(elements.count)

@@ -1,4 +1,5 @@
 import Market
+import PushCore
 import Reactor
 import Synchronization
 import Testing

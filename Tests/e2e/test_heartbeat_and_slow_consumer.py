@@ -124,9 +124,10 @@ STALLED_CLIENTS = 5
 
 
 async def stalled_scenario(server):
-    """Five clients subscribe to every market, each asks for 200 full snapshots (~2.8 MB) and
-    never reads again, so the kernel buffers fill and the server's own queue limit is reached
-    at once; a healthy client streams market US alongside. Watched for up to 8 s."""
+    """Five clients subscribe to every market and never read again; 20 manual pushes of every
+    stock (~13 KB each) fill their kernel buffers, so the server's own queue limit is reached
+    at once (past it, pushes are conflated like ticks); a healthy client streams market US
+    alongside. Watched for up to 8 s."""
     healthy = await Client.open(server.ws)
     raws = [RawWebSocket(server.host, server.port, rcvbuf=2048) for _ in range(STALLED_CLIENTS)]
     reader = None
@@ -136,8 +137,10 @@ async def stalled_scenario(server):
         ids = []
         for raw in raws:
             ids.append(raw.recv_json()["client_id"])
-            for _ in range(200):
-                raw.send_frame(0x1, request.encode())
+            raw.send_frame(0x1, request.encode())
+        for _ in range(20):
+            status, body = await asyncio.to_thread(http_json, server.http, "POST", "/api/websocket/push/prices")
+            assert status == 200, body
         started = time.monotonic()
         reader = asyncio.create_task(healthy.collect(20.0))
         samples = {client_id: [] for client_id in ids}

@@ -2,10 +2,12 @@ import Digest
 import HTTP1
 import JSON
 import Market
+import PushCore
 import PushProtocol
 import Reactor
 import Server
 import Time
+import WebSocket
 
 /// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
 /// Answers that need every loop are gathered asynchronously (`ClusterQuery`).
@@ -22,9 +24,9 @@ enum AdminRoutes {
                 { loop in
                     loop.attached(LoopPush.self).map { push in
                         LoopSummary(
-                            sessions: push.sessions.count, subscriptions: push.subscriptionCounts,
-                            messages: push.stats.messagesSent, perSecond: push.stats.messagesLastSecond,
-                            opened: push.stats.connectionsOpened)
+                            sessions: push.core.clientCount, subscriptions: push.core.subscriptionCounts,
+                            messages: push.core.stats.messagesSent, perSecond: push.core.stats.messagesLastSecond,
+                            opened: push.core.stats.connectionsOpened)
                     } ?? LoopSummary()
                 }
             ) { summaries in
@@ -73,7 +75,8 @@ enum AdminRoutes {
             let sentMessage = message
             let json = ServerMessage.broadcast(
                 data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
-            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(json) ?? 0 }) { counts in
+            let frame = FrameEncoder.sharedFrame(opcode: .text, payload: json)
+            ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(frame) ?? 0 }) { counts in
                 audit?.record(
                     "broadcast", detail: "{\"message\":\(JSONString.escape(sentMessage)),\"sent\":\(counts.reduce(0, +))}")
                 responder.complete(.json(.ok, "{\"sent\":\(counts.reduce(0, +))}"))
@@ -190,31 +193,33 @@ enum AdminRoutes {
     }
 
     /// This loop's clients as JSON objects (built on the loop, so the data is consistent).
+    /// Clients already closing are not listed.
     static func clientsJSON(_ loop: EventLoop) -> [String] {
         guard let push = loop.attached(LoopPush.self) else { return [] }
         let nowMono = MonotonicClock.now()
         let nowWall = Double(WallClock.nowMicroseconds()) / 1e6
         var result: [String] = []
-        for session in push.sessions.sorted(by: { $0.connectedAt < $1.connectedAt }) {
+        for client in push.core.clientSummaries {
+            guard let connection = push.sessions[client.id.slot]?.connection, connection.isWebSocketOpen else { continue }
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("client_id")
-            writer.string(session.clientID)
+            writer.string(client.info.clientID)
             writer.key("user")
-            writer.string(session.user)
+            writer.string(client.info.user)
             writer.key("remote_addr")
-            writer.string(session.remoteAddress)
+            writer.string(client.info.remoteAddress)
             writer.key("connected_at")
-            writer.fixed(session.connectedAt, decimals: 3)
+            writer.fixed(Double(client.info.connectedAt) / 1e6, decimals: 3)
             writer.key("last_pong")
-            if let pong = session.connection?.lastPongAt {
+            if let pong = connection.lastPongAt {
                 writer.fixed(nowWall - Double(nowMono &- pong) / 1e9, decimals: 3)
             } else {
                 writer.null()
             }
             writer.key("subscriptions")
             writer.beginArray()
-            for key in session.subscriptions {
+            for key in client.subscriptions {
                 writer.beginObject()
                 writer.key("subscription_type")
                 writer.string(key.type.rawValue)
@@ -224,13 +229,13 @@ enum AdminRoutes {
             }
             writer.endArray()
             writer.key("message_count")
-            writer.int(session.messageCount)
+            writer.int(client.messagesSent)
             writer.key("queued_bytes")
-            writer.int(session.queuedBytes)
+            writer.int(connection.queuedBytes)
             writer.key("conflated")
-            writer.int(session.conflated)
+            writer.int(client.conflated)
             writer.key("seq")
-            writer.int(Int(session.seq))
+            writer.int(Int(client.seq))
             writer.endObject()
             result.append(String(decoding: writer.buffer.readableBytesArray, as: UTF8.self))
         }

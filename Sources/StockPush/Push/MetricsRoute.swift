@@ -9,6 +9,10 @@ enum MetricsRoute {
         var bytes = 0
         var priceUpdates = 0
         var sessions = 0
+        var conflated = 0
+        var rateLimited = 0
+        var floodCloses = 0
+        var errors: [String: Int] = [:]
     }
 
     static func install(into routes: inout Routes, shared: PushShared, server: @escaping @Sendable () -> HTTPServer?) {
@@ -23,9 +27,11 @@ enum MetricsRoute {
                 server.loops,
                 { loop in
                     loop.attached(LoopPush.self).map {
-                        LoopNumbers(
-                            messages: $0.stats.messagesSent, bytes: $0.stats.bytesSent, priceUpdates: $0.stats.priceUpdates,
-                            sessions: $0.sessions.count)
+                        let stats = $0.core.stats
+                        return LoopNumbers(
+                            messages: stats.messagesSent, bytes: stats.bytesSent, priceUpdates: stats.priceUpdates,
+                            sessions: $0.core.clientCount, conflated: stats.conflated, rateLimited: stats.rateLimited,
+                            floodCloses: stats.floodCloses, errors: stats.errors)
                     } ?? LoopNumbers()
                 }
             ) { loops in
@@ -65,7 +71,7 @@ enum MetricsRoute {
             shared.metrics.quotesChanged.current)
         metric(
             "stockpush_conflated_total", "counter", "Queued quotes replaced by newer ones for slow clients.",
-            shared.metrics.conflated.current)
+            loops.reduce(0) { $0 + $1.conflated })
         metric(
             "stockpush_slow_consumer_closes_total", "counter", "Connections closed as slow consumers.",
             core.slowConsumerCloses.current)
@@ -78,15 +84,20 @@ enum MetricsRoute {
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
         metric(
             "stockpush_rate_limited_total", "counter", "Client messages dropped by the rate limit.",
-            shared.metrics.rateLimited.current)
+            loops.reduce(0) { $0 + $1.rateLimited })
+        metric(
+            "stockpush_flood_closes_total", "counter", "Connections closed 1008 for flooding past the rate limit.",
+            loops.reduce(0) { $0 + $1.floodCloses })
         metric("stockpush_http_requests_total", "counter", "HTTP requests served.", core.httpRequests.current)
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
         text += "# HELP stockpush_errors_total Error replies sent to clients, by code.\n# TYPE stockpush_errors_total counter\n"
-        let errors = shared.metrics.errorsByCode
+        var errors: [String: Int] = [:]
+        for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }
         for code in [
             "invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions",
+            "not_ready",
         ] {
             text += "stockpush_errors_total{code=\"\(code)\"} \(errors[code] ?? 0)\n"
         }

@@ -1,4 +1,5 @@
 import HTTP1
+import PushCore
 import PushProtocol
 import Reactor
 import Server
@@ -43,9 +44,10 @@ enum PriceStreamRoute {
         case nil:
             break
         }
-        let session = PriceSession(
-            clientID: clientID(context.connectionID), user: user, authenticated: authenticated, remoteAddress: address, push: push
-        )
+        let info = ClientInfo(
+            clientID: clientID(context.connectionID), user: user, authenticated: authenticated, remoteAddress: address,
+            connectedAt: WallClock.nowMicroseconds())
+        let session = PriceSession(info: info, push: push)
         return .accept(session)
     }
 

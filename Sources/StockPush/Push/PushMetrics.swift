@@ -2,26 +2,16 @@ import Synchronization
 import Telemetry
 
 /// Process-wide push counters. Increments happen once per tick or per event (never
-/// per client per message: those live in each loop's `LoopPush.Stats`).
+/// per client per message: those live in each loop's `PushCore` stats).
 public final class PushMetrics: Sendable {
     public let ticks = Counter()
     public let quotesChanged = Counter()
-    public let conflated = Counter()
-    public let rateLimited = Counter()
-    public let floodCloses = Counter()
     public let authFailures = Counter()
     public let limitRefusals = Counter()
-    private let errorCounts = Mutex<[String: Int]>([:])
     public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
     private let lastTickInfo = Mutex<LastTick?>(nil)
 
     public init() {}
-
-    public func countError(_ code: String) {
-        errorCounts.withLock { $0[code, default: 0] += 1 }
-    }
-
-    public var errorsByCode: [String: Int] { errorCounts.withLock { $0 } }
 
     public struct LastTick: Sendable {
         public var tick: Int64

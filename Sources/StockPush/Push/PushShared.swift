@@ -1,4 +1,5 @@
 import Market
+import PushCore
 import PushProtocol
 import Reactor
 import Server
@@ -14,7 +15,8 @@ public final class PushShared: Sendable {
     public let metrics = PushMetrics()
     public let verifier: JWTVerifier?
     public let startedAt = WallClock.nowMicroseconds()
-    private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
+    /// The catalog is nil until the first one loads (loops hold subscribes until then).
+    private let latest = Mutex<(catalog: Catalog?, board: QuoteBoard)>((nil, .empty))
     private let running = Atomic<Bool>(true)
 
     public init(configuration: PushConfiguration, heartbeatInterval: Double) {
@@ -25,7 +27,8 @@ public final class PushShared: Sendable {
         verifier = configuration.jwtSecret.map { JWTVerifier(secret: Array($0.utf8)) }
     }
 
-    public var catalog: Catalog { latest.withLock { $0.catalog } }
+    public var catalog: Catalog { loadedCatalog ?? .empty }
+    public var loadedCatalog: Catalog? { latest.withLock { $0.catalog } }
     public var board: QuoteBoard { latest.withLock { $0.board } }
 
     func setCatalog(_ catalog: Catalog) {
@@ -34,6 +37,16 @@ public final class PushShared: Sendable {
 
     func setBoard(_ board: QuoteBoard) {
         latest.withLock { $0.board = board }
+    }
+
+    /// What each loop's core enforces.
+    var coreConfiguration: PushCoreConfiguration {
+        var core = PushCoreConfiguration()
+        core.maxSubscriptions = configuration.maxSubscriptions
+        core.rateLimit = configuration.rateLimit
+        core.rateBurst = configuration.rateBurst
+        core.heartbeatInterval = Int(heartbeatInterval.rounded())
+        return core
     }
 
     public var isRunning: Bool { running.load(ordering: .relaxed) }

@@ -1,5 +1,6 @@
 import JSON
 import Market
+import PushCore
 import PushProtocol
 import Reactor
 

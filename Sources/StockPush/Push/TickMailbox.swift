@@ -1,3 +1,4 @@
+import PushCore
 import Reactor
 import Synchronization
 

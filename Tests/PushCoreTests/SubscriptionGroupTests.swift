@@ -1,7 +1,7 @@
 import Market
 import Testing
 
-@testable import StockPush
+@testable import PushCore
 
 @Suite struct SubscriptionGroupTests {
     @Test func theSameKeysInAnyOrderShareOneSignature() {

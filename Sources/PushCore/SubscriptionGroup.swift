@@ -1,11 +1,11 @@
 import Market
 
-/// Sessions of one loop that hold exactly the same subscriptions. They receive the
+/// Clients of one core that hold exactly the same subscriptions. They receive the
 /// same stocks every tick, so they share one encoded price_update body.
 final class SubscriptionGroup {
     let signature: [SubscriptionKey]
     let keys: [SubscriptionKey]
-    var members: [PriceSession] = []
+    var members: [PushClient] = []
     /// Active stocks the keys cover under the loop's current catalog.
     var covered: Set<String> = []
 

@@ -29,4 +29,12 @@ public struct TickUpdate: Sendable {
     public let board: QuoteBoard
     /// Monotonic time of `timestamp`, for the latency histogram.
     public let startedAt: UInt64
+
+    public init(tick: Int64, timestamp: Int64, changed: [String], board: QuoteBoard, startedAt: UInt64) {
+        self.tick = tick
+        self.timestamp = timestamp
+        self.changed = changed
+        self.board = board
+        self.startedAt = startedAt
+    }
 }

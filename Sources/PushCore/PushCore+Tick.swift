@@ -1,0 +1,76 @@
+import Buffers
+import Market
+import PushProtocol
+
+extension PushCore {
+    /// The fan-out of one tick: one body per group with changes, one small head per
+    /// client packed into one buffer per group. Two passes over a group's members
+    /// (write heads, then emit them) keep nothing per client between ticks. A client
+    /// whose queue is over the limit gets its stocks held back instead (conflation).
+    public func publish(_ tick: TickUpdate, now: PushTime, queueFull: QueueFull, into actions: inout [PushAction]) {
+        board = tick.board
+        guard !tick.changed.isEmpty else { return }
+        var codes: [String] = []
+        var fragments: [QuoteFragment] = []
+        var sent = 0
+        for group in groups.values {
+            codes.removeAll(keepingCapacity: true)
+            for code in tick.changed where group.covered.contains(code) { codes.append(code) }
+            if codes.isEmpty { continue }
+            var body: SharedBytes?
+            var codeSet: Set<String>?
+            arena.clear()
+            for client in group.members {
+                if queueFull(client.id) {
+                    hold(codes, for: client, into: &actions)
+                    continue
+                }
+                if !client.heldBack.isEmpty {
+                    // Caught up: if this tick's body already carries everything held
+                    // back (the usual case), the shared body serves; else catch up alone.
+                    if codeSet == nil { codeSet = Set(codes) }
+                    guard client.heldBack.isSubset(of: codeSet!) else {
+                        absorb(codes, into: client)
+                        sendHeldBack(client, now: now, into: &actions)
+                        continue
+                    }
+                    client.heldBack.removeAll()
+                }
+                if body == nil {
+                    fragments.removeAll(keepingCapacity: true)
+                    for code in codes { if let fragment = tick.board.fragments[code] { fragments.append(fragment) } }
+                    body = PriceUpdateBody.encode(
+                        snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
+                }
+                client.seq += 1
+                client.lastTick = tick.tick
+                PriceUpdateHead.write(seq: client.seq, bodyLength: body!.count, into: &arena)
+            }
+            guard let body else { continue }
+            sent += emitHeads(of: group, tick: tick.tick, body: body, into: &actions)
+        }
+        guard sent > 0 else { return }
+        // After every message above: the tick's last write.
+        actions.append(.tickQueued(startedAt: tick.startedAt))
+    }
+
+    /// The second pass: each member that got a head this tick gets its slice of the
+    /// group's head buffer in front of the shared body.
+    private func emitHeads(
+        of group: SubscriptionGroup, tick: Int64, body: SharedBytes, into actions: inout [PushAction]
+    )
+        -> Int
+    {
+        let heads = SharedBytes(arena)
+        var offset = 0
+        var sent = 0
+        for client in group.members where client.lastTick == tick {
+            let count = PriceUpdateHead.size(seq: client.seq, bodyLength: body.count)
+            actions.append(.sendUpdate(client.id, heads: heads, offset: offset, count: count, body: body))
+            countUpdate(client, bytes: count + body.count)
+            offset += count
+            sent += 1
+        }
+        return sent
+    }
+}

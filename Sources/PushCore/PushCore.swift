@@ -1,0 +1,187 @@
+import Buffers
+import JSON
+import Market
+import PushProtocol
+import WebSocket
+
+/// The price stream of one event loop as a pure state machine: the subscription
+/// registry and groups, per-client `seq`, the fan-out of ticks, snapshots, conflation
+/// and catch-up, and the selection behind admin pushes, broadcasts and disconnects.
+///
+/// Inputs come with the time passed in; outputs are `PushAction`s appended to an array
+/// the shell owns and carries out (it reuses the array, so a tick allocates no action
+/// storage). The core never touches a socket or a clock. Where it must know whether a
+/// client's queue is over the limit it asks the `queueFull` closure the shell passes in.
+public final class PushCore {
+    public let configuration: PushCoreConfiguration
+    public internal(set) var catalog: Catalog
+    public internal(set) var board: QuoteBoard
+    /// False until the first catalog arrives; subscribes wait for it.
+    public internal(set) var catalogLoaded: Bool
+    public internal(set) var stats = PushStats()
+
+    /// Closes a one-second window of the messages-per-second figure (called every second).
+    public func sampleSecond() {
+        stats.sampleSecond()
+    }
+
+    /// Every client, unordered (removal swaps in the last): admin queries walk it.
+    var clients: [PushClient] = []
+    /// Clients by slot (nil: free); slots are reused, lowest first.
+    var slots: [PushClient?] = []
+    var freeSlots: [Int] = []
+    var groups: [[SubscriptionKey]: SubscriptionGroup] = [:]
+    /// Resolved keys under the current catalog (cleared on each catalog change).
+    var coverage: [SubscriptionKey: [String]] = [:]
+    var snapshots = SnapshotCache()
+    var writer = JSONWriter()
+    var arena = ByteBuffer(capacity: 4096)
+
+    public init(configuration: PushCoreConfiguration, catalog: Catalog?, board: QuoteBoard) {
+        self.configuration = configuration
+        self.catalog = catalog ?? .empty
+        catalogLoaded = catalog != nil
+        self.board = board
+    }
+
+    /// Clients now registered.
+    public var clientCount: Int { clients.count }
+
+    // MARK: clients
+
+    /// A client completed its handshake: registers it and queues the `connected` greeting.
+    public func open(_ info: ClientInfo, now: PushTime, into actions: inout [PushAction]) -> ClientID {
+        let slot = freeSlots.popLast() ?? slots.count
+        let id = ClientID(slot: slot)
+        let guardian = FloodGuard(
+            ratePerSecond: configuration.rateLimit, burst: configuration.rateBurst,
+            floodCloseAfterSeconds: configuration.floodCloseAfterSeconds)
+        let client = PushClient(id: id, info: info, floodGuard: guardian)
+        if slot == slots.count { slots.append(client) } else { slots[slot] = client }
+        client.registryIndex = clients.count
+        clients.append(client)
+        stats.connectionsOpened += 1
+        let frame = ServerMessage.connectedFrame(
+            clientID: info.clientID, heartbeatInterval: max(1, configuration.heartbeatInterval), timestamp: now.wallMicros)
+        send(frame: frame, to: client, into: &actions)
+        return id
+    }
+
+    /// The client is gone (or closing): it leaves every group and list at once, and its
+    /// slot may go to the next client. Unknown or already released ids are ignored.
+    public func release(_ id: ClientID) {
+        guard let client = client(id) else { return }
+        leaveGroup(client)
+        let index = client.registryIndex
+        let last = clients.removeLast()
+        if index < clients.count {
+            clients[index] = last
+            last.registryIndex = index
+        }
+        client.registryIndex = -1
+        slots[id.slot] = nil
+        freeSlots.append(id.slot)
+        // Lowest slot first keeps the shell's table dense.
+        if freeSlots.count > 1, freeSlots[freeSlots.count - 1] > freeSlots[freeSlots.count - 2] {
+            freeSlots.sort(by: >)
+        }
+    }
+
+    func client(_ id: ClientID) -> PushClient? {
+        id.slot >= 0 && id.slot < slots.count ? slots[id.slot] : nil
+    }
+
+    /// The server is shutting down: a last `server_shutdown` before the close 1001.
+    public func shuttingDown(_ id: ClientID, reconnectAfterMs: Int, now: PushTime, into actions: inout [PushAction]) {
+        guard let client = client(id) else { return }
+        send(
+            text: ServerMessage.serverShutdown(reconnectAfterMs: reconnectAfterMs, timestamp: now.wallMicros), to: client,
+            into: &actions)
+    }
+
+    // MARK: catalog and board
+
+    /// A new catalog: coverage is resolved again, and subscribes that waited for the
+    /// first one are answered now, in the order they came.
+    public func catalogChanged(_ catalog: Catalog, now: PushTime, into actions: inout [PushAction]) {
+        self.catalog = catalog
+        coverage.removeAll()
+        snapshots.removeAll()
+        for group in groups.values {
+            group.covered = Set(group.keys.flatMap { resolve($0) ?? [] })
+        }
+        guard !catalogLoaded else { return }
+        catalogLoaded = true
+        for client in clients where !client.pending.isEmpty {
+            let waiting = client.pending
+            client.pending = []
+            for request in waiting { handle(request, from: client, now: now, into: &actions) }
+        }
+    }
+
+    /// Stocks a key covers now; nil for a target the catalog does not know.
+    func resolve(_ key: SubscriptionKey) -> [String]? {
+        if let cached = coverage[key] { return cached }
+        guard let codes = try? catalog.resolve(key) else { return nil }
+        coverage[key] = codes
+        return codes
+    }
+
+    // MARK: groups
+
+    func leaveGroup(_ client: PushClient) {
+        guard let group = client.group else { return }
+        let index = client.groupIndex
+        let last = group.members.removeLast()
+        if index < group.members.count {
+            group.members[index] = last
+            last.groupIndex = index
+        }
+        client.group = nil
+        client.groupIndex = -1
+        if group.members.isEmpty { groups[group.signature] = nil }
+    }
+
+    func joinGroup(_ client: PushClient) {
+        guard !client.subscriptions.isEmpty else { return }
+        let signature = SubscriptionGroup.signature(of: client.subscriptions)
+        let group: SubscriptionGroup
+        if let existing = groups[signature] {
+            group = existing
+        } else {
+            group = SubscriptionGroup(signature: signature, keys: client.subscriptions)
+            group.covered = Set(client.subscriptions.flatMap { resolve($0) ?? [] })
+            groups[signature] = group
+        }
+        // Same keys in the same order (the usual case): share the group's array storage
+        // instead of each client keeping its own copy (~64 bytes a connection).
+        if group.keys == client.subscriptions { client.subscriptions = group.keys }
+        client.group = group
+        client.groupIndex = group.members.count
+        group.members.append(client)
+    }
+
+    // MARK: emitting
+
+    func send(frame: SharedBytes, to client: PushClient, into actions: inout [PushAction]) {
+        client.messagesSent += 1
+        stats.messagesSent += 1
+        stats.bytesSent += frame.count
+        actions.append(.sendFrame(client.id, frame))
+    }
+
+    func send(text json: [UInt8], to client: PushClient, into actions: inout [PushAction]) {
+        client.messagesSent += 1
+        stats.messagesSent += 1
+        stats.bytesSent += FrameEncoder.headerSize(payloadCount: json.count, masked: false) + json.count
+        actions.append(.sendText(client.id, json))
+    }
+
+    func send(error: ProtocolError, to client: PushClient, into actions: inout [PushAction]) {
+        stats.errors[error.code.rawValue, default: 0] += 1
+        send(text: ServerMessage.error(error), to: client, into: &actions)
+    }
+}
+
+@available(*, unavailable)
+extension PushCore: Sendable {}
