@@ -10,14 +10,17 @@ import Testing
     let moutai = Quote(
         code: "600519", price: 1850.5, prevClose: 1805.4, volume: 9, turnover: 16_654.5, quoteTime: 1_763_720_999_000_000)
 
-    func store(_ layout: QuoteStoreLayout) throws -> RedisQuoteStore {
-        RedisQuoteStore(client: RedisClient(url: try RedisURL(TestEnvironment.redisURL), log: { _ in }), layout: layout)
+    /// A store over its own client; close the client when done.
+    func store(_ layout: QuoteStoreLayout) throws -> (RedisQuoteStore, RedisClient) {
+        let client = RedisClient(url: try RedisURL(TestEnvironment.redisURL), log: { _ in })
+        return (RedisQuoteStore(client: client, layout: layout), client)
     }
 
     @Test func aTickIsStoredAndPublishedAsTheLeaderEncodedIt() throws {
         let url = try RedisURL(TestEnvironment.redisURL)
         let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("store"))
-        let store = try store(layout)
+        let (store, client) = try store(layout)
+        defer { client.close() }
         let subscriber = try RedisSubscriber.connect(url)
         defer { subscriber.close() }
         try subscriber.subscribe([layout.tickChannel])
@@ -40,7 +43,8 @@ import Testing
     @Test func aTickThatDoesNotFollowTheStoredOneWritesNothing() throws {
         let url = try RedisURL(TestEnvironment.redisURL)
         let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("stale"))
-        let store = try store(layout)
+        let (store, client) = try store(layout)
+        defer { client.close() }
         #expect(try store.writeTick(TickMessage(tick: 1, at: 1, quotes: [apple])) == .written)
         let subscriber = try RedisSubscriber.connect(url)
         defer { subscriber.close() }
