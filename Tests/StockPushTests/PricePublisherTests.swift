@@ -1,23 +1,36 @@
 import Market
 import Redis
 import Server
+import Synchronization
 import Testing
 
 @testable import StockPush
+
+/// A catalog the test swaps, as an admin's change would.
+final class SwappableCatalog: CatalogProvider {
+    private let current: Mutex<Catalog>
+    init(_ catalog: Catalog) { current = Mutex(catalog) }
+    var catalog: Catalog { current.withLock { $0 } }
+    func swap(_ catalog: Catalog) { current.withLock { $0 = catalog } }
+}
 
 /// The publisher against a Redis of its own (so its command counts are this test's):
 /// it fans out what tick messages carry and reads `latest` only at start, after a
 /// skipped tick number or an unreadable message.
 @Suite struct PricePublisherTests {
-    let catalog = FixedCatalog(
+    let catalog = FixedCatalog(Self.catalog(xActive: false, version: 1))
+
+    /// A and B, and X whose listing the tests switch on and off.
+    static func catalog(xActive: Bool, version: Int) -> Catalog {
         Catalog(
             markets: [MarketInfo(code: "US", name: "US", timezone: "America/New_York", currency: "USD")],
             stocks: [
                 Stock(code: "A", name: "Alpha", market: "US", referencePrice: 10),
                 Stock(code: "B", name: "Beta", market: "US", referencePrice: 20),
-                Stock(code: "X", name: "Delisted", market: "US", referencePrice: 30, active: false),
+                Stock(code: "X", name: "Relisted", market: "US", referencePrice: 30, active: xActive),
             ],
-            strategies: [:], version: 1))
+            strategies: [:], version: version)
+    }
 
     func quote(_ code: String, _ price: Double) -> Quote {
         Quote(code: code, price: price, prevClose: 10, volume: 100, turnover: price * 100, quoteTime: 1_763_720_999_000_000)
@@ -104,5 +117,27 @@ import Testing
         try publish(TickMessage(tick: 2, at: 1, quotes: [quote("A", 11)]), layout, on: connection)
         #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 2 })
         #expect(shared.board.quotes["A"] == quote("A", 11), "the publisher still follows the ticks")
+    }
+
+    /// Ticks carry changes only, and X's quote came while X was inactive: when X is
+    /// listed again its quote must come from `latest`.
+    @Test func aStockThatBecomesActiveGetsItsQuoteFromLatest() throws {
+        let redis = try PrivateRedis()
+        let layout = QuoteStoreLayout(prefix: "relist")
+        let connection = try RedisConnection.connect(RedisURL(redis.url))
+        defer { connection.close() }
+        try store([quote("A", 10), quote("X", 30)], tick: 3, layout, on: connection)
+        let swappable = SwappableCatalog(Self.catalog(xActive: false, version: 1))
+        let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
+        let publisher = PricePublisher()
+        try publisher.start(
+            redisURL: RedisURL(redis.url), layout: layout, shared: shared, loops: [], catalog: swappable,
+            health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
+        defer { publisher.stop() }
+        #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 3 })
+        #expect(shared.board.quotes["X"] == nil)
+        swappable.swap(Self.catalog(xActive: true, version: 2))
+        #expect(TestEnvironment.eventually(within: 5) { shared.board.quotes["X"] == quote("X", 30) })
+        #expect(shared.board.fragments["X"] != nil, "and clients get it in snapshots")
     }
 }
