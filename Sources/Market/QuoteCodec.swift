@@ -3,7 +3,9 @@ import JSON
 import Time
 
 /// How a quote is stored in Redis: compact JSON with the contract's field names, so
-/// `redis-cli HGET stockpush:quotes:latest 600519` is readable by an operator.
+/// `redis-cli HGET stockpush:quotes:latest 600519` is readable by an operator. The tick
+/// message (`TickMessage`) carries the same bytes, so the leader encodes a quote once
+/// for both.
 public enum QuoteCodec {
     public static func encode(_ quote: Quote, into writer: inout JSONWriter) {
         writer.beginObject()
@@ -31,9 +33,19 @@ public enum QuoteCodec {
     public enum DecodeError: Error, Equatable, Sendable {
         case notJSON(String)
         case missingField(String)
+        /// Present but unusable, such as a volume beyond Int64.
+        case invalidField(String)
     }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Quote {
+        let result: Result<Quote, DecodeError> = bytes.withUnsafeBytes { raw in
+            do throws(DecodeError) { return .success(try decode(raw)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Decodes a quote in place (a record inside a tick message) without copying it out.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> Quote {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -43,11 +55,12 @@ public enum QuoteCodec {
         guard let code = value["code"]?.stringValue else { throw .missingField("code") }
         guard let price = value["price"]?.doubleValue else { throw .missingField("price") }
         guard let prevClose = value["prev_close"]?.doubleValue else { throw .missingField("prev_close") }
-        guard let volume = value["volume"]?.doubleValue else { throw .missingField("volume") }
+        guard let volumeValue = value["volume"]?.doubleValue else { throw .missingField("volume") }
+        guard let volume = Int64(exactly: volumeValue.rounded()) else { throw .invalidField("volume") }
         guard let turnover = value["turnover"]?.doubleValue else { throw .missingField("turnover") }
         guard let time = value["quote_time"]?.stringValue.flatMap(Timestamp.parseISO8601) else {
             throw .missingField("quote_time")
         }
-        return Quote(code: code, price: price, prevClose: prevClose, volume: Int64(volume), turnover: turnover, quoteTime: time)
+        return Quote(code: code, price: price, prevClose: prevClose, volume: volume, turnover: turnover, quoteTime: time)
     }
 }

@@ -7,15 +7,36 @@ public protocol LeaderLock: AnyObject {
     func release(owner: String) throws
 }
 
-/// Where a pulled tick goes: written whole and announced to every instance.
+/// Where a pulled tick goes: the quote store, written atomically and announced to every
+/// instance.
 public protocol QuoteSink: AnyObject {
-    /// Writes all `quotes` atomically, announces the tick, returns its sequence number.
-    func writeTick(_ quotes: [Quote], at time: Int64) throws -> Int64
+    /// What the store holds now, its tick number and every latest quote, read
+    /// atomically: the leader's diff baseline when it takes the lead or lost track.
+    func readBaseline() throws -> TickBaseline
+    /// Writes `message` (its quotes into the latest ones, the tick number, the
+    /// announcement) atomically, but only if the store is still at `message.tick - 1`;
+    /// otherwise writes nothing and says where the store is.
+    func writeTick(_ message: TickMessage) throws -> TickWrite
 }
 
-/// Pulls quotes for the active stocks every interval while it leads. The caller's
-/// thread calls `step(now:)` and sleeps until `nextStepAt`; time is injected so tests
-/// drive it with a manual clock.
+/// How a conditional tick write ended.
+public enum TickWrite: Equatable, Sendable {
+    case written
+    /// The store's tick is not the one the message follows: Redis restarted or was
+    /// flushed, or another instance wrote (two leaders for a moment).
+    case superseded(storeTick: Int64)
+}
+
+/// Why a pull wrote nothing although the source answered.
+public enum SchedulerError: Error, Equatable, Sendable {
+    /// The store moved on again right after it was reread (another writer is active).
+    case storeMovedOn(expected: Int64, found: Int64)
+}
+
+/// Pulls quotes for the active stocks every interval while it leads and writes only
+/// what changed since the tick it last wrote (`TickBaseline`). The caller's thread calls
+/// `step(now:)` and sleeps until `nextStepAt`; time is injected so tests drive it with
+/// a manual clock.
 public final class Scheduler {
     public struct Timing: Sendable {
         /// Seconds between pulls.
@@ -50,7 +71,9 @@ public final class Scheduler {
     private let stocks: () -> [Stock]
     private let log: (String) -> Void
     private var nextPullAt: Int64?
-    private var lastRenewAt: Int64?
+    /// The store as this leader last wrote it; nil until read (on taking the lead, or
+    /// after a failure left it unknown).
+    private var baseline: TickBaseline?
     public private(set) var isLeader = false
     public private(set) var nextStepAt: Int64 = 0
 
@@ -79,12 +102,14 @@ public final class Scheduler {
             // Without the lock store we cannot know who leads: stand down, retry soon.
             if isLeader { log("scheduler: leader lock unavailable (\(error)); standing down") }
             isLeader = false
+            baseline = nil
             nextStepAt = now + micros(timing.renewEvery)
             return .failed("leader lock: \(error)")
         }
         if leads != isLeader {
             log(leads ? "scheduler: \(owner) now leads quote pulls" : "scheduler: \(owner) lost the lead")
             isLeader = leads
+            baseline = nil  // another leader may have written meanwhile
             if leads { nextPullAt = now }
         }
         guard leads else {
@@ -115,12 +140,35 @@ public final class Scheduler {
         }
         guard !quotes.isEmpty else { return .pulled(quotes: 0, tick: 0) }
         do {
-            let tick = try sink.writeTick(quotes, at: now)
+            let tick = try write(quotes, at: now)
             return .pulled(quotes: quotes.count, tick: tick)
         } catch {
+            baseline = nil  // the write may or may not have happened
             log("scheduler: writing tick failed: \(error)")
             return .failed("\(error)")
         }
+    }
+
+    /// Writes the changes since the baseline; if the store moved on (restarted, flushed,
+    /// another writer), rereads it and tries once more.
+    private func write(_ quotes: [Quote], at now: Int64) throws -> Int64 {
+        var expected: Int64 = 0
+        var found: Int64 = 0
+        for _ in 0..<2 {
+            var current = try baseline ?? sink.readBaseline()
+            let message = current.nextMessage(pulled: quotes, at: now)
+            switch try sink.writeTick(message) {
+            case .written:
+                current.apply(message)
+                baseline = current
+                return message.tick
+            case .superseded(let storeTick):
+                log("scheduler: the quote store is at tick \(storeTick), not \(current.tick); rereading it")
+                baseline = nil
+                (expected, found) = (current.tick, storeTick)
+            }
+        }
+        throw SchedulerError.storeMovedOn(expected: expected, found: found)
     }
 
     /// Hands the lead over on shutdown.

@@ -24,11 +24,27 @@ final class FakeLock: LeaderLock {
     }
 }
 
+/// An in-memory quote store with Redis's conditional write: it records each message
+/// written and counts the baseline reads.
 final class RecordingSink: QuoteSink {
-    var ticks: [(Int64, [Quote])] = []
-    func writeTick(_ quotes: [Quote], at time: Int64) throws -> Int64 {
-        ticks.append((time, quotes))
-        return Int64(ticks.count)
+    var store = TickBaseline(tick: 0, quotes: [:])
+    var messages: [TickMessage] = []
+    var reads = 0
+    var failing = false
+    var ticks: [(Int64, [Quote])] { messages.map { ($0.at, $0.quotes) } }
+
+    func readBaseline() throws -> TickBaseline {
+        if failing { throw QuoteSourceError.unreachable("store down") }
+        reads += 1
+        return store
+    }
+
+    func writeTick(_ message: TickMessage) throws -> TickWrite {
+        if failing { throw QuoteSourceError.unreachable("store down") }
+        guard message.tick == store.tick + 1 else { return .superseded(storeTick: store.tick) }
+        store.apply(message)
+        messages.append(message)
+        return .written
     }
 }
 
@@ -40,7 +56,24 @@ final class FlakySource: QuoteSource {
             failNext = false
             throw .malformed("truncated JSON")
         }
-        return stocks.map { Quote(code: $0.code, price: 1, prevClose: 1, volume: now, turnover: 0, quoteTime: now) }
+        return stocks.map { Quote(code: $0.code, price: 1, prevClose: 1, volume: now + 1, turnover: 0, quoteTime: now) }
+    }
+}
+
+/// Returns whatever quotes the test set, for the stocks asked.
+final class ScriptedSource: QuoteSource {
+    let name = "scripted"
+    var quotes: [Quote] = []
+    func quotes(for stocks: [Stock], now: Int64) throws(QuoteSourceError) -> [Quote] { quotes }
+}
+
+/// A store some other writer keeps moving on.
+final class ContestedSink: QuoteSink {
+    var tick: Int64 = 0
+    func readBaseline() throws -> TickBaseline { TickBaseline(tick: tick, quotes: [:]) }
+    func writeTick(_ message: TickMessage) throws -> TickWrite {
+        tick += 5
+        return .superseded(storeTick: tick)
     }
 }
 
@@ -149,5 +182,76 @@ final class FlakySource: QuoteSource {
         #expect(b.step(now: 0) == .follower)
         a.resign()
         #expect(b.step(now: second / 10) == .pulled(quotes: 1, tick: 2))
+    }
+
+    func quote(_ code: String, _ price: Double) -> Quote {
+        Quote(code: code, price: price, prevClose: 10, volume: 100, turnover: price * 100, quoteTime: 1)
+    }
+
+    @Test func theLeaderWritesOnlyWhatChangedSinceItsLastTick() {
+        let lock = FakeLock()
+        let sink = RecordingSink()
+        let source = ScriptedSource()
+        let leader = scheduler("a", lock: lock, sink: sink, source: source)
+        source.quotes = [quote("A", 10), quote("B", 20)]
+        #expect(leader.step(now: 0) == .pulled(quotes: 2, tick: 1))
+        source.quotes = [quote("A", 10), quote("B", 20.5)]
+        lock.now = second
+        #expect(leader.step(now: second) == .pulled(quotes: 2, tick: 2))
+        lock.now = 2 * second
+        #expect(leader.step(now: 2 * second) == .pulled(quotes: 2, tick: 3))
+        #expect(sink.messages.map { $0.quotes.map(\.code) } == [["A", "B"], ["B"], []])
+        #expect(sink.messages.map(\.at) == [0, second, 2 * second])
+        #expect(sink.reads == 1, "the store is read once, on taking the lead")
+    }
+
+    @Test func aNewLeaderDiffsAgainstWhatTheStoreHolds() {
+        let lock = FakeLock()
+        let sink = RecordingSink()
+        sink.store = TickBaseline(tick: 5, quotes: ["A": quote("A", 10), "B": quote("B", 20)])
+        let source = ScriptedSource()
+        source.quotes = [quote("A", 10), quote("B", 21)]
+        #expect(scheduler("b", lock: lock, sink: sink, source: source).step(now: 0) == .pulled(quotes: 2, tick: 6))
+        #expect(sink.messages.map { $0.quotes.map(\.code) } == [["B"]])
+    }
+
+    @Test func aStoreThatStartedOverIsRereadAndGetsEveryQuote() {
+        let lock = FakeLock()
+        let sink = RecordingSink()
+        let source = ScriptedSource()
+        source.quotes = [quote("A", 10), quote("B", 20)]
+        let leader = scheduler("a", lock: lock, sink: sink, source: source)
+        leader.step(now: 0)
+        sink.store = TickBaseline(tick: 0, quotes: [:])  // Redis restarted empty between two renewals
+        lock.now = second
+        #expect(leader.step(now: second) == .pulled(quotes: 2, tick: 1))
+        #expect(sink.messages.last?.quotes.map(\.code) == ["A", "B"])
+        #expect(sink.reads == 2)
+        #expect(sink.store.quotes.count == 2)
+    }
+
+    @Test func aFailedWriteIsFollowedByAFreshRead() {
+        let lock = FakeLock()
+        let sink = RecordingSink()
+        let source = ScriptedSource()
+        source.quotes = [quote("A", 10)]
+        let leader = scheduler("a", lock: lock, sink: sink, source: source)
+        leader.step(now: 0)
+        sink.failing = true
+        lock.now = second
+        if case .failed = leader.step(now: second) {} else { Issue.record("expected the write to fail") }
+        sink.failing = false
+        lock.now = 2 * second
+        #expect(leader.step(now: 2 * second) == .pulled(quotes: 1, tick: 2))
+        #expect(sink.reads == 2, "after a failure the leader cannot know what the store holds")
+    }
+
+    @Test func aStoreThatKeepsMovingFailsThePull() {
+        let source = ScriptedSource()
+        source.quotes = [quote("A", 10)]
+        let leader = Scheduler(
+            owner: "a", timing: .init(interval: 1), source: source, lock: FakeLock(), sink: ContestedSink(),
+            stocks: { stocks }, log: { _ in })
+        #expect(leader.step(now: 0) == .failed("\(SchedulerError.storeMovedOn(expected: 5, found: 10))"))
     }
 }

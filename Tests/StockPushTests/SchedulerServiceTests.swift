@@ -26,7 +26,7 @@ import Testing
         (try? RedisConnection.connect(redis, timeoutSeconds: 0.5).command("GET", layout.tickSequence).int) ?? 0
     }
 
-    @Test func writesWholeTicksIntoRedisAndAnnouncesThem() throws {
+    @Test func writesTicksIntoRedisAndAnnouncesThemWithTheirQuotes() throws {
         let redis = try RedisURL(TestEnvironment.redisURL)
         let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("sched"))
         let catalog = try catalog()
@@ -38,14 +38,57 @@ import Testing
             owner: "one", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
             logger: logger, makeSource: { SimulatedSource(seed: 1) })
         defer { service.stop() }
-        let message = try #require(try subscriber.nextMessage(timeoutSeconds: 5))
-        let text = String(decoding: message.payload, as: UTF8.self)
-        #expect(text.hasPrefix(#"{"tick":"#) && text.contains(#""count":56"#), "announcement: \(text)")
+        let message = try TickMessage(decoding: try #require(try subscriber.nextMessage(timeoutSeconds: 5)).payload)
+        #expect(message.tick == 1 && message.quotes.count == 56, "the first tick carries every quote")
         let connection = try RedisConnection.connect(redis)
         let stored = try #require(connection.command("HGET", layout.latestQuotes, "600519").bytes)
         let quote = try QuoteCodec.decode(stored)
         #expect(quote.code == "600519" && quote.price > 0 && quote.prevClose > 0)
+        #expect(message.quotes.first { $0.code == "600519" } == quote, "the message carries the stored quote")
         #expect(try connection.command("HLEN", layout.latestQuotes).int == 56)
+    }
+
+    /// Each published tick carries exactly the quotes that changed since the one before,
+    /// and replaying the messages gives exactly what `latest` holds.
+    @Test func ticksCarryOnlyTheChangedQuotesAndAddUpToLatest() throws {
+        let redis = try RedisURL(TestEnvironment.redisURL)
+        let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("diff"))
+        let catalog = try catalog()
+        defer { catalog.stop() }
+        let subscriber = try RedisSubscriber.connect(redis)
+        try subscriber.subscribe([layout.tickChannel])
+        let service = SchedulerService()
+        try service.start(
+            owner: "one", interval: 0.1, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            logger: logger, makeSource: { SimulatedSource(seed: 4) })
+        var replayed: [String: Quote] = [:]
+        var sizes: [Int] = []
+        for expectedTick in Int64(1)...6 {
+            let message = try TickMessage(decoding: try #require(try subscriber.nextMessage(timeoutSeconds: 5)).payload)
+            #expect(message.tick == expectedTick)
+            for quote in message.quotes {
+                if let before = replayed[quote.code] {
+                    #expect(quote.differsForSubscribers(from: before), "tick \(message.tick) resent \(quote.code) unchanged")
+                }
+                replayed[quote.code] = quote
+            }
+            sizes.append(message.quotes.count)
+        }
+        service.stop()
+        #expect(sizes[0] == 56 && sizes.dropFirst().contains { $0 < 56 }, "later ticks leave the quiet stocks out: \(sizes)")
+        let connection = try RedisConnection.connect(redis)
+        let tick = try connection.command("GET", layout.tickSequence).int ?? 0
+        #expect(tick >= 6)
+        // Ticks written after the sixth (before the stop) are still in the subscriber's socket.
+        while let late = try subscriber.nextMessage(timeoutSeconds: 0.2) {
+            for quote in try TickMessage(decoding: late.payload).quotes { replayed[quote.code] = quote }
+        }
+        var latest: [String: Quote] = [:]
+        let items = try connection.command("HGETALL", layout.latestQuotes).array ?? []
+        for index in stride(from: 0, to: items.count, by: 2) {
+            latest[items[index].string ?? ""] = try QuoteCodec.decode(try #require(items[index + 1].bytes))
+        }
+        #expect(latest == replayed)
     }
 
     @Test func aSecondInstanceTakesOverWithinOneIntervalWhenTheLeaderDies() throws {

@@ -1,69 +1,58 @@
-import JSON
 import Market
 import Redis
-import Time
 
 /// The quote store in Redis (layout in `QuoteStoreLayout`). Not Sendable: each worker
 /// thread builds its own over its own `RedisClient`.
 public final class RedisQuoteStore: QuoteSink, LeaderLock {
     public let layout: QuoteStoreLayout
     private let client: RedisClient
-    private var writer = JSONWriter()
 
     public init(client: RedisClient, layout: QuoteStoreLayout) {
         self.client = client
         self.layout = layout
     }
 
-    /// Writes the tick with one EVAL: HSETs, INCR and PUBLISH happen atomically.
-    public func writeTick(_ quotes: [Quote], at time: Int64) throws -> Int64 {
-        var arguments: [[UInt8]] = [
+    /// Writes the tick with one EVAL (HSETs, INCR and PUBLISH happen atomically) if
+    /// the store is still at `message.tick - 1`. The message is encoded here, once: the
+    /// script stores its records' quote bytes in `latest` and publishes it whole.
+    public func writeTick(_ message: TickMessage) throws -> TickWrite {
+        let arguments: [[UInt8]] = [
             Array("EVAL".utf8), Array(QuoteStoreLayout.writeTickScript.utf8), Array("2".utf8),
             Array(layout.latestQuotes.utf8), Array(layout.tickSequence.utf8),
-            Array(layout.tickChannel.utf8), Array(Timestamp.iso8601(microsecondsSinceEpoch: time).utf8),
+            Array(layout.tickChannel.utf8), Array(String(message.tick - 1).utf8), message.encoded(),
         ]
-        arguments.reserveCapacity(arguments.count + quotes.count * 2)
-        for quote in quotes {
-            writer.reset()
-            QuoteCodec.encode(quote, into: &writer)
-            arguments.append(Array(quote.code.utf8))
-            arguments.append(writer.buffer.readableBytesArray)
-        }
         let reply = try client.withConnection { try $0.command(arguments) }
-        guard let tick = reply.int else { throw RedisError.unexpectedReply(expected: "tick number", got: "\(reply)") }
-        return Int64(tick)
+        guard let result = reply.array, result.count == 2, let written = result[0].int, let tick = result[1].int else {
+            throw RedisError.unexpectedReply(expected: "[written, tick]", got: "\(reply)")
+        }
+        return written == 1 ? .written : .superseded(storeTick: Int64(tick))
     }
 
-    /// Every stored latest quote; entries that fail to decode are skipped.
-    public func latestQuotes() throws -> [String: Quote] {
-        try readHash(layout.latestQuotes)
-    }
-
-    public func publishedQuotes() throws -> [String: Quote] {
-        try readHash(layout.publishedQuotes)
-    }
-
-    private func readHash(_ key: String) throws -> [String: Quote] {
-        let reply = try client.withConnection { try $0.command("HGETALL", key) }
-        var result: [String: Quote] = [:]
-        let items = reply.array ?? []
+    /// The tick number and every latest quote, read atomically (MULTI/EXEC): what a
+    /// new leader diffs against and what a publisher resynchronizes to. Entries that
+    /// fail to decode are skipped (the leader then writes them anew).
+    public func readBaseline() throws -> TickBaseline {
+        let commands = layout.readBaselineCommands.map { $0.map { Array($0.utf8) } }
+        let replies = try client.withConnection { try $0.transaction(commands) }
+        guard replies.count == 2, let items = replies[1].array else {
+            throw RedisError.unexpectedReply(expected: "tick and latest quotes", got: "\(replies)")
+        }
+        let tick: Int
+        if case .null = replies[0] {
+            tick = 0
+        } else if let number = replies[0].int {
+            tick = number
+        } else {
+            throw RedisError.unexpectedReply(expected: "tick number", got: "\(replies[0])")
+        }
+        var quotes: [String: Quote] = [:]
+        quotes.reserveCapacity(items.count / 2)
         var index = 0
         while index + 1 < items.count {
-            if let bytes = items[index + 1].bytes, let quote = try? QuoteCodec.decode(bytes) { result[quote.code] = quote }
+            if let bytes = items[index + 1].bytes, let quote = try? QuoteCodec.decode(bytes) { quotes[quote.code] = quote }
             index += 2
         }
-        return result
-    }
-
-    /// Any other command, through the reconnecting client.
-    @discardableResult
-    public func command(_ arguments: [[UInt8]]) throws -> RedisValue {
-        try client.withConnection { try $0.command(arguments) }
-    }
-
-    public func lastTick() throws -> Int64 {
-        let reply = try client.withConnection { try $0.command("GET", layout.tickSequence) }
-        return Int64(reply.int ?? 0)
+        return TickBaseline(tick: Int64(tick), quotes: quotes)
     }
 
     // MARK: LeaderLock

@@ -6,8 +6,9 @@ import Telemetry
 
 /// `serve --bench S:Q --tick-ms M`: a synthetic catalog of S strategies `T0`…`T{S-1}`
 /// with Q stocks each, and a feed in which every quote changes every tick, published
-/// in-process (no Redis in the path) through the same fan-out as production. With
-/// `--bench-redis` the same quotes go through Redis instead (see `BenchQuoteSource`).
+/// in-process (no Redis in the path) through the same fan-out as production (the
+/// changed quotes of a tick, as a tick message carries them). With `--bench-redis` the
+/// same quotes go through Redis instead (see `BenchQuoteSource`).
 public final class BenchFeed: Sendable {
     public struct Shape: Sendable, Equatable {
         public let strategies: Int
@@ -57,7 +58,6 @@ public final class BenchFeed: Sendable {
             fanOut.catalogChanged(catalog)
             let stocks = catalog.activeStocks
             let source = BenchQuoteSource()
-            var quotes: [String: Quote] = [:]
             let interval = UInt64(tickMilliseconds * 1_000_000)
             var next = MonotonicClock.now()
             var tick: Int64 = 0
@@ -66,8 +66,8 @@ public final class BenchFeed: Sendable {
             )
             while !worker.isStopping {
                 tick += 1
-                for quote in source.quotes(for: stocks, now: WallClock.nowMicroseconds()) { quotes[quote.code] = quote }
-                fanOut.publish(latest: quotes, tick: tick)
+                // The changed quotes, as a tick message hands them to production's publisher.
+                fanOut.publish(changed: source.quotes(for: stocks, now: WallClock.nowMicroseconds()), tick: tick)
                 next &+= interval
                 let current = MonotonicClock.now()
                 if next > current {

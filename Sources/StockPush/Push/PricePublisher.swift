@@ -1,4 +1,3 @@
-import JSON
 import Market
 import PushProtocol
 import Reactor
@@ -9,10 +8,12 @@ import Synchronization
 import Telemetry
 import Time
 
-/// Hears each tick on Redis, diffs the latest quotes against the last published ones,
-/// serializes every changed quote once, and hands the tick to every loop. Runs on its
-/// own thread (hiredis blocks); reconnects with backoff and resynchronizes after an
-/// outage, so a Redis restart costs no updates beyond those missed while it was down.
+/// Hears each tick on Redis, a `TickMessage` carrying the quotes the leader found
+/// changed, serializes each of them once and hands the tick to every loop: nothing is
+/// read back from Redis per tick. At start, after an outage, after a missed tick
+/// number and after a catalog change it reads `latest` once and diffs it instead
+/// (resync), so a Redis restart costs no updates beyond those missed while it was
+/// down. Runs on its own thread (hiredis blocks); reconnects with backoff.
 public final class PricePublisher: Sendable {
     private let worker = WorkerThread()
 
@@ -23,7 +24,7 @@ public final class PricePublisher: Sendable {
         catalog: any CatalogProvider, health: DependencyHealth, logger: Logger
     ) throws {
         try worker.start(name: "publisher") { [self] in
-            let redisSide = Worker(
+            var redisSide = Worker(
                 redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
             var backoff = Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
             var outage = false
@@ -36,13 +37,12 @@ public final class PricePublisher: Sendable {
                     outage = false
                     backoff.reset()
                     // Whatever changed while we were away (or before we started) goes out now.
-                    try redisSide.publishLatest(tick: nil)
+                    try redisSide.resync()
                     while !worker.isStopping {
                         if let message = try subscriber.nextMessage(timeoutSeconds: 0.25) {
-                            let announced = (try? JSONParser.parse(message.payload))?["tick"]?.intValue
-                            try redisSide.publishLatest(tick: announced.map(Int64.init))
+                            try redisSide.receive(message.payload)
                         } else {
-                            redisSide.refreshIfCatalogChanged()
+                            try redisSide.resyncIfCatalogChanged()
                         }
                     }
                 } catch {
@@ -63,42 +63,64 @@ public final class PricePublisher: Sendable {
     }
 }
 
-/// The publisher thread's Redis side: reads the latest quotes and records what was sent.
+/// The publisher thread's Redis side: applies tick messages in sequence and reads
+/// `latest` only to resynchronize.
 private struct Worker {
-    let layout: QuoteStoreLayout
     let catalogProvider: any CatalogProvider
     let store: RedisQuoteStore
     let fanOut: TickFanOut
+    let logger: Logger
+    var sequence = TickSequence()
+    var catalogVersion: Int?
 
     init(
         redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: any CatalogProvider,
         logger: Logger
     ) {
-        self.layout = layout
         catalogProvider = catalog
         store = RedisQuoteStore(client: RedisClient(url: redisURL, log: { logger.warning("publisher: \($0)") }), layout: layout)
         fanOut = TickFanOut(shared: shared, loops: loops)
+        self.logger = logger
     }
 
-    func refreshIfCatalogChanged() {
-        fanOut.catalogChanged(catalogProvider.catalog)
-    }
-
-    func publishLatest(tick announced: Int64?) throws {
-        refreshIfCatalogChanged()
-        let latest = try store.latestQuotes()
-        let tick = try announced ?? store.lastTick()
-        let changed = fanOut.publish(latest: latest, tick: tick)
-        if !changed.isEmpty { try recordPublished(changed) }
-    }
-
-    /// The shared diff baseline in Redis (other tools and a restarted instance read it).
-    private func recordPublished(_ quotes: [Quote]) throws {
-        var arguments: [[UInt8]] = [Array("HSET".utf8), Array(layout.publishedQuotes.utf8)]
-        for quote in quotes {
-            arguments.append(Array(quote.code.utf8))
-            arguments.append(QuoteCodec.encode(quote))
+    /// One message from the tick channel: the next tick's changes go out as they are;
+    /// a gap, or bytes that are not a tick message, cost one read of `latest`.
+    mutating func receive(_ payload: [UInt8]) throws {
+        let message: TickMessage
+        do {
+            message = try TickMessage(decoding: payload)
+        } catch {
+            logger.warning("publisher: unreadable tick message (\(payload.count) bytes): \(error); resynchronizing")
+            try resync()
+            return
         }
-        try store.command(arguments)
+        try resyncIfCatalogChanged()
+        switch sequence.accept(message.tick) {
+        case .apply:
+            fanOut.publish(changed: message.quotes, tick: message.tick)
+        case .stale:
+            break
+        case .resync:
+            logger.warning("publisher: heard tick \(message.tick) after \(sequence.last ?? 0); resynchronizing")
+            try resync()
+        }
+    }
+
+    /// A stock that became active has its quote only in `latest` (ticks carry changes,
+    /// and this instance dropped it while inactive): a new catalog means a resync.
+    mutating func resyncIfCatalogChanged() throws {
+        guard catalogProvider.catalog.version != catalogVersion else { return }
+        try resync()
+    }
+
+    /// Reads the tick number and `latest` atomically and publishes what differs from
+    /// what this instance last sent.
+    mutating func resync() throws {
+        let catalog = catalogProvider.catalog
+        fanOut.catalogChanged(catalog)
+        catalogVersion = catalog.version
+        let stored = try store.readBaseline()
+        fanOut.publish(latest: stored.quotes, tick: stored.tick)
+        sequence.resynced(at: stored.tick)
     }
 }

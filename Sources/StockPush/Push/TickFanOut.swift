@@ -75,6 +75,36 @@ final class TickFanOut {
         shared.metrics.recordTick(.init(tick: tick, timestamp: timestamp, quotes: latest.count, changed: codes.count))
         return changed
     }
+
+    /// Publishes one tick whose changes the leader already diffed (a `TickMessage`): no
+    /// map of every quote is walked. Inactive stocks are still dropped here (this
+    /// instance's catalog), and a quote equal to the one last sent is skipped, which
+    /// keeps `published` right for a later `publish(latest:tick:)` resync.
+    @discardableResult
+    func publish(changed: [Quote], tick: Int64) -> [Quote] {
+        let startedAt = MonotonicClock.now()
+        let timestamp = WallClock.nowMicroseconds()
+        var sent: [Quote] = []
+        var quotes = board.quotes
+        var fragments = board.fragments
+        for quote in changed {
+            guard let stock = catalog.stocks[quote.code], stock.active else { continue }
+            if let previous = published[quote.code], !quote.differsForSubscribers(from: previous) { continue }
+            sent.append(quote)
+            quotes[quote.code] = quote
+            fragments[quote.code] = QuoteFragmentEncoder.encode(quote, stock: stock, writer: &writer)
+            published[quote.code] = quote
+        }
+        let codes = sent.map(\.code).sorted()
+        board = QuoteBoard(tick: tick, quotes: quotes, fragments: fragments)
+        shared.setBoard(board)
+        let update = TickUpdate(tick: tick, timestamp: timestamp, changed: codes, board: board, startedAt: startedAt)
+        for mailbox in mailboxes { mailbox.post(update) }
+        shared.metrics.ticks.add(1)
+        shared.metrics.quotesChanged.add(codes.count)
+        shared.metrics.recordTick(.init(tick: tick, timestamp: timestamp, quotes: quotes.count, changed: codes.count))
+        return sent
+    }
 }
 
 @available(*, unavailable)
