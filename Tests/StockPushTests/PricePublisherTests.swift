@@ -2,6 +2,8 @@ import Market
 import Redis
 import Server
 import Synchronization
+import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush
@@ -59,15 +61,15 @@ final class SwappableCatalog: CatalogProvider {
     }
 
     @Test func ticksGoOutFromTheirMessagesAndAGapCostsOneRead() throws {
-        let redis = try PrivateRedis()
+        let redis = try PrivateRedisServer()
         let layout = QuoteStoreLayout(prefix: "pub")
-        let connection = try RedisConnection.connect(RedisURL(redis.url))
+        let connection = try RedisConnection.connect(RedisURL(redis.url()))
         defer { connection.close() }
         try store([quote("A", 10), quote("B", 20), quote("X", 30)], tick: 5, layout, on: connection)
         let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: RedisURL(redis.url), layout: layout, shared: shared, loops: [], catalog: catalog,
+            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
             health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
         defer { publisher.stop() }
         func reached(_ tick: Int64) -> Bool { TestEnvironment.eventually(within: 5) { shared.board.tick == tick } }
@@ -100,15 +102,15 @@ final class SwappableCatalog: CatalogProvider {
     }
 
     @Test func anUnreadableMessageCostsOneResyncAndNothingElse() throws {
-        let redis = try PrivateRedis()
+        let redis = try PrivateRedisServer()
         let layout = QuoteStoreLayout(prefix: "junk")
-        let connection = try RedisConnection.connect(RedisURL(redis.url))
+        let connection = try RedisConnection.connect(RedisURL(redis.url()))
         defer { connection.close() }
         try store([quote("A", 10)], tick: 1, layout, on: connection)
         let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: RedisURL(redis.url), layout: layout, shared: shared, loops: [], catalog: catalog,
+            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
             health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
         defer { publisher.stop() }
         #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 1 })
@@ -122,16 +124,16 @@ final class SwappableCatalog: CatalogProvider {
     /// Ticks carry changes only, and X's quote came while X was inactive: when X is
     /// listed again its quote must come from `latest`.
     @Test func aStockThatBecomesActiveGetsItsQuoteFromLatest() throws {
-        let redis = try PrivateRedis()
+        let redis = try PrivateRedisServer()
         let layout = QuoteStoreLayout(prefix: "relist")
-        let connection = try RedisConnection.connect(RedisURL(redis.url))
+        let connection = try RedisConnection.connect(RedisURL(redis.url()))
         defer { connection.close() }
         try store([quote("A", 10), quote("X", 30)], tick: 3, layout, on: connection)
         let swappable = SwappableCatalog(Self.catalog(xActive: false, version: 1))
         let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: RedisURL(redis.url), layout: layout, shared: shared, loops: [], catalog: swappable,
+            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: swappable,
             health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
         defer { publisher.stop() }
         #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 3 })

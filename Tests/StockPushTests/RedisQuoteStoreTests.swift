@@ -1,5 +1,7 @@
 import Market
 import Redis
+import Telemetry
+import TestSupport
 import Testing
 
 @testable import StockPush

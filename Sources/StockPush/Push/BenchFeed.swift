@@ -67,7 +67,7 @@ public final class BenchFeed: Sendable {
             while !worker.isStopping {
                 tick += 1
                 // The changed quotes, as a tick message hands them to production's publisher.
-                fanOut.publish(changed: source.quotes(for: stocks, now: WallClock.nowMicroseconds()), tick: tick)
+                fanOut.publish(source.quotes(for: stocks, now: WallClock.nowMicroseconds()), tick: tick)
                 next &+= interval
                 let current = MonotonicClock.now()
                 if next > current {

@@ -97,7 +97,7 @@ private struct Worker {
         try resyncIfCatalogChanged()
         switch sequence.accept(message.tick) {
         case .apply:
-            fanOut.publish(changed: message.quotes, tick: message.tick)
+            fanOut.publish(message.quotes, tick: message.tick)
         case .stale:
             break
         case .resync:
@@ -120,7 +120,7 @@ private struct Worker {
         fanOut.catalogChanged(catalog)
         catalogVersion = catalog.version
         let stored = try store.readBaseline()
-        fanOut.publish(latest: stored.quotes, tick: stored.tick)
+        fanOut.publish(stored.quotes.values, tick: stored.tick)
         sequence.resynced(at: stored.tick)
     }
 }
