@@ -113,7 +113,8 @@ enum AdminRoutes {
         }
     }
 
-    /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (constant-time check).
+    /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (compared through
+    /// SHA-256 digests in constant time, so neither the token nor its length leaks).
     static func authorized(_ request: HTTPRequest, _ shared: PushShared, _ responder: HTTPResponder) -> Bool {
         if isAuthorized(request, token: shared.configuration.adminToken) { return true }
         responder.complete(
@@ -126,7 +127,7 @@ enum AdminRoutes {
     static func isAuthorized(_ request: HTTPRequest, token: String?) -> Bool {
         guard let token else { return true }
         guard let credential = request.bearerCredential else { return false }
-        return HMAC.constantTimeEquals(Array(credential.utf8), Array(token.utf8))
+        return HMAC.secretsEqual(credential.utf8, token.utf8)
     }
 
     struct LoopSummary: Sendable {
