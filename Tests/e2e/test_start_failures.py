@@ -1,6 +1,7 @@
 """`stockpush serve` and `stockpush migrate` when they cannot start: a clear message and
 exit status 1, never an abort (a signal) from a library torn down under a live thread."""
 import os
+import socket
 import subprocess
 import uuid
 
@@ -16,6 +17,21 @@ def assert_failed_cleanly(result):
     output = result.stdout + result.stderr
     assert result.returncode == 1, f"exit status {result.returncode} (negative: killed by a signal):\n{output[-3000:]}"
     assert "Assertion" not in output and "Fatal error" not in output, output[-3000:]
+
+
+def test_a_port_in_use_exits_1_naming_the_address(environment, database):
+    # Held without SO_REUSEPORT, so the server's SO_REUSEPORT listener cannot share it.
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run(environment, [
+            "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2",
+            "--redis-url", environment["redis"], "--redis-prefix", "e2e-" + uuid.uuid4().hex[:12],
+            "--database-url", database.url, "--quote-interval", "0.2",
+        ])
+    assert_failed_cleanly(result)
+    assert f"127.0.0.1:{port}" in result.stderr and "in use" in result.stderr, result.stderr[-3000:]
 
 
 def test_migrate_outside_the_project_folder_names_the_folder_it_looked_for(environment, database, tmp_path):
