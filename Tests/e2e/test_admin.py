@@ -1,5 +1,6 @@
 """The admin HTTP API as an operator uses it, with ADMIN_TOKEN set."""
 import asyncio
+import json
 import time
 
 import pytest
@@ -207,9 +208,10 @@ async def test_metrics_health_and_readiness(admin):
         assert values['stockpush_publish_latency_seconds_bucket{le="+Inf"}'] > 0
         assert values['stockpush_errors_total{code="invalid_json"}'] >= 1
 
-        status, _, _ = http_request(admin.http, "GET", "/healthz")
-        assert status == 200
+        status, headers, body = http_request(admin.http, "GET", "/healthz")
+        assert status == 200 and headers["content-type"] == "application/json", (status, headers)
+        assert json.loads(body) == {"status": "ok"}, body
         status, ready = http_json(admin.http, "GET", "/readyz")
-        assert status == 200 and ready["redis"] == "ok" and ready["postgres"] == "ok", ready
+        assert status == 200 and ready == {"status": "ready", "redis": "ok", "postgres": "ok"}, ready
     finally:
         await client.close()

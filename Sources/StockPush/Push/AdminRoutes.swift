@@ -36,7 +36,7 @@ enum AdminRoutes {
             guard authorized(request, shared, responder) else { return }
             ClusterQuery.gather(loops(), { loop in clientsJSON(loop) }) { parts in
                 let clients = parts.flatMap { $0 }
-                responder.complete(.json(.ok, "{\"count\":\(clients.count),\"clients\":[\(clients.joined(separator: ","))]}"))
+                responder.complete(AdminResponses.clients(clients))
             }
         }
 
@@ -46,8 +46,10 @@ enum AdminRoutes {
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) {
                 found in
                 if found.contains(true) {
-                    audit?.record("disconnect", detail: "{\"client_id\":\(JSONString.escape(clientID))}")
-                    responder.complete(.json(.ok, #"{"disconnected":true}"#))
+                    var detail = AuditDetail()
+                    detail.add("client_id", text: clientID)
+                    audit?.record("disconnect", detail: detail.json())
+                    responder.complete(AdminResponses.disconnected())
                 } else {
                     responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
                 }
@@ -74,9 +76,11 @@ enum AdminRoutes {
             let json = ServerMessage.broadcast(
                 data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(json) ?? 0 }) { counts in
-                audit?.record(
-                    "broadcast", detail: "{\"message\":\(JSONString.escape(sentMessage)),\"sent\":\(counts.reduce(0, +))}")
-                responder.complete(.json(.ok, "{\"sent\":\(counts.reduce(0, +))}"))
+                var detail = AuditDetail()
+                detail.add("message", text: sentMessage)
+                detail.add("sent", counts.reduce(0, +))
+                audit?.record("broadcast", detail: detail.json())
+                responder.complete(AdminResponses.counts(["sent": counts.reduce(0, +)]))
             }
         }
 
@@ -105,10 +109,12 @@ enum AdminRoutes {
             let timestamp = WallClock.nowMicroseconds()
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 })
             { counts in
-                let query = JSONString.escape(request.query ?? "")
-                audit?.record(
-                    "push_prices", detail: "{\"query\":\(query),\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}")
-                responder.complete(.json(.ok, "{\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}"))
+                var detail = AuditDetail()
+                detail.add("query", text: request.query ?? "")
+                detail.add("clients", counts.reduce(0, +))
+                detail.add("quotes", known.count)
+                audit?.record("push_prices", detail: detail.json())
+                responder.complete(AdminResponses.counts(["clients": counts.reduce(0, +), "quotes": known.count]))
             }
         }
     }
