@@ -33,6 +33,9 @@ public enum ServeCommand {
             OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
             OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
             OptionSpec(
+                "--audit-queue-bytes", env: "AUDIT_QUEUE_BYTES", default: "4194304",
+                help: "admin audit entries kept in memory while PostgreSQL is away (oldest dropped first)"),
+            OptionSpec(
                 "--bench", env: "BENCH",
                 help: "benchmark mode S:Q: S strategies T0… of Q stocks; no PostgreSQL, Redis only with --bench-redis"),
             OptionSpec("--tick-ms", env: "BENCH_TICK_MS", default: "100", help: "benchmark mode: milliseconds between ticks"),
@@ -144,6 +147,7 @@ public enum ServeCommand {
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
         }
+        let auditBytes = try options.int("--audit-queue-bytes", in: 4096...(1 << 30)) ?? AuditLog.defaultCapacityBytes
         var rollback = StartupRollback()
         do {
             let catalog = CatalogService(url: data.databaseURL, health: health, logger: logger)
@@ -155,7 +159,7 @@ public enum ServeCommand {
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
                 makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
-            let audit = AuditLog(url: data.databaseURL, logger: logger)
+            let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
             let server = try makeServer(
