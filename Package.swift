@@ -30,7 +30,7 @@ var targets: [Target] = [
     .target(name: "Reactor", dependencies: ["CLinux", "Buffers"]),
     // Sans-I/O protocol modules, sharing the byte grammar of RFC 9110.
     .target(name: "HTTPGrammar"),
-    .target(name: "HTTP1", dependencies: ["Buffers", "HTTPGrammar"]),
+    .target(name: "HTTP1", dependencies: ["Buffers", "HTTPGrammar", "JSON"]),
     .target(name: "WebSocket", dependencies: ["Buffers", "HTTPGrammar"]),
     // ISO 8601 timestamps of the wire format, without Foundation.
     .target(name: "Time"),

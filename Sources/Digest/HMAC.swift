@@ -13,7 +13,16 @@ public enum HMAC {
         return outer.finalize()
     }
 
-    /// Constant-time equality for equal-length inputs (length itself is not secret).
+    /// Whether a presented secret (an admin token) equals the expected one, in time that
+    /// depends on neither's content nor length: both are hashed to SHA-256 and the fixed-size
+    /// digests compared in constant time. (Comparing the secrets themselves would return
+    /// early on a length mismatch and so tell a prober the secret's length.)
+    public static func secretsEqual(_ presented: some Sequence<UInt8>, _ expected: some Sequence<UInt8>) -> Bool {
+        constantTimeEquals(SHA256.hash(presented), SHA256.hash(expected))
+    }
+
+    /// Constant-time equality for values of a public, fixed length (MACs, digests): a
+    /// length mismatch returns at once, so compare secrets with `secretsEqual`.
     public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0

@@ -1,5 +1,6 @@
 import Buffers
 import HTTPGrammar
+import JSON
 
 /// A response with a fully buffered body (the API's bodies are small JSON documents).
 public struct HTTPResponse: Sendable, Equatable {
@@ -13,11 +14,20 @@ public struct HTTPResponse: Sendable, Equatable {
         self.body = body
     }
 
-    /// A JSON body with `Content-Type: application/json`; `jsonText` must already be JSON.
+    /// A JSON body with `Content-Type: application/json`; `jsonText` must already be JSON
+    /// (a literal, or what a `JSONWriter` wrote: build documents with the writer, never by
+    /// interpolation, so every string goes through its escaper).
     public static func json(_ status: HTTPStatus, _ jsonText: String) -> HTTPResponse {
-        HTTPResponse(
-            status: status, headers: HTTPHeaders([("Content-Type", "application/json")]),
-            body: Array(jsonText.utf8))
+        json(status, bytes: Array(jsonText.utf8))
+    }
+
+    /// The document `writer` holds as the JSON body.
+    public static func json(_ status: HTTPStatus, _ writer: JSONWriter) -> HTTPResponse {
+        json(status, bytes: writer.buffer.readableBytesArray)
+    }
+
+    private static func json(_ status: HTTPStatus, bytes: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: bytes)
     }
 
     /// A plain-text body with `Content-Type: text/plain; charset=utf-8`.
@@ -27,9 +37,16 @@ public struct HTTPResponse: Sendable, Equatable {
             body: Array(text.utf8))
     }
 
-    /// `{"error":"<code>","message":"<message>"}` with both strings JSON-escaped.
+    /// `{"error":"<code>","message":"<message>"}`, written by `JSONWriter`.
     public static func error(_ status: HTTPStatus, code: String, message: String) -> HTTPResponse {
-        json(status, #"{"error":\#(JSONString.escape(code)),"message":\#(JSONString.escape(message))}"#)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("error")
+        writer.string(code)
+        writer.key("message")
+        writer.string(message)
+        writer.endObject()
+        return json(status, writer)
     }
 
     /// The error response for a rejected request.

@@ -19,8 +19,10 @@ public struct Quote: Sendable, Equatable {
         self.quoteTime = quoteTime
     }
 
-    /// `price - prev_close`, rounded to 2 decimals as the contract says.
-    public var change: Double { Rounding.round(price - prevClose, decimals: 2) }
+    /// `price - prev_close` at the stock's tick precision: a price field like price and
+    /// prev_close, so that a client can reconcile the three (4.008 - 4.012 is -0.004, which
+    /// 2 decimals would show as 0.00 beside a -0.10 % change).
+    public func change(decimals: Int) -> Double { Rounding.round(price - prevClose, decimals: decimals) }
 
     /// `change / prev_close * 100`, rounded to 2 decimals; 0 when there is no previous close.
     public var changePercent: Double {

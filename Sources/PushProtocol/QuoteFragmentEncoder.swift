@@ -4,9 +4,10 @@ import Market
 
 /// Serializes one quote in the `price_update` `data` element format.
 ///
-/// Prices carry the stock's tick precision (`1850.50` for two decimals) so a client never
-/// sees binary noise such as `1850.4999999`; `change` and `change_percent` are the
-/// quote's values rounded to 2 decimals; `turnover` is written shortest-round-trip.
+/// Every price field (price, prev_close, change) carries the stock's tick precision
+/// (`1850.50` for two decimals, `-0.004` for an ETF quoted in thousandths) so a client never
+/// sees binary noise such as `1850.4999999` nor a change rounded away; `change_percent` is
+/// rounded to 2 decimals; `turnover` is written shortest-round-trip.
 public enum QuoteFragmentEncoder {
     /// `writer` is reset and reused: after the first tick its buffer no longer grows, so
     /// the only allocation is the fragment's own storage.
@@ -26,7 +27,7 @@ public enum QuoteFragmentEncoder {
         writer.key("prev_close")
         writer.fixed(quote.prevClose, decimals: precision)
         writer.key("change")
-        writer.fixed(quote.change, decimals: 2)
+        writer.fixed(quote.change(decimals: precision), decimals: precision)
         writer.key("change_percent")
         writer.fixed(quote.changePercent, decimals: 2)
         writer.key("volume")

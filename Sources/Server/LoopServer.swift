@@ -43,6 +43,15 @@ public final class LoopServer {
         scheduleSweep()
     }
 
+    /// What a connection over the limit gets before it is closed: the usual JSON error,
+    /// serialized once (its length computed, not counted by hand).
+    static let busyResponse: [UInt8] = {
+        var buffer = ByteBuffer()
+        HTTPResponse.error(.serviceUnavailable, code: "server_busy", message: "connection limit reached")
+            .serialize(keepAlive: false, into: &buffer)
+        return buffer.readableBytesArray
+    }()
+
     public var connectionCount: Int { connections.count }
     public var localAddress: SocketAddress? { acceptor?.localAddress }
 
@@ -51,10 +60,7 @@ public final class LoopServer {
     private func accept(_ accepted: consuming AcceptedSocket) {
         if connections.count >= maxConnectionsPerLoop || !isAccepting {
             metrics.connectionsRejected.add(1)
-            let busy = Array(
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 61\r\nConnection: close\r\n\r\n{\"error\":\"server_busy\",\"message\":\"connection limit reached\"}\n"
-                    .utf8)
-            _ = busy.withUnsafeBytes { Glibc.write(accepted.fd.rawValue, $0.baseAddress, $0.count) }
+            _ = Self.busyResponse.withUnsafeBytes { Glibc.write(accepted.fd.rawValue, $0.baseAddress, $0.count) }
             return  // dropping `accepted` closes it
         }
         nextSerial += 1

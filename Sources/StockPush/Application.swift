@@ -1,4 +1,5 @@
 import HTTP1
+import JSON
 import Reactor
 import Server
 import Synchronization
@@ -37,14 +38,18 @@ extension Application {
     /// 200 when Redis and PostgreSQL answered at the last attempt, else 503 naming
     /// what is down and why.
     static func readiness(_ health: DependencyHealth) -> HTTPResponse {
-        var parts: [String] = []
+        let ready = health.isReady
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("status")
+        writer.string(ready ? "ready" : "unavailable")
         for dependency in DependencyHealth.Dependency.allCases {
             let status = health.status(dependency)
-            parts.append("\(JSONString.escape(dependency.rawValue)):\(JSONString.escape(status.isUp ? "ok" : status.reason))")
+            writer.key(escaping: dependency.rawValue)
+            writer.string(status.isUp ? "ok" : status.reason)
         }
-        let ready = health.isReady
-        let body = "{\"status\":\(ready ? "\"ready\"" : "\"unavailable\""),\(parts.joined(separator: ","))}"
-        return .json(ready ? .ok : .serviceUnavailable, body)
+        writer.endObject()
+        return .json(ready ? .ok : .serviceUnavailable, writer)
     }
 }
 

@@ -34,6 +34,9 @@ public enum ServeCommand {
             OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
             OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
             OptionSpec(
+                "--audit-queue-bytes", env: "AUDIT_QUEUE_BYTES", default: "4194304",
+                help: "admin audit entries kept in memory while PostgreSQL is away (oldest dropped first)"),
+            OptionSpec(
                 "--bench", env: "BENCH",
                 help: "benchmark mode S:Q: S strategies T0… of Q stocks; no PostgreSQL, Redis only with --bench-redis"),
             OptionSpec("--tick-ms", env: "BENCH_TICK_MS", default: "100", help: "benchmark mode: milliseconds between ticks"),
@@ -145,27 +148,38 @@ public enum ServeCommand {
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
         }
-        let catalog = CatalogService(url: data.databaseURL, health: health, logger: logger)
-        try catalog.start()
-        let scheduler = SchedulerService()
-        try scheduler.start(
-            owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
-            layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
-            makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
-        let audit = AuditLog(url: data.databaseURL, logger: logger)
-        try audit.start()
-        let server = try makeServer(
-            configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
-            logger: logger)
-        let publisher = PricePublisher()
-        try publisher.start(
-            redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared, loops: server.loops,
-            catalog: catalog, health: health, logger: logger)
-        logger.info(
-            "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
-        )
-        return RunningServices(
-            server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
+        let auditBytes = try options.int("--audit-queue-bytes", in: 4096...(1 << 30)) ?? AuditLog.defaultCapacityBytes
+        var rollback = StartupRollback()
+        do {
+            let catalog = CatalogService(url: data.databaseURL, health: health, logger: logger)
+            try catalog.start()
+            rollback.started(catalog.stop)
+            let scheduler = SchedulerService()
+            try scheduler.start(
+                owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
+                layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
+                makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
+            rollback.started { scheduler.stop() }
+            let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
+            try audit.start()
+            rollback.started(audit.stop)
+            let server = try makeServer(
+                configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
+                logger: logger)
+            rollback.started { server.shutdown(gracePeriod: 0) }
+            let publisher = PricePublisher()
+            try publisher.start(
+                redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
+                loops: server.loops, catalog: catalog, health: health, logger: logger)
+            logger.info(
+                "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
+            )
+            return RunningServices(
+                server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
+        } catch {
+            rollback.stopAll()
+            throw error
+        }
     }
 
     /// The HTTP/WebSocket server with the application's routes and a `LoopPush` on
@@ -178,8 +192,13 @@ public enum ServeCommand {
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer
-        let server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
-            loop.attach(LoopPush(loop: loop, shared: shared))
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
+                loop.attach(LoopPush(loop: loop, shared: shared))
+            }
+        } catch let error as ReactorError {
+            throw ServeError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
         }
         reference.set(server)
         return server
@@ -213,8 +232,14 @@ public enum ServeCommand {
         try scheduler.start(
             owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
             catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
-        let server = try makeServer(
-            configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
+        let server: HTTPServer
+        do {
+            server = try makeServer(
+                configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
+        } catch {
+            scheduler.stop()  // see StartupRollback
+            throw error
+        }
         let publisher = PricePublisher()
         try publisher.start(
             redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,

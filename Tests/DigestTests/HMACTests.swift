@@ -45,4 +45,23 @@ import Testing
         #expect(!HMAC.constantTimeEquals(mac, other))
         #expect(!HMAC.constantTimeEquals(mac, Array(mac.dropLast())))
     }
+
+    /// Secrets (the admin token) are compared through their SHA-256 digests, so the
+    /// comparison runs over 32 bytes whatever the presented length: a wrong length is
+    /// refused like any other wrong value, without an early return that would time it.
+    @Test(arguments: [
+        "", "s", "secret-token", "secret-token-", "secret-toke", "secret-tokeN", String(repeating: "x", count: 200),
+    ])
+    func secretsEqualOnlyForTheSameBytes(presented: String) {
+        let secret = Array("secret-token".utf8)
+        #expect(HMAC.secretsEqual(Array(presented.utf8), secret) == (presented == "secret-token"))
+    }
+
+    @Test func secretsEqualAcceptsEmptyAndLongSecrets() {
+        let long = [UInt8](repeating: 0xA5, count: 1000)
+        #expect(HMAC.secretsEqual(long, long))
+        #expect(!HMAC.secretsEqual(long, Array(long.dropLast())))
+        #expect(HMAC.secretsEqual([], []))
+        #expect(!HMAC.secretsEqual([0], []))
+    }
 }

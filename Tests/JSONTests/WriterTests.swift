@@ -37,20 +37,6 @@ import Testing
         #expect(text == #"{"a\"b":1}"#)
     }
 
-    @Test func escapesEveryControlCharacter() throws {
-        let short: [UInt8: String] = [0x08: #"\b"#, 0x09: #"\t"#, 0x0A: #"\n"#, 0x0C: #"\f"#, 0x0D: #"\r"#]
-        for byte in UInt8(0)..<0x20 {
-            let text = Support.text { $0.string(String(UnicodeScalar(byte))) }
-            let hex = String(byte, radix: 16)
-            let expected = short[byte] ?? "\\u00" + (hex.count == 1 ? "0" + hex : hex)
-            #expect(text == "\"" + expected + "\"", "byte \(byte)")
-            #expect(try JSONParser.parse(text) == .string(String(UnicodeScalar(byte))))
-        }
-        #expect(Support.text { $0.string("say \"hi\" \\ there") } == #""say \"hi\" \\ there""#)
-        #expect(Support.text { $0.string("") } == #""""#)
-        #expect(Support.text { $0.string("/\u{7F}") } == "\"/\u{7F}\"")
-    }
-
     @Test func nonASCIIIsWrittenRaw() throws {
         let text = "股票 🎉📈 Zürich 日本"
         let written = Support.text { $0.string(text) }

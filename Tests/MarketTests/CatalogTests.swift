@@ -36,12 +36,15 @@ import Testing
         #expect(catalog.activeStocks.map(\.code) == ["600519", "601398", "AAPL"])
     }
 
-    @Test func changeAndPercentAreRoundedToTwoDecimals() {
+    @Test func changeKeepsThePricePrecisionAndPercentTwoDecimals() {
         let quote = Quote(code: "600519", price: 1850.5, prevClose: 1805.4, volume: 1, turnover: 1, quoteTime: 0)
-        #expect(quote.change == 45.1)
+        #expect(quote.change(decimals: 2) == 45.1)
         #expect(quote.changePercent == 2.5)
         let down = Quote(code: "X", price: 9.99, prevClose: 10.5, volume: 1, turnover: 1, quoteTime: 0)
-        #expect(down.change == -0.51)
+        #expect(down.change(decimals: 2) == -0.51)
+        let etf = Quote(code: "510300", price: 4.008, prevClose: 4.012, volume: 1, turnover: 1, quoteTime: 0)
+        #expect(etf.change(decimals: 3) == -0.004)
+        #expect(etf.changePercent == -0.1)
         #expect(down.changePercent == -4.86)
         #expect(Rounding.round(1.005, decimals: 2) == 1.01)
         #expect(Rounding.round(-1.005, decimals: 2) == -1.01)

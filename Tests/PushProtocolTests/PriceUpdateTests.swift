@@ -23,11 +23,26 @@ import WebSocket
         let hk = Stock(code: "00700", name: "Tencent", market: "HK", tickPrecision: 3, referencePrice: 400)
         let quote = Quote(code: "00700", price: 398.2, prevClose: 401.0, volume: 0, turnover: 0.5, quoteTime: 0)
         let text = Support.text(QuoteFragmentEncoder.encode(quote, stock: hk, writer: &writer).json.array)
-        #expect(text.contains(#""price":398.200,"prev_close":401.000,"change":-2.80,"change_percent":-0.70,"#))
+        #expect(text.contains(#""price":398.200,"prev_close":401.000,"change":-2.800,"change_percent":-0.70,"#))
         #expect(text.contains(#""volume":0,"turnover":0.5,"quote_time":"1970-01-01T00:00:00.000000Z""#))
         // A writer is reusable: the second fragment is not polluted by the first.
         let again = QuoteFragmentEncoder.encode(Support.moutaiQuote, stock: Support.moutai, writer: &writer)
         #expect(Support.json(again.json.array) == Support.moutaiJSON)
+    }
+
+    /// An ETF quoted in thousandths moves by less than a cent: its change keeps the third
+    /// decimal, so a client can reconcile price, prev_close, change and change_percent.
+    @Test func changeCarriesTheTickPrecision() throws {
+        var writer = JSONWriter()
+        let etf = Stock(code: "510300", name: "CSI 300 ETF", market: "SH", tickPrecision: 3, referencePrice: 4)
+        let quote = Quote(code: "510300", price: 4.008, prevClose: 4.012, volume: 1, turnover: 4.008, quoteTime: 0)
+        let text = Support.text(QuoteFragmentEncoder.encode(quote, stock: etf, writer: &writer).json.array)
+        #expect(text.contains(#""price":4.008,"prev_close":4.012,"change":-0.004,"change_percent":-0.10,"#))
+        let fields = try #require(Support.json(text))
+        let price = try #require(fields["price"]?.doubleValue)
+        let prevClose = try #require(fields["prev_close"]?.doubleValue)
+        let change = try #require(fields["change"]?.doubleValue)
+        #expect(abs(price - prevClose - change) < 1e-9)
     }
 
     @Test func bodyShape() {

@@ -89,7 +89,11 @@ import Testing
         #expect(try first.readResponse().status == 200)
         #expect(try second.readResponse().status == 200)
         let third = try TestClient(port: server.port)
-        #expect(try third.readResponse().status == 503)
+        let busy = try third.readResponse()
+        #expect(busy.status == 503)
+        #expect(busy.header("content-type") == "application/json")
+        #expect(busy.body == #"{"error":"server_busy","message":"connection limit reached"}"#)
+        #expect(third.waitForEOF())
     }
 
     @Test func shutdownClosesIdleConnections() throws {

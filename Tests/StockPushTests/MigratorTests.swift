@@ -90,6 +90,31 @@ import Testing
         #expect(Migration.parseFileName("x_y.sql") == nil)
     }
 
+    /// Run outside the project folder, the relative default names nothing: the error must
+    /// say where it looked (absolute) and how to point elsewhere.
+    @Test func aMissingFolderIsNamedWithTheWayToChooseAnother() throws {
+        let relative = TestEnvironment.uniqueName("no-such-migrations")
+        let absolute = FileManager.default.currentDirectoryPath + "/" + relative
+        var message = ""
+        do {
+            _ = try Migrator(directory: relative).loadFiles()
+            Issue.record("loading \(relative) succeeded")
+        } catch {
+            message = error.description
+        }
+        #expect(message.contains("'\(absolute)'"), "\(message)")
+        #expect(message.contains("--migrations-dir") && message.contains("MIGRATIONS_DIR"), "\(message)")
+        let file = NSTemporaryDirectory() + TestEnvironment.uniqueName("not-a-folder")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do {
+            _ = try Migrator(directory: file).loadFiles()
+            Issue.record("loading the file \(file) succeeded")
+        } catch {
+            #expect(error.description.contains("'\(file)'") && error.description.contains("--migrations-dir"))
+        }
+    }
+
     private func copyOfMigrations() throws -> String {
         let directory = NSTemporaryDirectory() + TestEnvironment.uniqueName("migrations")
         try FileManager.default.copyItem(atPath: TestEnvironment.migrationsDirectory, toPath: directory)

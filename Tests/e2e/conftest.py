@@ -213,6 +213,14 @@ def server_factory(environment, tmp_path_factory):
         pytest.fail("\n\n".join(errors), pytrace=False)
 
 
+@pytest.fixture
+def database(environment):
+    """A fresh, migrated database for a test that runs the binary itself; dropped after."""
+    db = Database(environment)
+    yield db
+    db.drop()
+
+
 @pytest.fixture(scope="module")
 def server(server_factory):
     """A plain server with the defaults (anonymous clients, no admin token)."""

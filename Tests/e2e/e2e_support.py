@@ -319,7 +319,7 @@ class RawWebSocket:
 
 def check_quote(quote):
     """Every field of the contract, with consistent change and change_percent."""
-    from decimal import Decimal, ROUND_HALF_EVEN, ROUND_HALF_UP
+    from decimal import Decimal
     missing = [field for field in QUOTE_FIELDS if field not in quote]
     assert not missing, f"quote without {missing}: {quote}"
     assert isinstance(quote["code"], str) and isinstance(quote["name"], str) and quote["name"]
@@ -329,12 +329,12 @@ def check_quote(quote):
     assert isinstance(quote["volume"], int) and quote["volume"] >= 0, quote
     assert quote["price"] > 0 and quote["prev_close"] > 0, quote
     assert ISO_MICROS.match(quote["quote_time"]), quote
+    # Prices and change share the stock's tick precision, so change is exactly their
+    # difference (an ETF at 4.008 after 4.012 moved by -0.004, not by 0.00).
     exact = Decimal(repr(quote["price"])) - Decimal(repr(quote["prev_close"]))
-    allowed = {float(exact.quantize(Decimal("0.01"), rounding=r)) for r in (ROUND_HALF_UP, ROUND_HALF_EVEN)}
-    assert quote["change"] in allowed, f"change {quote['change']} != round(price - prev_close, 2) {allowed}: {quote}"
-    expected_percent = round(quote["change"] / quote["prev_close"] * 100, 2)
-    assert abs(quote["change_percent"] - expected_percent) <= 0.011, (
-        f"change_percent {quote['change_percent']} != {expected_percent}: {quote}")
+    assert Decimal(repr(quote["change"])) == exact, f"change {quote['change']} != price - prev_close {exact}: {quote}"
+    percent = float(exact / Decimal(repr(quote["prev_close"])) * 100)
+    assert abs(quote["change_percent"] - percent) <= 0.0051, f"change_percent {quote['change_percent']} != {percent:.4f}: {quote}"
 
 
 def quote_values(quote):

@@ -1,5 +1,6 @@
 """The admin HTTP API as an operator uses it, with ADMIN_TOKEN set."""
 import asyncio
+import json
 import time
 
 import pytest
@@ -140,6 +141,34 @@ async def test_broadcast(admin):
             await client.close()
 
 
+def audit_details(server, action, until, timeout=5.0):
+    """The detail objects of the `action` audit rows, oldest first, once `until(details)` holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = server.database.sql(f"SELECT detail::text FROM admin_audit WHERE action = '{action}' ORDER BY id")
+        details = [json.loads(line) for line in out.split("\n") if line]  # not splitlines: U+2028 is no row break
+        if until(details):
+            return details
+        assert time.monotonic() < deadline, f"{action} audit rows after {timeout} s: {str(details)[:2000]}"
+        time.sleep(0.1)
+
+
+def test_audit_keeps_what_a_row_needs_of_a_huge_broadcast(admin):
+    message = "\u2028\"\\\u0001" + "市" * 200_000  # 600 KB as UTF-8, under the 1 MiB body limit
+    raw = json.dumps({"message": message}, ensure_ascii=False).encode()
+    status, body = http_json(admin.http, "POST", "/api/websocket/broadcast/test", body=raw,
+                             headers={**AUTH, "Content-Type": "application/json"})
+    assert status == 200 and isinstance(body["sent"], int), body
+    status, body = http_json(admin.http, "POST", "/api/websocket/broadcast/test", body={"message": "a\u2029b"},
+                             headers=AUTH)
+    assert status == 200, body
+    small = {"message": "a\u2029b", "sent": body["sent"]}
+    *_, huge, _ = audit_details(admin, "broadcast", until=lambda details: details and details[-1] == small)
+    assert huge["message_truncated"] is True and huge["message_bytes"] == len(message.encode()), {
+        k: v for k, v in huge.items() if k != "message"}
+    assert message.startswith(huge["message"].removesuffix("…")) and len(huge["message"].encode()) <= 1100, huge
+
+
 @run_async
 async def test_push_prices(admin):
     strategy = await Client.open(admin.ws)
@@ -207,9 +236,10 @@ async def test_metrics_health_and_readiness(admin):
         assert values['stockpush_publish_latency_seconds_bucket{le="+Inf"}'] > 0
         assert values['stockpush_errors_total{code="invalid_json"}'] >= 1
 
-        status, _, _ = http_request(admin.http, "GET", "/healthz")
-        assert status == 200
+        status, headers, body = http_request(admin.http, "GET", "/healthz")
+        assert status == 200 and headers["content-type"] == "application/json", (status, headers)
+        assert json.loads(body) == {"status": "ok"}, body
         status, ready = http_json(admin.http, "GET", "/readyz")
-        assert status == 200 and ready["redis"] == "ok" and ready["postgres"] == "ok", ready
+        assert status == 200 and ready == {"status": "ready", "redis": "ok", "postgres": "ok"}, ready
     finally:
         await client.close()

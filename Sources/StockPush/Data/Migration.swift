@@ -44,6 +44,8 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
     case missing(version: Int, name: String)
     case duplicateVersion(Int)
     case unreadable(String)
+    /// The migrations folder is not there (typically: run outside the project folder).
+    case folderNotFound(absolutePath: String)
     case failed(version: Int, name: String, reason: String)
 
     public var description: String {
@@ -56,6 +58,8 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
             "two migration files share version \(version)"
         case .unreadable(let reason):
             "cannot read migrations: \(reason)"
+        case .folderNotFound(let path):
+            "no migrations folder at '\(path)': run from the project folder, or name the folder with --migrations-dir (or MIGRATIONS_DIR)"
         case .failed(let version, let name, let reason):
             "migration \(version)_\(name) failed and was rolled back: \(reason)"
         }

@@ -14,6 +14,10 @@ public struct Migrator {
 
     /// Reads the migration files (cold path, so Foundation's file APIs are fine here).
     public func loadFiles() throws(MigrationError) -> [Migration] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw .folderNotFound(absolutePath: URL(fileURLWithPath: directory).standardizedFileURL.path)
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)

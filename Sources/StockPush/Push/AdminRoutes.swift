@@ -38,7 +38,7 @@ enum AdminRoutes {
             guard authorized(request, shared, responder) else { return }
             ClusterQuery.gather(loops(), { loop in clientsJSON(loop) }) { parts in
                 let clients = parts.flatMap { $0 }
-                responder.complete(.json(.ok, "{\"count\":\(clients.count),\"clients\":[\(clients.joined(separator: ","))]}"))
+                responder.complete(AdminResponses.clients(clients))
             }
         }
 
@@ -48,8 +48,10 @@ enum AdminRoutes {
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) {
                 found in
                 if found.contains(true) {
-                    audit?.record("disconnect", detail: "{\"client_id\":\(JSONString.escape(clientID))}")
-                    responder.complete(.json(.ok, #"{"disconnected":true}"#))
+                    var detail = AuditDetail()
+                    detail.add("client_id", text: clientID)
+                    audit?.record("disconnect", detail: detail.json())
+                    responder.complete(AdminResponses.disconnected())
                 } else {
                     responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
                 }
@@ -77,9 +79,11 @@ enum AdminRoutes {
                 data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
             let frame = FrameEncoder.sharedFrame(opcode: .text, payload: json)
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.broadcast(frame) ?? 0 }) { counts in
-                audit?.record(
-                    "broadcast", detail: "{\"message\":\(JSONString.escape(sentMessage)),\"sent\":\(counts.reduce(0, +))}")
-                responder.complete(.json(.ok, "{\"sent\":\(counts.reduce(0, +))}"))
+                var detail = AuditDetail()
+                detail.add("message", text: sentMessage)
+                detail.add("sent", counts.reduce(0, +))
+                audit?.record("broadcast", detail: detail.json())
+                responder.complete(AdminResponses.counts(["sent": counts.reduce(0, +)]))
             }
         }
 
@@ -108,15 +112,18 @@ enum AdminRoutes {
             let timestamp = WallClock.nowMicroseconds()
             ClusterQuery.gather(loops(), { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 })
             { counts in
-                let query = JSONString.escape(request.query ?? "")
-                audit?.record(
-                    "push_prices", detail: "{\"query\":\(query),\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}")
-                responder.complete(.json(.ok, "{\"clients\":\(counts.reduce(0, +)),\"quotes\":\(known.count)}"))
+                var detail = AuditDetail()
+                detail.add("query", text: request.query ?? "")
+                detail.add("clients", counts.reduce(0, +))
+                detail.add("quotes", known.count)
+                audit?.record("push_prices", detail: detail.json())
+                responder.complete(AdminResponses.counts(["clients": counts.reduce(0, +), "quotes": known.count]))
             }
         }
     }
 
-    /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (constant-time check).
+    /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (compared through
+    /// SHA-256 digests in constant time, so neither the token nor its length leaks).
     static func authorized(_ request: HTTPRequest, _ shared: PushShared, _ responder: HTTPResponder) -> Bool {
         if isAuthorized(request, token: shared.configuration.adminToken) { return true }
         responder.complete(
@@ -129,7 +136,7 @@ enum AdminRoutes {
     static func isAuthorized(_ request: HTTPRequest, token: String?) -> Bool {
         guard let token else { return true }
         guard let credential = request.bearerCredential else { return false }
-        return HMAC.constantTimeEquals(Array(credential.utf8), Array(token.utf8))
+        return HMAC.secretsEqual(credential.utf8, token.utf8)
     }
 
     struct LoopSummary: Sendable {
