@@ -33,7 +33,12 @@ public struct Catalog: Sendable {
         self.version = version
     }
 
+    /// No catalog yet (version 0): what readers see before the first load.
     public static let empty = Catalog(markets: [], stocks: [], strategies: [:])
+
+    /// Whether this came from a load (every load has a version of 1 or more), as opposed
+    /// to `empty`, which stands for "not loaded yet" and resolves no target at all.
+    public var isLoaded: Bool { version > 0 }
 
     /// Active stocks, sorted by code (what the scheduler pulls).
     public var activeStocks: [Stock] {

@@ -18,9 +18,11 @@ final class TickFanOut {
         mailboxes = loops.map { TickMailbox(handle: $0) }
     }
 
-    /// A reload changes names and coverage: loops re-resolve, fragments re-encode.
+    /// A reload changes names and coverage: loops re-resolve, fragments re-encode. Until
+    /// the first load there is nothing to hand on: loops keep holding subscribes rather
+    /// than resolving them against an empty catalog.
     func catalogChanged(_ catalog: Catalog) {
-        guard catalog.version != catalogVersion else { return }
+        guard catalog.isLoaded, catalog.version != catalogVersion else { return }
         catalogVersion = catalog.version
         shared.setCatalog(catalog)
         for handle in loops {
