@@ -54,6 +54,8 @@ def load_report(report_dir):
             agents = json.load(index)
     except (OSError, ValueError) as error:
         fail_setup("no usable report in %s (%s)" % (report_dir, error))
+    if not agents:
+        fail_setup("no case ran: is a WebSocket echo server answering on that URL? (see the wstest log)")
     if len(agents) != 1:
         fail_setup("expected one agent in the report, found %d" % len(agents))
     agent, cases = next(iter(agents.items()))

@@ -36,7 +36,6 @@ URL=${1:-}
 OUT=${2:-}
 [ -n "$PREPARE" ] || case "$URL" in ws://* | wss://*) ;; *) fail 2 "not a WebSocket URL: $URL" ;; esac
 
-
 # Builds the Python 2.7 virtualenv with wstest unless the one there matches the pins.
 ensure_wstest() {
     local stamp="$VENV/.constraints"
