@@ -50,3 +50,29 @@ ensure_test_venv() {
         "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2'
     VENV_PYTHON="$venv/bin/python"
 }
+
+# Prints a Python 2.7 interpreter for Autobahn|Testsuite (which runs on 2.7 only):
+# $AUTOBAHN_PYTHON2, else pyenv's newest 2.7.x, else python2.7 on PATH. Each candidate
+# is run, because pyenv's shims are on PATH even when no 2.7 is installed.
+# Returns 1 (printing nothing) when none is found.
+find_python27() {
+    local candidates=()
+    if [ -n "${AUTOBAHN_PYTHON2:-}" ]; then
+        candidates=("$AUTOBAHN_PYTHON2")
+    else
+        local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+        command -v pyenv >/dev/null && pyenv_root="$(pyenv root 2>/dev/null || echo "$pyenv_root")"
+        local installed
+        installed=$(ls -d "$pyenv_root"/versions/2.7.* 2>/dev/null | sort -V -r || true)
+        for dir in $installed; do candidates+=("$dir/bin/python"); done
+        candidates+=(python2.7)
+    fi
+    local python
+    for python in "${candidates[@]}"; do
+        if "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (2, 7))' >/dev/null 2>&1; then
+            command -v "$python"
+            return 0
+        fi
+    done
+    return 1
+}

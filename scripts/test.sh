@@ -1,23 +1,50 @@
 #!/usr/bin/env bash
-# Runs every test: Swift unit and integration tests, the interop tests with an
-# independent WebSocket client (Python websockets), and the Autobahn conformance suite.
-# Does its own setup on a fresh Debian/Ubuntu machine.
+# Runs every test: the habit checks (no Foundation on the hot path, swift format lint),
+# Swift unit and integration tests, the end-to-end tests of the release binary, the
+# interop tests with an independent WebSocket client (Python websockets), the deployment
+# and benchmark-report checks, and the Autobahn|Testsuite conformance run.
+# Does its own setup on a fresh Debian/Ubuntu machine. Any failing stage fails the run.
+#
+# AUTOBAHN_OUT: where the conformance report goes (default .build-autobahn/results).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 source scripts/lib.sh
 
 ensure_server_packages
+
+# The fast checks first, so a careless commit fails in seconds rather than minutes.
+echo "== habits: hot-path imports, swift format lint"
+habits=0
+scripts/check-imports.sh || habits=1
+swift format lint --strict -r Sources Tests Package.swift || { echo "swift format lint: not clean (fix with swift format -i)" >&2; habits=1; }
+[ "$habits" -eq 0 ] || { echo "Habit checks failed." >&2; exit 1; }
+echo "   clean"
+
 ensure_test_venv
 
-# Real Redis and PostgreSQL for the integration tests, on free ports in a temp folder.
+LOGS=$(mktemp -d /tmp/stockpush-test-logs.XXXXXX)
 SERVICES=$(mktemp -d /tmp/stockpush-test-services.XXXXXX)
 cleanup() {
-    [ -n "${SERVER:-}" ] && { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
+    for pid in ${CONFORMANCE:-} ${SERVER:-}; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     scripts/services.sh stop "$SERVICES" >/dev/null 2>&1 || true
-    rm -rf "$SERVICES" 2>/dev/null || true
+    rm -rf "$SERVICES" "$LOGS" 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# Autobahn|Testsuite needs Python 2.7; a machine without one skips that stage only.
+CONFORMANCE=""
+if find_python27 >/dev/null; then
+    # Builds its virtualenv (first run only) while Swift compiles.
+    scripts/conformance.sh --prepare >"$LOGS/prepare.log" 2>&1 &
+    CONFORMANCE=$!
+else
+    echo "== Autobahn conformance skipped: no Python 2.7 interpreter (set AUTOBAHN_PYTHON2 or install 2.7 with pyenv)"
+fi
+
 echo "== starting Redis and PostgreSQL for the tests in $SERVICES"
 eval "$(scripts/services.sh start "$SERVICES")"
 export REDIS_URL DATABASE_URL
@@ -30,28 +57,50 @@ echo "== release build"
 swift build -c release --product stockpush
 BIN="$ROOT/.build/release/stockpush"
 
+"$BIN" migrate 2>>"$LOGS/server.log"
 PORT=$(free_port)
-LOG=$(mktemp)
-"$BIN" migrate 2>>"$LOG"
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --echo --threads 2 --log-level warning --quote-interval 1 2>"$LOG" &
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --echo --threads 2 --log-level warning --quote-interval 1 2>>"$LOGS/server.log" &
 SERVER=$!
-wait_for_http "$PORT"
+wait_for_http "$PORT" || { tail -n 20 "$LOGS/server.log" >&2; exit 1; }
 
-echo "== interop tests (Python websockets) against port $PORT"
-STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy Tests/bench
-STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
+# The conformance run uses only /ws/echo and the interop tests only the price stream,
+# so they share the server and run side by side; the conformance output follows.
+if [ -n "$CONFORMANCE" ]; then
+    if ! wait "$CONFORMANCE"; then
+        cat "$LOGS/prepare.log" >&2
+        echo "Autobahn|Testsuite setup failed." >&2
+        exit 1
+    fi
+    echo "== Autobahn|Testsuite (groups 1-10) against port $PORT, alongside the interop tests"
+    scripts/conformance.sh "ws://127.0.0.1:$PORT/ws/echo" "${AUTOBAHN_OUT:-$ROOT/.build-autobahn/results}" \
+        >"$LOGS/conformance.log" 2>&1 &
+    CONFORMANCE=$!
+fi
 
-echo "== Autobahn|Testsuite (groups 1-10) against port $PORT"
-AUTOBAHN="${AUTOBAHN_DIR:-$ROOT/../shared/autobahn}"
-if [ -x "$AUTOBAHN/run.sh" ]; then
-    "$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/ws/echo" "${AUTOBAHN_OUT:-/tmp/stockpush-autobahn}" --no-deflate --strict --agent stockpush --timeout 900
-else
-    echo "Autobahn harness not found at $AUTOBAHN (set AUTOBAHN_DIR)" >&2
-    exit 1
+echo "== interop tests (Python websockets), deployment files, benchmark report, against port $PORT"
+interop=0
+STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy Tests/bench || interop=$?
+
+conformance=0
+if [ -n "$CONFORMANCE" ]; then
+    wait "$CONFORMANCE" || conformance=$?
+    CONFORMANCE=""
+    echo "== Autobahn|Testsuite output"
+    cat "$LOGS/conformance.log"
 fi
 
 kill -TERM "$SERVER"
-wait "$SERVER"
+shutdown=0
+wait "$SERVER" || shutdown=$?
 SERVER=""
+if [ "$interop" -ne 0 ] || [ "$conformance" -ne 0 ] || [ "$shutdown" -ne 0 ]; then
+    echo "Failed: interop/deploy/bench pytest exit $interop, conformance exit $conformance, server exit after SIGTERM $shutdown." >&2
+    tail -n 20 "$LOGS/server.log" >&2
+    exit 1
+fi
 echo "== server exited cleanly after SIGTERM"
+
+echo "== end-to-end tests (release binary with Redis and PostgreSQL)"
+STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
+
 echo "All test stages passed."
