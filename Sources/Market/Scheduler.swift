@@ -121,16 +121,25 @@ public final class Scheduler {
             nextStepAt = min(dueAt, now + micros(timing.renewEvery))
             return .waiting
         }
+        let active = stocks()
+        guard !active.isEmpty else {
+            // No catalog yet (PostgreSQL slow or down at start): the pull stays due and is
+            // tried again shortly, not a whole interval later.
+            nextStepAt = now + micros(min(timing.renewEvery, Self.catalogRetry))
+            return .waiting
+        }
         // Keep a steady cadence; after a long stall, restart it from now.
         var next = dueAt + micros(timing.interval)
         if next <= now { next = now + micros(timing.interval) }
         nextPullAt = next
         nextStepAt = min(next, now + micros(timing.renewEvery))
-        return pull(now: now)
+        return pull(active, now: now)
     }
 
-    private func pull(now: Int64) -> Outcome {
-        let active = stocks()
+    /// Seconds between checks for a catalog while there is none.
+    static let catalogRetry = 0.2
+
+    private func pull(_ active: [Stock], now: Int64) -> Outcome {
         let quotes: [Quote]
         do {
             quotes = try source.quotes(for: active, now: now)

@@ -107,6 +107,20 @@ final class ContestedSink: QuoteSink {
         }
     }
 
+    @Test func aPullDueBeforeTheCatalogLoadsHappensAsSoonAsItDoes() {
+        let lock = FakeLock()
+        let sink = RecordingSink()
+        var catalog: [Stock] = []
+        let scheduler = Scheduler(
+            owner: "a", timing: .init(interval: 60), source: FlakySource(), lock: lock, sink: sink,
+            stocks: { catalog }, log: { _ in })
+        #expect(scheduler.step(now: 0) == .waiting, "nothing to pull without a catalog")
+        #expect(scheduler.nextStepAt <= second, "tried again within a second, not an interval later")
+        catalog = stocks
+        lock.now = scheduler.nextStepAt
+        #expect(scheduler.step(now: scheduler.nextStepAt) == .pulled(quotes: 1, tick: 1))
+    }
+
     @Test func theLeaderPullsOncePerInterval() {
         let lock = FakeLock()
         let sink = RecordingSink()

@@ -7,7 +7,7 @@ import time
 import uuid
 
 from conftest import MIGRATIONS, _psql, _with_database
-from e2e_support import MARKET_SH, Client, free_port, http_json, http_request, run_async
+from e2e_support import MARKET_SH, Client, RawWebSocket, free_port, http_json, http_request, run_async
 
 
 @run_async
@@ -97,3 +97,26 @@ async def test_a_disconnected_client_leaves_the_list_at_once_and_a_second_delete
     finally:
         victim.ws.transport.resume_reading()
         await victim.close()
+
+
+@run_async
+async def test_manual_pushes_at_a_stalled_client_are_conflated_like_ticks(server_factory):
+    # A client that stops reading while an operator pushes every price again and again:
+    # past the queue limit its pushes are held back (newest price per stock), so what the
+    # server holds for it stays near the limit instead of growing with every push.
+    limit = 64 * 1024
+    server = server_factory("--max-queued-bytes", str(limit), "--slow-consumer-timeout", "60",
+                            "--quote-interval", "30")
+    raw = RawWebSocket(server.host, server.port, rcvbuf=4096)
+    try:
+        client_id = raw.recv_json()["client_id"]
+        raw.send_json({"type": "subscribe", "subscription_type": "market", "targets": ["US", "SH", "SZ", "HK"]})
+        for _ in range(120):  # ~13 KB each: ~1.6 MB if nothing were conflated
+            status, body = await asyncio.to_thread(http_json, server.http, "POST", "/api/websocket/push/prices")
+            assert status == 200, body
+        status, body = await asyncio.to_thread(http_json, server.http, "GET", "/api/websocket/clients")
+        entry = next(c for c in body["clients"] if c["client_id"] == client_id)
+        assert entry["conflated"] > 0, entry
+        assert entry["queued_bytes"] <= limit + 32 * 1024, f"pushes kept queueing past the limit: {entry}"
+    finally:
+        raw.close()
