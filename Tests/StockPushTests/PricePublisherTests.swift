@@ -60,17 +60,25 @@ final class SwappableCatalog: CatalogProvider {
         try connection.command("SET", layout.tickSequence, String(tick))
     }
 
+    /// A publisher on `redis` with no loops: what it publishes shows on `shared.board`.
+    func startPublisher(
+        _ redis: PrivateRedisServer, _ layout: QuoteStoreLayout, catalog: any CatalogProvider
+    ) throws -> (PushShared, PricePublisher) {
+        let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
+        let publisher = PricePublisher()
+        try publisher.start(
+            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
+            health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
+        return (shared, publisher)
+    }
+
     @Test func ticksGoOutFromTheirMessagesAndAGapCostsOneRead() throws {
         let redis = try PrivateRedisServer()
         let layout = QuoteStoreLayout(prefix: "pub")
         let connection = try RedisConnection.connect(RedisURL(redis.url()))
         defer { connection.close() }
         try store([quote("A", 10), quote("B", 20), quote("X", 30)], tick: 5, layout, on: connection)
-        let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
-        let publisher = PricePublisher()
-        try publisher.start(
-            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
-            health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
+        let (shared, publisher) = try startPublisher(redis, layout, catalog: catalog)
         defer { publisher.stop() }
         func reached(_ tick: Int64) -> Bool { TestEnvironment.eventually(within: 5) { shared.board.tick == tick } }
 
@@ -107,11 +115,7 @@ final class SwappableCatalog: CatalogProvider {
         let connection = try RedisConnection.connect(RedisURL(redis.url()))
         defer { connection.close() }
         try store([quote("A", 10)], tick: 1, layout, on: connection)
-        let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
-        let publisher = PricePublisher()
-        try publisher.start(
-            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
-            health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
+        let (shared, publisher) = try startPublisher(redis, layout, catalog: catalog)
         defer { publisher.stop() }
         #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 1 })
         try connection.command("PUBLISH", layout.tickChannel, #"{"tick":2,"at":"2026-01-01T00:00:00Z","count":1}"#)
@@ -130,11 +134,7 @@ final class SwappableCatalog: CatalogProvider {
         defer { connection.close() }
         try store([quote("A", 10), quote("X", 30)], tick: 3, layout, on: connection)
         let swappable = SwappableCatalog(Self.catalog(xActive: false, version: 1))
-        let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
-        let publisher = PricePublisher()
-        try publisher.start(
-            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: swappable,
-            health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
+        let (shared, publisher) = try startPublisher(redis, layout, catalog: swappable)
         defer { publisher.stop() }
         #expect(TestEnvironment.eventually(within: 5) { shared.board.tick == 3 })
         #expect(shared.board.quotes["X"] == nil)

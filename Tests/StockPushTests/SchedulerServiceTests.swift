@@ -26,18 +26,37 @@ import Testing
         (try? RedisConnection.connect(redis, timeoutSeconds: 0.5).command("GET", layout.tickSequence).int) ?? 0
     }
 
-    @Test func writesTicksIntoRedisAndAnnouncesThemWithTheirQuotes() throws {
+    /// A running scheduler of simulated quotes and a subscriber to its tick channel.
+    struct Leading {
+        let redis: RedisURL
+        let layout: QuoteStoreLayout
+        let catalog: CatalogService
+        let subscriber: RedisSubscriber
+        let service: SchedulerService
+
+        func stop() {
+            service.stop()
+            catalog.stop()
+        }
+    }
+
+    func leading(_ prefix: String, interval: Double, seed: UInt64) throws -> Leading {
         let redis = try RedisURL(TestEnvironment.redisURL)
-        let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("sched"))
+        let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName(prefix))
         let catalog = try catalog()
-        defer { catalog.stop() }
         let subscriber = try RedisSubscriber.connect(redis)
         try subscriber.subscribe([layout.tickChannel])
         let service = SchedulerService()
         try service.start(
-            owner: "one", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
-            logger: logger, makeSource: { SimulatedSource(seed: 1) })
-        defer { service.stop() }
+            owner: "one", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            logger: logger, makeSource: { SimulatedSource(seed: seed) })
+        return Leading(redis: redis, layout: layout, catalog: catalog, subscriber: subscriber, service: service)
+    }
+
+    @Test func writesTicksIntoRedisAndAnnouncesThemWithTheirQuotes() throws {
+        let run = try leading("sched", interval: 0.2, seed: 1)
+        defer { run.stop() }
+        let (redis, layout, subscriber) = (run.redis, run.layout, run.subscriber)
         let message = try TickMessage(decoding: try #require(try subscriber.nextMessage(timeoutSeconds: 5)).payload)
         #expect(message.tick == 1 && message.quotes.count == 56, "the first tick carries every quote")
         let connection = try RedisConnection.connect(redis)
@@ -51,16 +70,9 @@ import Testing
     /// Each published tick carries exactly the quotes that changed since the one before,
     /// and replaying the messages gives exactly what `latest` holds.
     @Test func ticksCarryOnlyTheChangedQuotesAndAddUpToLatest() throws {
-        let redis = try RedisURL(TestEnvironment.redisURL)
-        let layout = QuoteStoreLayout(prefix: TestEnvironment.uniqueName("diff"))
-        let catalog = try catalog()
-        defer { catalog.stop() }
-        let subscriber = try RedisSubscriber.connect(redis)
-        try subscriber.subscribe([layout.tickChannel])
-        let service = SchedulerService()
-        try service.start(
-            owner: "one", interval: 0.1, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
-            logger: logger, makeSource: { SimulatedSource(seed: 4) })
+        let run = try leading("diff", interval: 0.1, seed: 4)
+        defer { run.catalog.stop() }
+        let (redis, layout, subscriber, service) = (run.redis, run.layout, run.subscriber, run.service)
         var replayed: [String: Quote] = [:]
         var sizes: [Int] = []
         for expectedTick in Int64(1)...6 {
