@@ -27,7 +27,7 @@ public final class PushCore {
 
     /// Every client, unordered (removal swaps in the last): admin queries walk it.
     var clients: [PushClient] = []
-    /// Clients by slot (nil: free); slots are reused, lowest first.
+    /// Clients by slot (nil: free); freed slots are reused.
     var slots: [PushClient?] = []
     var freeSlots: [Int] = []
     var groups: [[SubscriptionKey]: SubscriptionGroup] = [:]
@@ -72,19 +72,10 @@ public final class PushCore {
     public func release(_ id: ClientID) {
         guard let client = client(id) else { return }
         leaveGroup(client)
-        let index = client.registryIndex
-        let last = clients.removeLast()
-        if index < clients.count {
-            clients[index] = last
-            last.registryIndex = index
-        }
-        client.registryIndex = -1
+        clients.swapRemove(client, position: \.registryIndex)
         slots[id.slot] = nil
+        // Reused last-freed first: the table never grows past the most clients at once.
         freeSlots.append(id.slot)
-        // Lowest slot first keeps the shell's table dense.
-        if freeSlots.count > 1, freeSlots[freeSlots.count - 1] > freeSlots[freeSlots.count - 2] {
-            freeSlots.sort(by: >)
-        }
     }
 
     func client(_ id: ClientID) -> PushClient? {
@@ -131,14 +122,8 @@ public final class PushCore {
 
     func leaveGroup(_ client: PushClient) {
         guard let group = client.group else { return }
-        let index = client.groupIndex
-        let last = group.members.removeLast()
-        if index < group.members.count {
-            group.members[index] = last
-            last.groupIndex = index
-        }
+        group.members.swapRemove(client, position: \.groupIndex)
         client.group = nil
-        client.groupIndex = -1
         if group.members.isEmpty { groups[group.signature] = nil }
     }
 
@@ -185,3 +170,18 @@ public final class PushCore {
 
 @available(*, unavailable)
 extension PushCore: Sendable {}
+
+extension Array where Element == PushClient {
+    /// Removes `client` in O(1) by moving the last element into its place; `position` is
+    /// where each element keeps its index in this array (set to -1 for the removed one).
+    mutating func swapRemove(_ client: PushClient, position: ReferenceWritableKeyPath<PushClient, Int>) {
+        let index = client[keyPath: position]
+        precondition(index >= 0 && index < count && self[index] === client, "client not at its recorded position")
+        let last = removeLast()
+        if index < count {
+            self[index] = last
+            last[keyPath: position] = index
+        }
+        client[keyPath: position] = -1
+    }
+}
