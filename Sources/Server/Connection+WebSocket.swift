@@ -132,7 +132,13 @@ extension Connection {
         outbound.discardUnstartedMessages()
         session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
         perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
+        // The peer reads nothing, so the kernel's send buffer is full: make room there for
+        // the rest of the message in progress and the close frame. Once handed over they
+        // reach the peer whenever it reads again, even after the socket is closed here;
+        // left in our queue they would be dropped at the end of the linger time.
+        Socket.growSendBuffer(fd, by: outbound.pendingBytes)
         closeAfterFlush()
+        flush()
     }
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
