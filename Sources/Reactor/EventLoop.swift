@@ -153,8 +153,14 @@ public final class EventLoop {
             let waitMs = deadline <= current ? 0 : Int32(clamping: (deadline - current + 999_999) / 1_000_000)
             timeout = timeout < 0 ? waitMs : min(timeout, waitMs)
         }
+        var woke = false
         do {
             try epoll.wait(timeoutMilliseconds: timeout) { token, events in
+                if !woke {
+                    // The time before the sleep is no "now" for what woke us.
+                    now = MonotonicClock.now()
+                    woke = true
+                }
                 dispatch(token: token, events: events)
             }
         } catch {

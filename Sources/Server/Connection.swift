@@ -36,6 +36,7 @@ public final class Connection: EventHandler, Flushable {
     private var readPaused = false
     /// Close the socket as soon as the queue drains (after a final response or close frame).
     var closeWhenDrained = false
+    /// Last time the queue shrank, or bytes were queued while it was empty.
     var lastWriteProgress: UInt64
 
     // HTTP phase: boxed, and dropped after an upgrade, so a WebSocket connection does
@@ -143,6 +144,7 @@ public final class Connection: EventHandler, Flushable {
     /// Queues bytes; they go out in one writev just before the loop sleeps.
     func enqueue(_ bytes: SharedBytes) {
         guard phase != .closed else { return }
+        startStallClockIfIdle()
         outbound.append(bytes)
         if !flushScheduled && !writeInterest {
             flushScheduled = true
@@ -155,11 +157,20 @@ public final class Connection: EventHandler, Flushable {
     /// arena); `endsMessage: false` when the message's body follows.
     func enqueue(_ bytes: SharedBytes, offset: Int, count: Int, endsMessage: Bool = true) {
         guard phase != .closed else { return }
+        startStallClockIfIdle()
         outbound.append(bytes, offset: offset, count: count, endsMessage: endsMessage)
         if !flushScheduled && !writeInterest {
             flushScheduled = true
             loop.scheduleFlush(self)
         }
+    }
+
+    /// The slow-consumer timeout counts from the moment bytes start waiting, not from
+    /// the last write: a client that was idle and then gets more than the queue limit
+    /// at once (a manual push) has not stalled anything yet.
+    @inline(__always)
+    private func startStallClockIfIdle() {
+        if outbound.isEmpty { lastWriteProgress = loop.now }
     }
 
     public func flush() {
@@ -228,6 +239,8 @@ public final class Connection: EventHandler, Flushable {
     }
 
     private func finishAfterDrain() {
+        // Never a syscall on a closed connection's descriptor number: it may be reused.
+        guard phase != .closed else { return }
         closeWhenDrained = false
         Socket.shutdownWrite(fd)
         phase = .lingering

@@ -50,3 +50,50 @@ import WebSocket
         #expect(client.waitForEOF())
     }
 }
+
+/// Answers any message with `count` messages of 4,000 bytes, after keeping its loop
+/// busy for `busyMicroseconds` (so the loop's periodic sweep is due when they are queued).
+final class BurstHandler: WebSocketHandler {
+    let count: Int
+    let busyMicroseconds: UInt32
+
+    init(count: Int, busyMicroseconds: UInt32) {
+        self.count = count
+        self.busyMicroseconds = busyMicroseconds
+    }
+
+    func webSocket(_ connection: Connection, didReceive message: WebSocketMessage) {
+        usleep(busyMicroseconds)
+        let payload = [UInt8](repeating: 0x62, count: 4000)
+        for _ in 0..<count { connection.send(textBytes: payload) }
+    }
+}
+
+@Suite struct SlowConsumerDetectionTests {
+    /// A client idle for longer than the slow-consumer timeout, then sent more than the
+    /// queue limit at once (a manual push), is not a slow consumer: nothing has been
+    /// waiting for it yet. It must get every message, not close 1008.
+    @Test func aBurstToAnIdleClientIsNotMistakenForASlowConsumer() throws {
+        let server = try startServer(threads: 1) {
+            $0.maxQueuedBytes = 16 * 1024
+            $0.slowConsumerTimeout = 0.5
+            $0.webSocket.heartbeatInterval = 2
+            $0.webSocket.heartbeatTimeout = 0.8  // sweeps every 0.2 s
+        } extraRoutes: { routes in
+            routes.webSocket("/ws/burst") { _, _ in .accept(BurstHandler(count: 8, busyMicroseconds: 250_000)) }
+        }
+        defer { server.shutdown(gracePeriod: 0) }
+        let client = try TestClient(port: server.port)
+        #expect(try client.upgrade(path: "/ws/burst").status == 101)
+        usleep(700_000)  // idle: nothing queued, nothing written
+        try client.sendText("burst")
+        for index in 0..<8 {
+            let frame = try client.readFrameSkippingPings()
+            guard frame.opcode == .text else {
+                Issue.record("message \(index): \(frame.opcode), close code \(TestClient.closeCode(frame) ?? 0)")
+                return
+            }
+            #expect(frame.payload.count == 4000)
+        }
+    }
+}
