@@ -233,6 +233,11 @@ public final class Connection: EventHandler, Flushable {
     /// our last bytes are not destroyed by a reset.
     func closeAfterFlush() {
         guard phase != .closed else { return }
+        if !closeWhenDrained && phase != .lingering {
+            // The linger time runs from here whether or not the queue ever drains: a peer
+            // that stopped reading must not keep its last response (and socket) forever.
+            lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
+        }
         closeWhenDrained = true
         if phase != .webSocket { phase = .lingering }
         if outbound.isEmpty { finishAfterDrain() }

@@ -159,7 +159,7 @@ public final class LoopServer {
         case .webSocket:
             connection.sweepWebSocket(now: now)
         case .lingering:
-            if now >= connection.lingerDeadline && !connection.closeWhenDrained { connection.close() }
+            if now >= connection.lingerDeadline { connection.close() }
         case .closed:
             break
         }
