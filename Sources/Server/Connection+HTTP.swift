@@ -23,12 +23,10 @@ extension Connection {
             requestStartedAt = nil
             handle(request, buffer: &buffer)
         }
-        if phase == .http {
-            if http?.parser.hasPartialRequest == true || !buffer.isEmpty {
-                if requestStartedAt == nil { requestStartedAt = loop.now }
-            } else {
-                http?.idleSince = loop.now
-            }
+        // Idle time counts from the last response (see `respond`): blank lines between
+        // requests are skipped by the parser but are no request and keep nothing alive.
+        if phase == .http && (http?.parser.hasPartialRequest == true || !buffer.isEmpty) {
+            if requestStartedAt == nil { requestStartedAt = loop.now }
         }
     }
 
@@ -80,6 +78,7 @@ extension Connection {
     /// Queues a response; a response that ends the connection stops further parsing.
     func respond(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, includeBody: Bool) {
         let keepAlive = keepAlive && server.isAccepting
+        http?.idleSince = loop.now
         var bytes = ByteBuffer(capacity: 256 + response.body.count)
         response.serialize(version: version, keepAlive: keepAlive, includeBody: includeBody, into: &bytes)
         enqueue(SharedBytes(bytes))

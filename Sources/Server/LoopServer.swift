@@ -153,7 +153,9 @@ public final class LoopServer {
                         .requestTimeout, code: "request_timeout",
                         message: "request not received within \(configuration.headerReadTimeout) s"),
                     version: .http1_1, keepAlive: false, includeBody: true)
-            } else if connection.requestStartedAt == nil && now &- connection.idleSince >= idleTimeout {
+            } else if connection.requestStartedAt == nil && connection.awaitingAsync == nil
+                && now &- connection.idleSince >= idleTimeout
+            {
                 connection.close()
             }
         case .webSocket:
