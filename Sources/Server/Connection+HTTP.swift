@@ -43,7 +43,7 @@ extension Connection {
         case .found(.async(let handler), _):
             // Stop reading and parsing until the answer is in: responses keep request order.
             awaitingAsync = AsyncRequest(version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
-            setReadPaused(true)
+            holdReading(true)
             handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
         case .found(.webSocket(let upgrade), _):
             upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
@@ -66,12 +66,11 @@ extension Connection {
         awaitingAsync = nil
         respond(response, version: pending.version, keepAlive: pending.keepAlive, includeBody: pending.includeBody)
         guard phase == .http else { return }
-        setReadPaused(false)
-        if !inbound.isEmpty {
-            var buffer = inbound
-            inbound = ByteBuffer()
+        holdReading(false)
+        if stream.hasCarry {
+            var buffer = stream.takeCarry()
             processHTTP(&buffer)
-            if phase == .http && !buffer.isEmpty { inbound = buffer }
+            if phase == .http && !buffer.isEmpty { stream.keepCarry(buffer) }
         }
     }
 

@@ -136,14 +136,14 @@ extension Connection {
         // Once: the leftovers (the message in progress, the close frame) may still be
         // over the limit, and the linger timeout, not another round, ends it.
         isClosingSlowConsumer = true
-        outbound.discardUnstartedMessages()
+        stream.discardUnstartedMessages()
         session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
         perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
         // The peer reads nothing, so the kernel's send buffer is full: make room there for
         // the rest of the message in progress and the close frame. Once handed over they
         // reach the peer whenever it reads again, even after the socket is closed here;
         // left in our queue they would be dropped at the end of the linger time.
-        Socket.growSendBuffer(fd, by: outbound.pendingBytes)
+        stream.growSendBuffer(by: stream.queuedBytes)
         closeAfterFlush()
         flush()
     }
