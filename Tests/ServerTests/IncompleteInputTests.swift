@@ -7,27 +7,32 @@ import WebSocket
 /// Input that starts and never finishes costs its own bytes and has a deadline.
 @Suite struct IncompleteInputTests {
     @Test func aFrameTrickledAByteAtATimeIsClosedWith1008AfterTheHeaderTimeout() throws {
-        let server = try startServer(threads: 1) {
-            $0.headerReadTimeout = 0.4
-            $0.webSocket.heartbeatInterval = 0.1
-            $0.webSocket.heartbeatTimeout = 30
+        let clock = ManualClock()
+        let server = try startServer(threads: 1, clock: clock) {
+            $0.headerReadTimeout = 10
+            $0.webSocket.heartbeatInterval = 4
+            $0.webSocket.heartbeatTimeout = 300
         }
         defer { server.shutdown(gracePeriod: 0) }
         let client = try TestClient(port: server.port)
         #expect(try client.upgrade(path: "/ws/echo").status == 101)
-        // A masked text frame announcing 65,535 bytes, then one payload byte per 50 ms:
-        // always heard, never finished.
+        // A masked text frame announcing 65,535 bytes, then one payload byte per half
+        // second: always heard, never finished.
         try client.send([0x81, 0xFE, 0xFF, 0xFF, 1, 2, 3, 4])
-        client.setTimeout(seconds: 0, microseconds: 50_000)
-        let start = MonotonicSeconds.now()
+        client.setTimeout(seconds: 0, microseconds: 20_000)
+        var elapsed = 0.0
         var closing: Frame?
-        while closing == nil && MonotonicSeconds.now() - start < 3 {
+        while closing == nil && elapsed < 30 {
             try client.send([0x61])
-            if let frame = try? client.readFrame(), frame.opcode == .close { closing = frame }
+            server.advance(clock, seconds: 0.5)
+            elapsed += 0.5
+            while closing == nil, let frame = try? client.readFrame() {
+                if frame.opcode == .close { closing = frame }
+            }
         }
-        let elapsed = MonotonicSeconds.now() - start
         #expect(closing.flatMap(TestClient.closeCode) == 1008, "no close after \(elapsed) s of a trickled frame")
-        #expect(elapsed >= 0.35, "closed after \(elapsed) s; the frame had 0.4 s")
+        #expect(elapsed >= 10, "closed after \(elapsed) s; the frame had 10 s")
+        #expect(elapsed <= 12, "closed \(elapsed) s into a frame with 10 s to complete")
         let reason = closing.map { String(decoding: $0.payload.dropFirst(2), as: UTF8.self) }
         #expect(reason?.hasPrefix("frame not completed") == true, "\(reason ?? "")")
     }

@@ -29,6 +29,9 @@ final class TestClient {
             }
         }
         guard result == 0 else { throw ClientError.closed }
+        // No Nagle: a small write must reach the server before a test moves its clock on.
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         setTimeout(seconds: timeoutSeconds)
     }
 
