@@ -66,13 +66,14 @@ var targets: [Target] = [
     .executableTarget(name: "stockpush", dependencies: ["StockPush"]),
 
     // Helpers the test targets share: private Redis/PostgreSQL servers, reserved ports, a manual clock.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Reactor"], path: "Tests/TestSupport"),
     .testTarget(name: "BuffersTests", dependencies: ["Buffers"]),
-    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "CLinux"]),
+    .testTarget(name: "ReactorTests", dependencies: ["Reactor", "CLinux", "TestSupport"]),
     .testTarget(name: "HTTPGrammarTests", dependencies: ["HTTPGrammar"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
-    .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry"]),
+    .testTarget(
+        name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),

@@ -3,9 +3,10 @@ import Glibc
 import Reactor
 import WebSocket
 
-/// One client connection: the I/O shell around `ClientProtocol`, mirroring the
-/// server's `Connection` (loop-wide read buffer, only an incomplete tail kept, writes
-/// queued and flushed before the loop sleeps). Owned by its worker's loop.
+/// One client connection: the I/O shell around `ClientProtocol`. The byte stream
+/// (loop-wide read buffer with only an incomplete tail kept, writes queued and flushed
+/// before the loop sleeps, back-pressure) is the server's own `StreamSocket`. Owned by
+/// its worker's loop.
 final class ClientConnection: EventHandler, Flushable {
     enum Phase: Equatable {
         case connecting
@@ -17,15 +18,9 @@ final class ClientConnection: EventHandler, Flushable {
     unowned let worker: ClientWorker
     let index: Int
     let stopsReading: Bool
-    let fd: Int32
-    private var socket: FileDescriptor?
-    private var registration: Registration?
+    private var stream: StreamSocket
     private(set) var phase: Phase = .connecting
     private var proto: ClientProtocol
-    private var inbound = ByteBuffer()
-    private var outbound = OutboundQueue()
-    private var flushScheduled = false
-    private var writeInterest = false
     private var readStopped = false
     /// Monotonic nanoseconds when connect(2) was called.
     let startedAt: UInt64
@@ -35,14 +30,15 @@ final class ClientConnection: EventHandler, Flushable {
     init(index: Int, worker: ClientWorker, target: SocketAddress, source: SocketAddress?, proto: ClientProtocol) throws {
         let socket =
             if let source { try Socket.connect(to: target, from: source) } else { try Socket.connect(to: target) }
-        fd = socket.rawValue
-        self.socket = consume socket
+        // A client sends a handshake and a subscribe: a limit only for a server that
+        // answers with a flood of pings while we are not reading.
+        stream = StreamSocket(socket: socket, maxQueuedBytes: 1 << 20, now: worker.loop.now)
         self.index = index
         self.worker = worker
         self.proto = proto
         stopsReading = worker.configuration.stopsReading(index)
         startedAt = MonotonicClock.now()
-        registration = try worker.loop.register(fd, events: [.writable], handler: self)
+        try stream.register(on: worker.loop, events: [.writable], handler: self)
     }
 
     // MARK: events
@@ -61,24 +57,23 @@ final class ClientConnection: EventHandler, Flushable {
     private func connectFinished(_ events: IOEvents) {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
+        if getsockopt(stream.fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
         if error == 0 && !events.contains(.writable) { error = ECONNREFUSED }
         guard error == 0 else {
             fail("connect: \(String(cString: strerror(error)))")
             return
         }
         phase = .handshaking
-        Socket.setNoDelay(fd)
+        Socket.setNoDelay(stream.fd)
         enqueue(SharedBytes(proto.handshakeRequest(url: worker.configuration.url)))
-        updateInterest()
+        do { try stream.updateInterest(worker.loop) } catch { lost("epoll: \(error)") }
     }
 
     private func readAvailable() {
-        let carry = inbound
-        inbound = ByteBuffer()
+        let carry = stream.takeCarry()
         let outcome: (result: IOResult<Int>, carry: ByteBuffer)
         do {
-            outcome = try worker.loop.receive(from: fd, carrying: carry) { buffer, count in
+            outcome = try worker.loop.receive(from: stream.fd, carrying: carry) { buffer, count in
                 worker.stats.wireBytes &+= UInt64(count)
                 process(&buffer)
                 return phase != .closed
@@ -87,7 +82,7 @@ final class ClientConnection: EventHandler, Flushable {
             lost("read: \(error)")
             return
         }
-        if phase != .closed { inbound = outcome.carry }
+        if phase != .closed { stream.keepCarry(outcome.carry) }
         if case .processed(0) = outcome.result { lost("end of stream") }
     }
 
@@ -115,7 +110,7 @@ final class ClientConnection: EventHandler, Flushable {
                 if stopsReading {
                     readStopped = true
                     buffer.clear()
-                    updateInterest()
+                    do { try stream.holdReading(true, worker.loop) } catch { lost("epoll: \(error)") }
                     return
                 }
             case .failed(let reason):
@@ -144,39 +139,16 @@ final class ClientConnection: EventHandler, Flushable {
 
     private func enqueue(_ bytes: SharedBytes) {
         guard phase != .closed else { return }
-        outbound.append(bytes)
-        if !flushScheduled && !writeInterest {
-            flushScheduled = true
-            worker.loop.scheduleFlush(self)
+        do {
+            try stream.enqueue(bytes, offset: 0, count: bytes.count, endsMessage: true, loop: worker.loop, owner: self)
+        } catch {
+            lost("epoll: \(error)")
         }
     }
 
     func flush() {
-        flushScheduled = false
         guard phase != .closed, phase != .connecting else { return }
-        guard !outbound.isEmpty else {
-            setWriteInterest(false)
-            return
-        }
-        do {
-            let outcome = try outbound.write(to: fd)
-            setWriteInterest(outcome == .wouldBlock)
-        } catch {
-            lost("write: \(error)")
-        }
-    }
-
-    private func setWriteInterest(_ on: Bool) {
-        guard on != writeInterest else { return }
-        writeInterest = on
-        updateInterest()
-    }
-
-    private func updateInterest() {
-        guard let registration, phase != .closed else { return }
-        var events: IOEvents = readStopped ? [] : [.readable, .readHangup]
-        if writeInterest { events.insert(.writable) }
-        do { try worker.loop.modify(registration, events: events) } catch { lost("epoll: \(error)") }
+        do { _ = try stream.flush(worker.loop) } catch { lost("write: \(error)") }
     }
 
     // MARK: ending
@@ -204,11 +176,7 @@ final class ClientConnection: EventHandler, Flushable {
     func release() {
         guard phase != .closed else { return }
         phase = .closed
-        if let registration { worker.loop.deregister(registration) }
-        registration = nil
-        socket = nil
-        outbound.removeAll()
-        inbound = ByteBuffer()
+        stream.close(worker.loop)
     }
 }
 

@@ -2,37 +2,36 @@ import Buffers
 
 extension EventLoop {
     /// One read for a connection that keeps only the unfinished tail of its input, the
-    /// way both the server's connections and the load generator's clients read: bytes
-    /// land after `carry`, or in the loop's shared buffer when `carry` is empty (so an
-    /// idle connection holds no receive buffer); `process` consumes what it can and
-    /// returns false once the connection is gone; the returned buffer is what to carry
-    /// to the next read. At end of stream (`.processed(0)`) `process` is not called.
+    /// way both the server's connections and the load generator's clients read. Bytes
+    /// always land in the loop's shared buffer, behind a copy of `carry`; `process`
+    /// consumes what it can and returns false once the connection is gone; what it
+    /// leaves is copied out at its own size and returned as the next carry. So a
+    /// connection holds no receive buffer while idle, and an incomplete request or frame
+    /// costs its own bytes, never a 64 KiB read's reservation. At end of stream
+    /// (`.processed(0)`) or with nothing to read, `process` is not called and `carry`
+    /// comes back as it was.
     public func receive(
         from fd: Int32, carrying carry: ByteBuffer, process: (inout ByteBuffer, _ count: Int) -> Bool
     ) throws(ReactorError) -> (result: IOResult<Int>, carry: ByteBuffer) {
-        let usingShared = carry.isEmpty
-        var buffer = usingShared ? takeReadBuffer() : carry
+        var buffer = takeReadBuffer()
+        if !carry.isEmpty { carry.withUnsafeReadableBytes { buffer.writeBytes($0) } }
         let result: IOResult<Int>
         do {
             result = try Socket.read(fd, into: &buffer, maximum: 64 * 1024)
         } catch {
-            if usingShared { returnReadBuffer(buffer) }
+            returnReadBuffer(buffer)
             throw error
         }
-        var keep = true
-        if case .processed(let count) = result, count > 0 { keep = process(&buffer, count) }
-        var next = ByteBuffer()
-        if usingShared {
-            if keep && !buffer.isEmpty {
-                // Only the incomplete tail is copied out; the shared buffer goes back.
-                next = ByteBuffer(capacity: Swift.max(buffer.readableBytes * 2, 1024))
-                buffer.withUnsafeReadableBytes { next.writeBytes($0) }
-            }
+        guard case .processed(let count) = result, count > 0 else {
             returnReadBuffer(buffer)
-        } else if keep && !(buffer.isEmpty && buffer.capacity > 64 * 1024) {
-            // A buffer that grew for one large message is not kept once empty.
-            next = buffer
+            return (result, carry)
         }
+        var next = ByteBuffer()
+        if process(&buffer, count) && !buffer.isEmpty {
+            next = ByteBuffer(capacity: buffer.readableBytes)
+            buffer.withUnsafeReadableBytes { next.writeBytes($0) }
+        }
+        returnReadBuffer(buffer)
         return (result, next)
     }
 }

@@ -21,13 +21,18 @@ public final class EventLoop {
     private var pendingFlush: [any Flushable] = []
     private var readBuffer: ByteBuffer?
     private var attachments: [ObjectIdentifier: AnyObject] = [:]
-    /// Monotonic time, refreshed once per iteration so handlers agree on "now".
-    public private(set) var now: UInt64 = MonotonicClock.now()
+    /// The time source of `now` and of timers (a manual clock in tests).
+    public let clock: any LoopClock
+    /// Monotonic time, refreshed when `epoll_wait` returns (before any event of the
+    /// batch is dispatched) and again before timers run, so handlers agree on "now".
+    public private(set) var now: UInt64
     /// Number of registered file descriptors, wakeup excluded.
     public private(set) var registrationCount = 0
 
-    public init(index: Int = 0) throws(ReactorError) {
+    public init(index: Int = 0, clock: any LoopClock = SystemLoopClock.shared) throws(ReactorError) {
         self.index = index
+        self.clock = clock
+        now = clock.nanoseconds()
         epoll = try Epoll()
         handle = EventLoopHandle(wakeups: try WakeupQueue())
         try epoll.add(handle.wakeups.eventFD, events: .readable, token: 0)
@@ -85,7 +90,7 @@ public final class EventLoop {
     /// Runs `callback` on this loop after `delay` nanoseconds.
     @discardableResult
     public func schedule(afterNanoseconds delay: UInt64, _ callback: @escaping () -> Void) -> TimerID {
-        timers.schedule(at: MonotonicClock.now() &+ delay, callback)
+        timers.schedule(at: clock.nanoseconds() &+ delay, callback)
     }
 
     public func cancel(_ timer: TimerID) {
@@ -149,19 +154,25 @@ public final class EventLoop {
         flushAll()
         var timeout = maximumWaitMilliseconds
         if let deadline = timers.nextDeadline() {
-            let current = MonotonicClock.now()
+            let current = clock.nanoseconds()
             let waitMs = deadline <= current ? 0 : Int32(clamping: (deadline - current + 999_999) / 1_000_000)
             timeout = timeout < 0 ? waitMs : min(timeout, waitMs)
         }
+        var woke = false
         do {
             try epoll.wait(timeoutMilliseconds: timeout) { token, events in
+                if !woke {
+                    // The time before the sleep is no "now" for what woke us.
+                    now = clock.nanoseconds()
+                    woke = true
+                }
                 dispatch(token: token, events: events)
             }
         } catch {
             // epoll_wait only fails for programming errors (EBADF/EINVAL trap earlier).
             preconditionFailure("\(error)")
         }
-        now = MonotonicClock.now()
+        now = clock.nanoseconds()
         for callback in timers.popExpired(now: now) { callback() }
     }
 

@@ -5,13 +5,15 @@ public final class EventLoopGroup: Sendable {
 
     /// Creates `count` loops; `setUp` runs on each loop's own thread before it starts
     /// serving (register listeners, timers). The loops run until `stop()`.
-    public init(count: Int, setUp: @escaping @Sendable (EventLoop) throws -> Void) throws {
+    public init(
+        count: Int, clock: any LoopClock = SystemLoopClock.shared, setUp: @escaping @Sendable (EventLoop) throws -> Void
+    ) throws {
         precondition(count > 0)
         var handles: [EventLoopHandle] = []
         var threads: [LoopThread] = []
         let ready = SetUpLatch(count: count)
         for index in 0..<count {
-            let loop = try EventLoop(index: index)
+            let loop = try EventLoop(index: index, clock: clock)
             handles.append(loop.handle)
             // The loop is created here and from now on touched only by its thread.
             let transfer = UnsafeTransfer(loop)

@@ -18,4 +18,18 @@ public enum ResourceLimits {
     public static func cpuCount() -> Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
+
+    /// `net.core.wmem_max`: the largest send buffer SO_SNDBUF may ask for (a larger
+    /// request is cut to it). Read once; 212,992 (the kernel default) if unreadable.
+    public static let maximumSendBuffer: Int = readSysctl("/proc/sys/net/core/wmem_max") ?? 212_992
+
+    private static func readSysctl(_ path: String) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { _ = Glibc.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        return Int(String(decoding: bytes[0..<count], as: UTF8.self).filter(\.isNumber))
+    }
 }

@@ -114,6 +114,24 @@ public enum Socket {
         return outcome
     }
 
+    /// Lets the kernel take `bytes` more than its send buffer holds now, so a last few
+    /// bytes (the rest of a message and a close frame) can be handed over to a peer that
+    /// is not reading. Best effort: never shrinks an autotuned buffer larger than
+    /// `net.core.wmem_max`, the most SO_SNDBUF can ask for. Returns whether it grew.
+    @discardableResult
+    public static func growSendBuffer(_ fd: Int32, by bytes: Int) -> Bool {
+        var current: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &current, &length) == 0 else { return false }
+        // The kernel reports (and reserves) twice what was asked for, the other half
+        // being its bookkeeping; asking for half the current size plus twice the bytes
+        // leaves room for the bytes and for the overhead of their segments.
+        let wanted = Int(current) / 2 + 2 * bytes + 4096
+        guard wanted <= ResourceLimits.maximumSendBuffer else { return false }
+        var value = Int32(clamping: wanted)
+        return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+    }
+
     /// Half-closes the write side: the peer sees end of stream after our queued bytes.
     public static func shutdownWrite(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))

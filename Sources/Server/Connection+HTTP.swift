@@ -23,12 +23,10 @@ extension Connection {
             requestStartedAt = nil
             handle(request, buffer: &buffer)
         }
-        if phase == .http {
-            if http?.parser.hasPartialRequest == true || !buffer.isEmpty {
-                if requestStartedAt == nil { requestStartedAt = loop.now }
-            } else {
-                http?.idleSince = loop.now
-            }
+        // Idle time counts from the last response (see `respond`): blank lines between
+        // requests are skipped by the parser but are no request and keep nothing alive.
+        if phase == .http && (http?.parser.hasPartialRequest == true || !buffer.isEmpty) {
+            if requestStartedAt == nil { requestStartedAt = loop.now }
         }
     }
 
@@ -45,7 +43,7 @@ extension Connection {
         case .found(.async(let handler), _):
             // Stop reading and parsing until the answer is in: responses keep request order.
             awaitingAsync = AsyncRequest(version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
-            setReadPaused(true)
+            holdReading(true)
             handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
         case .found(.webSocket(let upgrade), _):
             upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
@@ -68,18 +66,18 @@ extension Connection {
         awaitingAsync = nil
         respond(response, version: pending.version, keepAlive: pending.keepAlive, includeBody: pending.includeBody)
         guard phase == .http else { return }
-        setReadPaused(false)
-        if !inbound.isEmpty {
-            var buffer = inbound
-            inbound = ByteBuffer()
+        holdReading(false)
+        if stream.hasCarry {
+            var buffer = stream.takeCarry()
             processHTTP(&buffer)
-            if phase == .http && !buffer.isEmpty { inbound = buffer }
+            if phase == .http && !buffer.isEmpty { stream.keepCarry(buffer) }
         }
     }
 
     /// Queues a response; a response that ends the connection stops further parsing.
     func respond(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, includeBody: Bool) {
         let keepAlive = keepAlive && server.isAccepting
+        http?.idleSince = loop.now
         var bytes = ByteBuffer(capacity: 256 + response.body.count)
         response.serialize(version: version, keepAlive: keepAlive, includeBody: includeBody, into: &bytes)
         enqueue(SharedBytes(bytes))

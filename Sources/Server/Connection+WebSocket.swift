@@ -8,6 +8,7 @@ extension Connection {
     func processWebSocket(_ buffer: inout ByteBuffer) {
         guard let session = webSocket else { return }
         session.lastHeard = loop.now
+        var completedAFrame = false
         while phase == .webSocket {
             let frame: Frame?
             do {
@@ -18,6 +19,11 @@ extension Connection {
                 return
             }
             guard let frame else {
+                if buffer.isEmpty {
+                    session.frameStartedAt = nil
+                } else if completedAFrame || session.frameStartedAt == nil {
+                    session.frameStartedAt = loop.now
+                }
                 // Fail fast on bad UTF-8 in a text frame whose tail is still in flight.
                 if let partial = session.decoder.partialFrame(in: buffer), session.state.carriesText(partial),
                     partial.availablePayload > session.state.partialChecked
@@ -30,6 +36,7 @@ extension Connection {
                 }
                 return
             }
+            completedAFrame = true
             perform(session.state.receive(frame), session: session)
             if phase == .closed { return }
         }
@@ -129,10 +136,16 @@ extension Connection {
         // Once: the leftovers (the message in progress, the close frame) may still be
         // over the limit, and the linger timeout, not another round, ends it.
         isClosingSlowConsumer = true
-        outbound.discardUnstartedMessages()
+        stream.discardUnstartedMessages()
         session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
         perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
+        // The peer reads nothing, so the kernel's send buffer is full: make room there for
+        // the rest of the message in progress and the close frame. Once handed over they
+        // reach the peer whenever it reads again, even after the socket is closed here;
+        // left in our queue they would be dropped at the end of the linger time.
+        stream.growSendBuffer(by: stream.queuedBytes)
         closeAfterFlush()
+        flush()
     }
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
@@ -159,6 +172,13 @@ extension Connection {
         let settings = server.configuration.webSocket
         if session.state.isClosing {
             if now >= lingerDeadline { close() }
+            return
+        }
+        if let started = session.frameStartedAt, now &- started >= server.nanoseconds(server.configuration.headerReadTimeout) {
+            // A peer that trickles a byte per heartbeat into a frame announcing 64 KiB is
+            // heard, but must not keep its half frame (and the connection) forever.
+            session.frameStartedAt = nil
+            close(code: .policyViolation, reason: "frame not completed within \(server.configuration.headerReadTimeout) s")
             return
         }
         if now &- session.lastHeard >= server.nanoseconds(settings.heartbeatTimeout) {

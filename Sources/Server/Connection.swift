@@ -21,22 +21,16 @@ public final class Connection: EventHandler, Flushable {
     /// Monotonic nanoseconds at accept.
     public let connectedAt: UInt64
     unowned let server: LoopServer
-    let fd: Int32
-    private var socket: FileDescriptor?
-    private var registration: Registration?
+    /// Descriptor, carried input, outbound queue, flush scheduling and back-pressure.
+    var stream: StreamSocket
     var phase: Phase = .http
     /// Slot in the loop's connection list, for O(1) removal.
     var registryIndex = -1
 
-    /// Bytes of an incomplete request or frame carried over between reads.
-    var inbound = ByteBuffer()
-    var outbound = OutboundQueue()
-    private var flushScheduled = false
-    private var writeInterest = false
-    private var readPaused = false
     /// Close the socket as soon as the queue drains (after a final response or close frame).
     var closeWhenDrained = false
-    var lastWriteProgress: UInt64
+    /// Last time the queue shrank, or bytes were queued while it was empty.
+    var lastWriteProgress: UInt64 { stream.lastWriteProgress }
 
     // HTTP phase: boxed, and dropped after an upgrade, so a WebSocket connection does
     // not carry the request parser (a few hundred bytes times 100K connections).
@@ -79,25 +73,23 @@ public final class Connection: EventHandler, Flushable {
     var isClosingSlowConsumer = false
 
     init(socket: consuming FileDescriptor, remote: PeerAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
-        fd = socket.rawValue
-        self.socket = consume socket
+        stream = StreamSocket(socket: socket, maxQueuedBytes: server.configuration.maxQueuedBytes, now: loop.now)
         remoteAddress = remote
         self.id = id
         self.loop = loop
         self.server = server
         connectedAt = loop.now
-        lastWriteProgress = loop.now
         http = HTTPPhase(limits: server.configuration.http, now: loop.now)
     }
 
     func start() throws(ReactorError) {
         // TCP_NODELAY comes from the listening socket (Socket.listen).
-        registration = try loop.register(fd, events: [.readable, .readHangup], handler: self)
+        try stream.register(on: loop, events: [.readable, .readHangup], handler: self)
     }
 
     public var isOpen: Bool { phase == .http || phase == .webSocket }
     /// Bytes queued for this connection and not yet accepted by the kernel.
-    public var queuedBytes: Int { outbound.pendingBytes }
+    public var queuedBytes: Int { stream.queuedBytes }
 
     // MARK: events
 
@@ -109,11 +101,10 @@ public final class Connection: EventHandler, Flushable {
     }
 
     private func readAvailable() {
-        let carry = inbound
-        inbound = ByteBuffer()
+        let carry = stream.takeCarry()
         let outcome: (result: IOResult<Int>, carry: ByteBuffer)
         do {
-            outcome = try loop.receive(from: fd, carrying: carry) { buffer, _ in
+            outcome = try loop.receive(from: stream.fd, carrying: carry) { buffer, _ in
                 switch phase {
                 case .http: processHTTP(&buffer)
                 case .webSocket: processWebSocket(&buffer)
@@ -126,7 +117,7 @@ public final class Connection: EventHandler, Flushable {
             close()  // ECONNRESET and friends: nothing more to say to this peer
             return
         }
-        if phase != .closed { inbound = outcome.carry }
+        if phase != .closed { stream.keepCarry(outcome.carry) }
         if case .processed(0) = outcome.result { peerClosed() }
     }
 
@@ -134,7 +125,7 @@ public final class Connection: EventHandler, Flushable {
     private func peerClosed() {
         if phase == .webSocket { webSocket?.peerVanished() }
         // A half-closed peer may still read: send what is queued before closing.
-        if !outbound.isEmpty { flush() }
+        if stream.hasQueuedBytes { flush() }
         close()
     }
 
@@ -142,65 +133,41 @@ public final class Connection: EventHandler, Flushable {
 
     /// Queues bytes; they go out in one writev just before the loop sleeps.
     func enqueue(_ bytes: SharedBytes) {
-        guard phase != .closed else { return }
-        outbound.append(bytes)
-        if !flushScheduled && !writeInterest {
-            flushScheduled = true
-            loop.scheduleFlush(self)
-        }
-        if outbound.pendingBytes > server.configuration.maxQueuedBytes && !readPaused { setReadPaused(true) }
+        enqueue(bytes, offset: 0, count: bytes.count)
     }
 
     /// Queues a region of a shared buffer (a per-connection head packed in a tick's
-    /// arena); `endsMessage: false` when the message's body follows.
+    /// arena); `endsMessage: false` when the message's body follows. A queue over
+    /// `maxQueuedBytes` stops reading until it drains to half (back-pressure).
     func enqueue(_ bytes: SharedBytes, offset: Int, count: Int, endsMessage: Bool = true) {
         guard phase != .closed else { return }
-        outbound.append(bytes, offset: offset, count: count, endsMessage: endsMessage)
-        if !flushScheduled && !writeInterest {
-            flushScheduled = true
-            loop.scheduleFlush(self)
+        do {
+            try stream.enqueue(bytes, offset: offset, count: count, endsMessage: endsMessage, loop: loop, owner: self)
+        } catch {
+            close()
         }
     }
 
     public func flush() {
-        flushScheduled = false
         guard phase != .closed else { return }
-        if !outbound.isEmpty {
-            let before = outbound.pendingBytes
-            let outcome: OutboundQueue.WriteOutcome
-            do {
-                outcome = try outbound.write(to: fd)
-            } catch {
-                close()  // EPIPE/ECONNRESET: the peer is gone
-                return
-            }
-            if outbound.pendingBytes < before { lastWriteProgress = loop.now }
-            setWriteInterest(outcome == .wouldBlock)
-        } else if writeInterest {
-            setWriteInterest(false)
+        let outcome: StreamSocket.FlushOutcome
+        do {
+            outcome = try stream.flush(loop)
+        } catch {
+            close()  // EPIPE/ECONNRESET: the peer is gone
+            return
         }
-        if outbound.isEmpty {
-            if readPaused && awaitingAsync == nil { setReadPaused(false) }
-            if closeWhenDrained { finishAfterDrain() }
-        } else if readPaused && awaitingAsync == nil && outbound.pendingBytes < server.configuration.maxQueuedBytes / 2 {
-            setReadPaused(false)
-        }
-        if let threshold = drainThreshold, outbound.pendingBytes <= threshold, phase == .webSocket, let session = webSocket {
+        // A pattern, not `==`: the synthesized `==` of another module's enum is a call.
+        if case .drained = outcome, closeWhenDrained { finishAfterDrain() }
+        if let threshold = drainThreshold, stream.queuedBytes <= threshold, phase == .webSocket, let session = webSocket {
             drainThreshold = nil
             session.handler.webSocketDidDrain(self)
         }
     }
 
-    private func setWriteInterest(_ on: Bool) {
-        guard on != writeInterest else { return }
-        writeInterest = on
-        updateInterest()
-    }
-
-    func setReadPaused(_ paused: Bool) {
-        guard paused != readPaused else { return }
-        readPaused = paused
-        updateInterest()
+    /// Stops reading while an answer is computed elsewhere (responses keep request order).
+    func holdReading(_ held: Bool) {
+        do { try stream.holdReading(held, loop) } catch { close() }
     }
 
     /// Asks for one `webSocketDidDrain` when the queue falls to `bytes` or below
@@ -209,41 +176,38 @@ public final class Connection: EventHandler, Flushable {
         drainThreshold = bytes
     }
 
-    private func updateInterest() {
-        guard let registration else { return }
-        var events: IOEvents = readPaused ? [] : [.readable, .readHangup]
-        if writeInterest { events.insert(.writable) }
-        do { try loop.modify(registration, events: events) } catch { close() }
-    }
-
     // MARK: closing
 
     /// Stop after what is queued: half-close, then wait briefly for the peer's FIN so
     /// our last bytes are not destroyed by a reset.
     func closeAfterFlush() {
         guard phase != .closed else { return }
+        if !closeWhenDrained && phase != .lingering {
+            // The linger time runs from here whether or not the queue ever drains: a peer
+            // that stopped reading must not keep its last response (and socket) forever.
+            lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
+        }
         closeWhenDrained = true
         if phase != .webSocket { phase = .lingering }
-        if outbound.isEmpty { finishAfterDrain() }
+        if !stream.hasQueuedBytes { finishAfterDrain() }
     }
 
     private func finishAfterDrain() {
+        // Never a syscall on a closed connection's descriptor number: it may be reused.
+        guard phase != .closed else { return }
         closeWhenDrained = false
-        Socket.shutdownWrite(fd)
+        stream.shutdownWrite()
         phase = .lingering
         lingerDeadline = loop.now &+ server.nanoseconds(server.configuration.lingerTimeout)
-        if readPaused { setReadPaused(false) }
+        // Read (and discard) until the peer's FIN, whatever held reading before.
+        do { try stream.resumeReadingRegardless(loop) } catch { close() }
     }
 
     /// Closes the socket now and forgets the connection.
     public func close() {
         guard phase != .closed else { return }
         phase = .closed
-        if let registration { loop.deregister(registration) }
-        registration = nil
-        socket = nil  // closes the descriptor
-        outbound.removeAll()
-        inbound = ByteBuffer()
+        stream.close(loop)  // deregisters and closes the descriptor
         server.remove(self)
         if let session = webSocket {
             webSocket = nil

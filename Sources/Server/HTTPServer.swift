@@ -16,7 +16,7 @@ public final class HTTPServer: Sendable {
 
     public init(
         configuration: ServerConfiguration, routes: Routes, logger: Logger,
-        onLoopStart: (@Sendable (EventLoop) -> Void)? = nil
+        clock: any LoopClock = SystemLoopClock.shared, onLoopStart: (@Sendable (EventLoop) -> Void)? = nil
     ) throws {
         self.configuration = configuration
         self.logger = logger
@@ -40,7 +40,7 @@ public final class HTTPServer: Sendable {
         let metrics = self.metrics
         let routes = routes
         let listening = descriptors
-        group = try EventLoopGroup(count: descriptors.count) { loop in
+        group = try EventLoopGroup(count: descriptors.count, clock: clock) { loop in
             let server = try LoopServer(
                 loop: loop, configuration: configuration, routes: routes, metrics: metrics, logger: logger,
                 listening: FileDescriptor(taking: listening[loop.index]), maxConnectionsPerLoop: perLoop)

@@ -160,13 +160,15 @@ public final class LoopServer {
                         .requestTimeout, code: "request_timeout",
                         message: "request not received within \(configuration.headerReadTimeout) s"),
                     version: .http1_1, keepAlive: false, includeBody: true)
-            } else if connection.requestStartedAt == nil && now &- connection.idleSince >= idleTimeout {
+            } else if connection.requestStartedAt == nil && connection.awaitingAsync == nil
+                && now &- connection.idleSince >= idleTimeout
+            {
                 connection.close()
             }
         case .webSocket:
             connection.sweepWebSocket(now: now)
         case .lingering:
-            if now >= connection.lingerDeadline && !connection.closeWhenDrained { connection.close() }
+            if now >= connection.lingerDeadline { connection.close() }
         case .closed:
             break
         }

@@ -10,6 +10,9 @@ final class WebSocketSession {
     let handler: any WebSocketHandler
     /// Last time anything arrived from the peer (heartbeat timeout).
     var lastHeard: UInt64
+    /// When the frame now partly received began to arrive (nil between frames): a frame
+    /// must complete within the header timeout, however slowly its bytes trickle in.
+    var frameStartedAt: UInt64?
     /// Last ping we sent.
     var lastPingSent: UInt64
     /// Monotonic time of the last pong, nil before the first.

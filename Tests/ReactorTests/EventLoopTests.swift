@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Reactor
@@ -51,20 +52,45 @@ import Testing
     }
 
     @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() throws {
-        let loop = try EventLoop()
+        let clock = ManualClock()
+        let loop = try EventLoop(clock: clock)
         var fired: [Int] = []
-        // Taken before scheduling: deadlines count from the schedule call, so no timer
-        // may fire sooner than its delay after this instant.
-        let start = MonotonicClock.now()
         loop.schedule(afterNanoseconds: 30_000_000) { fired.append(3) }
         loop.schedule(afterNanoseconds: 10_000_000) { fired.append(1) }
         let cancelled = loop.schedule(afterNanoseconds: 20_000_000) { fired.append(2) }
         loop.cancel(cancelled)
-        while fired.count < 2 && MonotonicClock.now() - start < 2_000_000_000 {
-            loop.runOnce(maximumWaitMilliseconds: 100)
-        }
+        loop.runOnce(maximumWaitMilliseconds: 0)
+        #expect(fired.isEmpty)
+        clock.advance(seconds: 0.009)
+        loop.runOnce(maximumWaitMilliseconds: 0)
+        #expect(fired.isEmpty, "a timer fired before its delay")
+        clock.advance(seconds: 0.001)
+        loop.runOnce(maximumWaitMilliseconds: 0)
+        #expect(fired == [1])
+        clock.advance(seconds: 0.05)
+        loop.runOnce(maximumWaitMilliseconds: 0)
         #expect(fired == [1, 3])
-        #expect(MonotonicClock.now() - start >= 30_000_000)
+    }
+
+    /// Handlers see the time at which the loop woke, not the time it went to sleep.
+    @Test func nowIsRefreshedBeforeEventsAreDispatched() throws {
+        let clock = ManualClock()
+        let loop = try EventLoop(clock: clock)
+        let pair = SocketPair()
+        defer { pair.close() }
+        let handler = RecordingHandler()
+        var seen: UInt64 = 0
+        handler.onEvent = { _ in
+            seen = loop.now
+            _ = readAvailable(pair.left)
+        }
+        let registration = try loop.register(pair.left, events: .readable, handler: handler)
+        loop.runOnce(maximumWaitMilliseconds: 0)
+        clock.advance(seconds: 5)
+        writeAll(pair.right, [1])
+        loop.runOnce(maximumWaitMilliseconds: 1000)
+        #expect(seen == clock.nanoseconds())
+        loop.deregister(registration)
     }
 
     @Test func jobsFromOtherThreadsRunOnTheLoopAndWakeIt() throws {

@@ -1,5 +1,6 @@
 import Glibc
 import HTTP1
+import TestSupport
 import Testing
 
 @testable import Server
@@ -70,12 +71,22 @@ import Testing
     }
 
     @Test func slowHeadersTimeOutWith408() throws {
-        let server = try startServer { $0.headerReadTimeout = 0.3 }
+        let clock = ManualClock()
+        let server = try startServer(clock: clock) { $0.headerReadTimeout = 10 }
         defer { server.shutdown(gracePeriod: 0) }
         let client = try TestClient(port: server.port)
         try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")  // never finishes the head
-        let response = try client.readResponse()
-        #expect(response.status == 408)
+        client.setTimeout(seconds: 0, microseconds: 20_000)
+        var waited = 0.0
+        var response: TestClient.Response?
+        while response == nil && waited < 30 {
+            server.advance(clock, seconds: 0.5)
+            waited += 0.5
+            response = try? client.readResponse()
+        }
+        #expect(response?.status == 408)
+        #expect(waited >= 10, "408 after \(waited) s of a 10 s header timeout")
+        client.setTimeout(seconds: 2)
         #expect(client.waitForEOF())
     }
 

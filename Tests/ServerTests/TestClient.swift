@@ -12,8 +12,13 @@ final class TestClient {
 
     enum ClientError: Error { case timeout, closed, malformed(String) }
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    /// `receiveBuffer` (SO_RCVBUF, set before connecting so the window stays small)
+    /// makes a client that stops reading back up the server quickly.
+    init(port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -24,6 +29,9 @@ final class TestClient {
             }
         }
         guard result == 0 else { throw ClientError.closed }
+        // No Nagle: a small write must reach the server before a test moves its clock on.
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         setTimeout(seconds: timeoutSeconds)
     }
 

@@ -1,5 +1,6 @@
 import Glibc
 import Server
+import TestSupport
 import Testing
 import WebSocket
 
@@ -121,26 +122,39 @@ import WebSocket
     }
 
     @Test func heartbeatPingsAndClosesSilentClientsWith4408() throws {
-        let server = try startServer {
-            $0.webSocket.heartbeatInterval = 0.1
-            $0.webSocket.heartbeatTimeout = 0.5
+        let clock = ManualClock()
+        let server = try startServer(clock: clock) {
+            $0.webSocket.heartbeatInterval = 30
+            $0.webSocket.heartbeatTimeout = 60
         }
         defer { server.shutdown(gracePeriod: 0) }
         let silent = try TestClient(port: server.port)
         let lively = try TestClient(port: server.port)
         #expect(try silent.upgrade(path: "/ws/echo").status == 101)
         #expect(try lively.upgrade(path: "/ws/echo").status == 101)
-        let ping = try lively.readFrame()
-        #expect(ping.opcode == .ping)
-        // The lively client answers every ping for a second; the silent one never does.
-        let start = MonotonicSeconds.now()
-        while MonotonicSeconds.now() - start < 1.0 {
-            let frame = try lively.readFrame()
-            #expect(frame.opcode == .ping)
-            try lively.sendFrame(.pong, frame.payload)
+        silent.setTimeout(seconds: 0, microseconds: 10_000)
+        lively.setTimeout(seconds: 0, microseconds: 10_000)
+        // Five-second steps: the lively client answers every ping, the silent one never.
+        var elapsed = 0.0
+        var pings = 0
+        var closing: Frame?
+        while closing == nil && elapsed < 120 {
+            server.advance(clock, seconds: 5)
+            elapsed += 5
+            while let frame = try? lively.readFrame() {
+                #expect(frame.opcode == .ping)
+                pings += 1
+                try lively.sendFrame(.pong, frame.payload)
+            }
+            while closing == nil, let frame = try? silent.readFrame() {
+                if frame.opcode == .close { closing = frame }
+            }
         }
-        let closing = try silent.readFrameSkippingPings()
-        #expect(TestClient.closeCode(closing) == 4408)
+        #expect(pings >= 1, "no ping in \(elapsed) s at a 30 s interval")
+        #expect(closing.flatMap(TestClient.closeCode) == 4408)
+        #expect(elapsed >= 60, "closed after \(elapsed) s of a 60 s timeout")
+        #expect(elapsed <= 70, "still open \(elapsed) s into a 60 s timeout")
+        lively.setTimeout(seconds: 2)
         try lively.sendText("alive")
         #expect(try lively.readFrameSkippingPings().payload == Array("alive".utf8))
     }

@@ -1,19 +1,25 @@
+import Reactor
 import Synchronization
 
-/// Time that moves only when a test says so: code under test reads `now` and asks to
-/// `sleep`, the test sees every sleep and no test waits for real. Thread-safe.
-public final class ManualClock: Sendable {
+/// Time that moves only when a test says so: an event loop's clock (`LoopClock`) whose
+/// timeouts run without waiting for them, and a stand-in for blocking sleeps, each of
+/// which the test sees. Thread-safe.
+public final class ManualClock: LoopClock {
+    private let origin: UInt64
     private let state: Mutex<(nanoseconds: UInt64, sleeps: [Double])>
 
-    public init(nanoseconds: UInt64 = 0) {
-        state = Mutex((nanoseconds: nanoseconds, sleeps: []))
+    /// Starts at `startingAt` monotonic nanoseconds (not zero by default, so code that
+    /// treats 0 as "never" is not fooled).
+    public init(startingAt start: UInt64 = 1_000_000_000) {
+        origin = start
+        state = Mutex((nanoseconds: start, sleeps: []))
     }
 
-    /// Nanoseconds since the clock's origin.
-    public var nanoseconds: UInt64 { state.withLock { $0.nanoseconds } }
+    /// Monotonic nanoseconds now (`LoopClock`).
+    public func nanoseconds() -> UInt64 { state.withLock { $0.nanoseconds } }
 
-    /// Seconds since the clock's origin.
-    public var seconds: Double { Double(nanoseconds) / 1e9 }
+    /// Seconds since the clock started.
+    public var seconds: Double { Double(nanoseconds() - origin) / 1e9 }
 
     /// Moves time forward (never back).
     public func advance(seconds: Double) {
