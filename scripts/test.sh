@@ -14,9 +14,10 @@ source scripts/lib.sh
 ensure_server_packages
 
 # The fast checks first, so a careless commit fails in seconds rather than minutes.
-echo "== habits: hot-path imports, swift format lint"
+echo "== habits: hot-path imports, file and function sizes, swift format lint"
 habits=0
 scripts/check-imports.sh || habits=1
+python3 scripts/check-sizes.py || habits=1
 swift format lint --strict -r Sources Tests Package.swift || { echo "swift format lint: not clean (fix with swift format -i)" >&2; habits=1; }
 [ "$habits" -eq 0 ] || { echo "Habit checks failed." >&2; exit 1; }
 echo "   clean"

@@ -55,16 +55,7 @@ public enum LoadGenerator {
         guard UInt64(configuration.connections + reservedDescriptors) <= files.soft else {
             throw Failure.fileLimit(connections: configuration.connections, limit: files.soft)
         }
-        let host = configuration.url.host == "localhost" ? "127.0.0.1" : configuration.url.host
-        let target: SocketAddress
-        do { target = try SocketAddress(host: host, port: configuration.url.port) } catch {
-            throw Failure.address("cannot use \(configuration.url.host) as an address (numeric IPs or localhost only): \(error)")
-        }
-        var addresses: [SocketAddress] = []
-        for index in 0..<configuration.sourceAddresses {
-            addresses.append(try SocketAddress(host: "127.0.0.\(index + 1)", port: 0))
-        }
-        let sources = addresses
+        let (target, sources) = try addresses(for: configuration)
         let progress = Progress()
         let connectStart = MonotonicClock.now()
         let group = try EventLoopGroup(count: configuration.threads) { loop in
@@ -79,30 +70,7 @@ public enum LoadGenerator {
             group.join()
         }
 
-        // Connect phase: until every client is open or failed, or a generous deadline.
-        let expectedSeconds = configuration.connectRate > 0 ? Double(configuration.connections) / configuration.connectRate : 0
-        // A loaded server (ticks going out to those already connected) accepts slower:
-        // allow a millisecond per client on top.
-        let allowance = expectedSeconds * 1.5 + 30 + Double(configuration.connections) / 1000
-        let deadline = connectStart + UInt64(allowance * 1e9)
-        var lastLog = connectStart
-        while true {
-            let settled = progress.opened.load(ordering: .relaxed) + progress.failed.load(ordering: .relaxed)
-            let now = MonotonicClock.now()
-            if settled >= configuration.connections { break }
-            if now >= deadline {
-                log("connect phase timed out with \(configuration.connections - settled) connection(s) pending")
-                break
-            }
-            if now - lastLog >= 1_000_000_000 {
-                lastLog = now
-                log(
-                    "connecting: \(progress.opened.load(ordering: .relaxed)) open, \(progress.failed.load(ordering: .relaxed)) failed of \(configuration.connections)"
-                )
-            }
-            ThreadSleep.sleep(0.005)
-        }
-        let connectSeconds = Double(MonotonicClock.now() - connectStart) / 1e9
+        let connectSeconds = awaitConnections(configuration, progress: progress, since: connectStart, log: log)
         log(
             "connected \(progress.opened.load(ordering: .relaxed)) (\(progress.failed.load(ordering: .relaxed)) failed) in \(format(connectSeconds, 2)) s; warming up \(format(configuration.warmupSeconds, 1)) s"
         )
@@ -127,16 +95,7 @@ public enum LoadGenerator {
         let cpuEnd = processCPUMicroseconds()
         let windowEnd = MonotonicClock.now()
 
-        let results = Mutex<[ThreadResult]>([])
-        for handle in group.handles {
-            handle.execute { loop in
-                guard let worker = loop.attached(ClientWorker.self) else { return }
-                let result = worker.result()
-                results.withLock { $0.append(result) }
-            }
-        }
-        while results.withLock({ $0.count }) < configuration.threads { ThreadSleep.sleep(0.0005) }
-        let collected = results.withLock { $0 }
+        let collected = results(of: group, threads: configuration.threads)
 
         var stats = ReceiveStats()
         var handshakes = LatencyHistogram()
@@ -153,5 +112,63 @@ public enum LoadGenerator {
             durationSeconds: anyOpen ? window : 0, handshakes: handshakes, stats: stats,
             cpuPercent: anyOpen && window > 0 ? Double(cpuEnd - cpuStart) / 1e4 / window : 0,
             cpuCapacityCores: Swift.min(configuration.threads, availableCPUs()))
+    }
+
+    /// The server's address and the local source addresses clients rotate over.
+    static func addresses(for configuration: BenchConfiguration) throws -> (SocketAddress, [SocketAddress]) {
+        let host = configuration.url.host == "localhost" ? "127.0.0.1" : configuration.url.host
+        let target: SocketAddress
+        do { target = try SocketAddress(host: host, port: configuration.url.port) } catch {
+            throw Failure.address("cannot use \(configuration.url.host) as an address (numeric IPs or localhost only): \(error)")
+        }
+        var sources: [SocketAddress] = []
+        for index in 0..<configuration.sourceAddresses {
+            sources.append(try SocketAddress(host: "127.0.0.\(index + 1)", port: 0))
+        }
+        return (target, sources)
+    }
+
+    /// The connect phase: until every client is open or failed, or a generous deadline;
+    /// returns its seconds.
+    static func awaitConnections(
+        _ configuration: BenchConfiguration, progress: Progress, since connectStart: UInt64, log: (String) -> Void
+    ) -> Double {
+        let expectedSeconds = configuration.connectRate > 0 ? Double(configuration.connections) / configuration.connectRate : 0
+        // A loaded server (ticks going out to those already connected) accepts slower:
+        // allow a millisecond per client on top.
+        let allowance = expectedSeconds * 1.5 + 30 + Double(configuration.connections) / 1000
+        let deadline = connectStart + UInt64(allowance * 1e9)
+        var lastLog = connectStart
+        while true {
+            let settled = progress.opened.load(ordering: .relaxed) + progress.failed.load(ordering: .relaxed)
+            let now = MonotonicClock.now()
+            if settled >= configuration.connections { break }
+            if now >= deadline {
+                log("connect phase timed out with \(configuration.connections - settled) connection(s) pending")
+                break
+            }
+            if now - lastLog >= 1_000_000_000 {
+                lastLog = now
+                log(
+                    "connecting: \(progress.opened.load(ordering: .relaxed)) open, \(progress.failed.load(ordering: .relaxed)) failed of \(configuration.connections)"
+                )
+            }
+            ThreadSleep.sleep(0.005)
+        }
+        return Double(MonotonicClock.now() - connectStart) / 1e9
+    }
+
+    /// Each loop's result, taken on its loop.
+    static func results(of group: EventLoopGroup, threads: Int) -> [ThreadResult] {
+        let results = Mutex<[ThreadResult]>([])
+        for handle in group.handles {
+            handle.execute { loop in
+                guard let worker = loop.attached(ClientWorker.self) else { return }
+                let result = worker.result()
+                results.withLock { $0.append(result) }
+            }
+        }
+        while results.withLock({ $0.count }) < threads { ThreadSleep.sleep(0.0005) }
+        return results.withLock { $0 }
     }
 }
