@@ -6,6 +6,10 @@ public enum PushAction {
     /// A price update: the client's own head (`count` bytes at `offset` of a buffer that
     /// holds the heads of a whole group) in front of a body other clients share.
     case sendUpdate(ClientID, heads: SharedBytes, offset: Int, count: Int, body: SharedBytes)
+    /// A tick's price update to the members of one group: each delivery says where its
+    /// client's head lies in `heads`, and all share `body`. One action per group rather
+    /// than per client keeps the fan-out free of per-client reference counting.
+    case sendUpdates(heads: SharedBytes, body: SharedBytes, [Delivery])
     /// A complete text frame, encoded once and shared (cached replies, a broadcast).
     case sendFrame(ClientID, SharedBytes)
     /// A JSON text for this client alone (replies that echo an `id`, errors).
@@ -19,14 +23,27 @@ public enum PushAction {
     case tickQueued(startedAt: UInt64)
 }
 
+/// One client's share of a group's `sendUpdates`: its head is `count` bytes at `offset`.
+public struct Delivery: Sendable, Equatable {
+    public let client: ClientID
+    public let offset: Int
+    public let count: Int
+
+    public init(client: ClientID, offset: Int, count: Int) {
+        self.client = client
+        self.offset = offset
+        self.count = count
+    }
+}
+
 extension PushAction {
-    /// The client the action is for, nil for `tickQueued`.
+    /// The client the action is for; nil for `tickQueued` and a group's `sendUpdates`.
     public var client: ClientID? {
         switch self {
         case .sendUpdate(let id, _, _, _, _), .sendFrame(let id, _), .sendText(let id, _), .notifyWhenDrained(let id),
             .close(let id, _):
             id
-        case .tickQueued:
+        case .tickQueued, .sendUpdates:
             nil
         }
     }

@@ -55,22 +55,22 @@ extension PushCore {
     }
 
     /// The second pass: each member that got a head this tick gets its slice of the
-    /// group's head buffer in front of the shared body.
+    /// group's head buffer in front of the shared body, all in one action.
     private func emitHeads(
         of group: SubscriptionGroup, tick: Int64, body: SharedBytes, into actions: inout [PushAction]
     )
         -> Int
     {
-        let heads = SharedBytes(arena)
+        var deliveries: [Delivery] = []
+        deliveries.reserveCapacity(group.members.count)
         var offset = 0
-        var sent = 0
         for client in group.members where client.lastTick == tick {
             let count = PriceUpdateHead.size(seq: client.seq, bodyLength: body.count)
-            actions.append(.sendUpdate(client.id, heads: heads, offset: offset, count: count, body: body))
+            deliveries.append(Delivery(client: client.id, offset: offset, count: count))
             countUpdate(client, bytes: count + body.count)
             offset += count
-            sent += 1
         }
-        return sent
+        actions.append(.sendUpdates(heads: SharedBytes(arena), body: body, deliveries))
+        return deliveries.count
     }
 }

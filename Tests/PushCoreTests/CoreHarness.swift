@@ -110,7 +110,7 @@ struct Received {
 extension Array where Element == PushAction {
     /// The messages the actions send to `client`, in order.
     func messages(to client: ClientID) -> [Received] {
-        compactMap { action -> Received? in
+        flatMap(\.perClient).compactMap { action -> Received? in
             switch action {
             case .sendUpdate(let id, let heads, let offset, let count, let body) where id == client:
                 let frame = [UInt8](heads.bytes[offset..<(offset + count)]) + body.array
@@ -133,4 +133,12 @@ func payload(of frame: [UInt8]) -> [UInt8] {
     let length = frame[1] & 0x7F
     let start = length == 126 ? 4 : length == 127 ? 10 : 2
     return Array(frame[start...])
+}
+
+extension PushAction {
+    /// A group's `sendUpdates` as the per-client `sendUpdate`s it stands for.
+    var perClient: [PushAction] {
+        guard case .sendUpdates(let heads, let body, let deliveries) = self else { return [self] }
+        return deliveries.map { .sendUpdate($0.client, heads: heads, offset: $0.offset, count: $0.count, body: body) }
+    }
 }

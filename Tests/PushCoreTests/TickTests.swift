@@ -45,7 +45,7 @@ import Testing
         for client in [first, second] {
             harness.send(client, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         }
-        let bodies = harness.publish(["600519": 1505]).compactMap { action -> ObjectIdentifier? in
+        let bodies = harness.publish(["600519": 1505]).flatMap(\.perClient).compactMap { action -> ObjectIdentifier? in
             if case .sendUpdate(_, _, _, _, let body) = action { return ObjectIdentifier(body) }
             return nil
         }

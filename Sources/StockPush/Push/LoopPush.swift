@@ -15,8 +15,10 @@ final class LoopPush {
     let loop: EventLoop
     let shared: PushShared
     let core: PushCore
-    /// Sessions by the core's client slot.
+    /// Sessions by the core's client slot, and their connections (kept beside them so the
+    /// fan-out reaches a connection in one step).
     private(set) var sessions: [PriceSession?] = []
+    private var connections: [Connection?] = []
     /// The core's output, reused so a tick allocates no action storage.
     private var actions: [PushAction] = []
     private var performing = false
@@ -42,7 +44,7 @@ final class LoopPush {
     private var now: PushTime { PushTime(monotonic: loop.now, wallMicros: WallClock.nowMicroseconds()) }
 
     private func isQueueFull(_ id: ClientID) -> Bool {
-        guard let connection = sessions[id.slot]?.connection else { return false }
+        guard let connection = connections[id.slot] else { return false }
         return connection.queuedBytes > queueLimit
     }
 
@@ -50,8 +52,12 @@ final class LoopPush {
 
     func open(_ session: PriceSession) -> ClientID {
         let id = core.open(session.info, now: now, into: &actions)
-        while sessions.count <= id.slot { sessions.append(nil) }
+        while sessions.count <= id.slot {
+            sessions.append(nil)
+            connections.append(nil)
+        }
         sessions[id.slot] = session
+        connections[id.slot] = session.connection
         perform()
         return id
     }
@@ -59,6 +65,7 @@ final class LoopPush {
     func closed(_ id: ClientID) {
         core.release(id)
         sessions[id.slot] = nil
+        connections[id.slot] = nil
     }
 
     func receive(_ bytes: [UInt8], from id: ClientID) {
@@ -129,15 +136,19 @@ final class LoopPush {
     private func carryOut(_ action: PushAction) {
         switch action {
         case .sendUpdate(let id, let heads, let offset, let count, let body):
-            sessions[id.slot]?.connection?.send(head: heads, offset: offset, count: count, body: body)
+            connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body)
+        case .sendUpdates(let heads, let body, let deliveries):
+            for delivery in deliveries {
+                connections[delivery.client.slot]?.send(head: heads, offset: delivery.offset, count: delivery.count, body: body)
+            }
         case .sendFrame(let id, let frame):
-            sessions[id.slot]?.connection?.send(frame: frame)
+            connections[id.slot]?.send(frame: frame)
         case .sendText(let id, let json):
-            sessions[id.slot]?.connection?.send(textBytes: json)
+            connections[id.slot]?.send(textBytes: json)
         case .notifyWhenDrained(let id):
-            sessions[id.slot]?.connection?.notifyWhenQueueBelow(queueLimit)
+            connections[id.slot]?.notifyWhenQueueBelow(queueLimit)
         case .close(let id, let reason):
-            let connection = sessions[id.slot]?.connection
+            let connection = connections[id.slot]
             detach(id)
             connection?.close(code: .policyViolation, reason: reason.text)
         case .tickQueued(let startedAt):
@@ -152,6 +163,7 @@ final class LoopPush {
         core.release(id)
         sessions[id.slot]?.detach()
         sessions[id.slot] = nil
+        connections[id.slot] = nil
     }
 }
 
