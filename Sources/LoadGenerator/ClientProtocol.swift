@@ -144,8 +144,29 @@ public struct ClientProtocol {
             // Servers never mask (RFC 6455 5.1); the decoder, shared with servers, allows it here.
             if view.header.maskingKey != nil { return fail("masked server frame") }
             offset += view.size
-            if let event = receiveFrame(view, receivedAt: receivedAt, stats: &stats, reply: &reply) {
-                return (offset, event)
+            let payload = view.payload
+            // On the raw value: Opcode's `==` is a call from this module, the UInt8's is not.
+            // The loop body stays in this function: as a helper it was not inlined.
+            switch view.header.opcode.rawValue {
+            case Opcode.text.rawValue:
+                stats.frames &+= 1
+                stats.payloadBytes &+= UInt64(payload.count)
+                guard view.header.fin else {
+                    stats.otherMessages &+= 1  // fragmented: the server never does this
+                    continue
+                }
+                stats.record(PriceFrameScanner.scan(payload), receivedAt: receivedAt, lastSeq: &lastSeq)
+            case Opcode.continuation.rawValue, Opcode.binary.rawValue:
+                stats.frames &+= 1
+                stats.payloadBytes &+= UInt64(payload.count)
+                stats.otherMessages &+= 1
+            case Opcode.ping.rawValue:
+                stats.pings &+= 1
+                appendFrame(opcode: .pong, payload: payload, to: &reply)
+            case Opcode.close.rawValue:
+                return (offset, receiveClose(payload, reply: &reply))
+            default:
+                break  // pong; the decoder rejected unknown opcodes
             }
         }
         return (offset, .none)
@@ -155,39 +176,13 @@ public struct ClientProtocol {
     /// client-side checks are added (no masked frames). Payloads up to 2 GiB.
     private static let decoder = FrameDecoder(maxPayloadSize: Int(Int32.max), requireMask: false)
 
-    /// Counts one frame; returns an event when the frame ends the connection (a close).
-    @inline(__always)
-    private mutating func receiveFrame(
-        _ view: FrameView, receivedAt: Int64, stats: inout ReceiveStats, reply: inout ByteBuffer
-    ) -> Event? {
-        let payload = view.payload
-        // On the raw value: Opcode's `==` is a call from this module, the UInt8's is not.
-        switch view.header.opcode.rawValue {
-        case Opcode.text.rawValue:
-            stats.frames &+= 1
-            stats.payloadBytes &+= UInt64(payload.count)
-            guard view.header.fin else {
-                stats.otherMessages &+= 1  // fragmented: the server never does this
-                return nil
-            }
-            stats.record(PriceFrameScanner.scan(payload), receivedAt: receivedAt, lastSeq: &lastSeq)
-        case Opcode.continuation.rawValue, Opcode.binary.rawValue:
-            stats.frames &+= 1
-            stats.payloadBytes &+= UInt64(payload.count)
-            stats.otherMessages &+= 1
-        case Opcode.ping.rawValue:
-            stats.pings &+= 1
-            appendFrame(opcode: .pong, payload: payload, to: &reply)
-        case Opcode.close.rawValue:
-            let code: UInt16 = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
-            closeCode = code
-            state = .closed
-            let echo: [UInt8] = payload.count >= 2 ? [payload[0], payload[1]] : []
-            echo.withUnsafeBytes { appendFrame(opcode: .close, payload: $0, to: &reply) }
-            return .closed(code: code)
-        default:
-            break  // pong; the decoder rejected unknown opcodes
-        }
-        return nil
+    /// The server's close: remember its code (1005 when it sent none) and echo it.
+    private mutating func receiveClose(_ payload: UnsafeRawBufferPointer, reply: inout ByteBuffer) -> Event {
+        let code: UInt16 = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
+        closeCode = code
+        state = .closed
+        let echo: [UInt8] = payload.count >= 2 ? [payload[0], payload[1]] : []
+        echo.withUnsafeBytes { appendFrame(opcode: .close, payload: $0, to: &reply) }
+        return .closed(code: code)
     }
 }
