@@ -58,7 +58,7 @@ cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print 
 steal_ticks() { awk -v cpu="$1" '$1 == cpu {print $9}' /proc/stat; }
 # Nanoseconds the server's threads spent runnable but waiting for a CPU: on a machine
 # shared with other work, time on the server's own core that others took (not steal).
-wait_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null; done | awk '{sum += $2} END {print sum + 0}'; }
+wait_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null; done | awk '{sum += $2} END {printf "%.0f\n", sum}'; }
 rss_kib() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))); done; echo $sum; }
 
 REDIS_PORT=""
