@@ -18,7 +18,7 @@ def main(path):
         groups[(row["workload"], row["target"])].append(row)
     print()
     header = f"{'workload':8} {'server':9} {'runs':>4} {'frames/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'srv CPU':>8} " \
-             f"{'µs/frame':>9} {'frames/CPU-s':>13} {'RSS/conn B':>11} {'hs/s':>8} {'hs/CPU-s':>9} {'gaps':>5} {'steal':>6} {'gen sat':>7}"
+             f"{'µs/frame':>9} {'frames/CPU-s':>13} {'RSS/conn B':>11} {'hs/s':>8} {'hs/CPU-s':>9} {'gaps':>5} {'steal':>6} {'wait':>5} {'gen sat':>7}"
     print(header)
     print("-" * len(header))
     summary = {}
@@ -37,6 +37,8 @@ def main(path):
         gaps = max([g.get("seq_gaps", 0) for g in gen] or [0])
         # E is measured over its connect phase, so its steal is too.
         steal = median([r.get("connect_steal" if workload == "E" else "steal") for r in runs])
+        # Run-queue wait of the server's threads (others' work on its core); older results lack it.
+        wait = median([r.get("runqueue_wait") for r in runs])
         saturated = any(g.get("generator_saturated") for g in gen)
         # E's window holds a tick only by chance: it is judged by handshakes, not frames.
         summary[(workload, target)] = hs_cpu if workload == "E" else fpc
@@ -44,6 +46,7 @@ def main(path):
         print(f"{workload:8} {target:9} {len(runs):>4} {fmt(fps, '%.0f'):>10} {fmt(p50, '%.2f'):>8} {fmt(p99, '%.2f'):>8} "
               f"{fmt(cpu * 100 if cpu is not None else None, '%.0f%%'):>8} {fmt(usf, '%.2f'):>9} {fmt(fpc, '%.0f'):>13} "
               f"{fmt(rss, '%.0f'):>11} {fmt(hs, '%.0f'):>8} {fmt(hs_cpu, '%.0f'):>9} {gaps:>5} {fmt(steal * 100 if steal is not None else None, '%.0f%%'):>6} "
+              f"{fmt(wait * 100 if wait is not None else None, '%.0f%%'):>5} "
               f"{'YES' if saturated else 'no':>7}")
     print()
     for row in rows:

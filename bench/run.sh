@@ -6,6 +6,8 @@
 #   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
 #   bench/run.sh --runs 1 A B    a quick look at some workloads
 #   bench/run.sh --runs 1 D      scale-out (StockPush only; about 3 minutes)
+#   bench/run.sh --bin PATH A    a given stockpush binary (server and generator), no build:
+#                                old and new builds measured back to back, same weather
 #
 # Workloads (docs/benchmarks.md): A latency (1,000 clients, 10 strategies × 20 stocks,
 # 100 ms ticks); B saturation (same at 10, 2 and 1 ms ticks); C memory (19,000 clients,
@@ -23,11 +25,13 @@ cd "$ROOT"
 source scripts/lib.sh
 
 RUNS=3
+BIN=""
 WORKLOADS=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --runs) RUNS=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --bin) BIN=$(realpath "$2"); shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) WORKLOADS+=("$1"); shift ;;
     esac
 done
@@ -35,8 +39,10 @@ done
 
 ensure_packages node-ws util-linux
 command -v node >/dev/null || ensure_packages nodejs
-swift build -c release --product stockpush >/dev/null
-BIN="$ROOT/.build/release/stockpush"
+if [ -z "$BIN" ]; then
+    swift build -c release --product stockpush >/dev/null
+    BIN="$ROOT/.build/release/stockpush"
+fi
 export NODE_PATH=/usr/share/nodejs
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
@@ -50,6 +56,9 @@ cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print 
 # Hypervisor steal ticks on the server's core (CPU 0), or over all CPUs when unpinned (D):
 # on a shared VM, time the host takes from the guest shows up as latency nothing here caused.
 steal_ticks() { awk -v cpu="$1" '$1 == cpu {print $9}' /proc/stat; }
+# Nanoseconds the server's threads spent runnable but waiting for a CPU: on a machine
+# shared with other work, time on the server's own core that others took (not steal).
+wait_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null; done | awk '{sum += $2} END {printf "%.0f\n", sum}'; }
 rss_kib() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))); done; echo $sum; }
 
 REDIS_PORT=""
@@ -115,16 +124,17 @@ run_one() {
     connect_seconds=$(python3 -c "print($(date +%s.%N) - $connect_t0)")
     for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss steal0 steal1
-    cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); t0=$(date +%s.%N)
+    local wait0 wait1
+    cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); wait0=$(wait_ns); t0=$(date +%s.%N)
     sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
-    cpu1=$(cpu_ticks); steal1=$(steal_ticks $stealcpu); t1=$(date +%s.%N); rss=$(rss_kib)
+    cpu1=$(cpu_ticks); steal1=$(steal_ticks $stealcpu); wait1=$(wait_ns); t1=$(date +%s.%N); rss=$(rss_kib)
     wait "$gen" || true
     kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
         "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" \
-        "$connect_steal" "$connect_seconds" >>"$OUT" <<'PY'
+        "$connect_steal" "$connect_seconds" "$((wait1 - wait0))" "$BIN" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds, waited, binary = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
@@ -140,6 +150,9 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   # Share of the server's core the hypervisor took during the window.
                   "steal": int(steal) / hz / int(stealshare) / seconds if seconds > 0 else None,
                   "connect_steal": int(csteal) / hz / int(stealshare) / float(cseconds) if float(cseconds) > 0 else None,
+                  # Share of the window the server's threads waited, runnable, for a CPU.
+                  "runqueue_wait": int(waited) / 1e9 / seconds if seconds > 0 else None,
+                  "binary": binary if target == "stockpush" else None,
                   "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
                   # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
                   # second of server CPU, the capacity of one server core.
@@ -148,7 +161,7 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   if int(cc1) > int(cc0) else None,
                   "generator": gen}))
 PY
-    echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s steal=%.0f%%" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-", (r.get("steal") or 0)*100))')"
+    echo "   $workload $target tick=${tick}ms conns=$conns: $(tail -n 1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); g=r["generator"]; print("fps=%s p99=%sms cpu=%.0f%% us/frame=%s steal=%.0f%% wait=%.0f%%" % (g.get("frames_per_second"), g.get("latency_ms",{}).get("p99"), r["server_cpu"]*100, ("%.2f" % r["server_us_per_frame"]) if r["server_us_per_frame"] else "-", (r.get("steal") or 0)*100, (r.get("runqueue_wait") or 0)*100))')"
 }
 
 echo "== $(date -u) on $(nproc) cores; results in $OUT"

@@ -3,7 +3,8 @@ import HTTP1
 import WebSocket
 
 /// The client side of one connection, sans I/O: the upgrade request, the 101 check,
-/// then server frames parsed in place from whatever bytes the shell has. Pongs and
+/// then server frames read in place (`FrameDecoder.frame(in:)`) from whatever bytes
+/// the shell has. Pongs and
 /// the close echo go to a reply buffer the shell sends.
 public struct ClientProtocol {
     public enum State: Equatable, Sendable {
@@ -129,74 +130,59 @@ public struct ClientProtocol {
     private mutating func receiveFrames(
         _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, stats: inout ReceiveStats, reply: inout ByteBuffer
     ) -> (consumed: Int, event: Event) {
+        let decoder = Self.decoder
         var offset = 0
-        let count = bytes.count
-        while count - offset >= 2 {
-            let first = bytes[offset]
-            let second = bytes[offset + 1]
-            if second & 0x80 != 0 { return fail("masked server frame") }
-            if first & 0x70 != 0 { return fail("reserved bits set") }
-            var header = 2
-            var length = Int(second & 0x7F)
-            if length == 126 {
-                guard count - offset >= 4 else { break }
-                length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-                header = 4
-            } else if length == 127 {
-                guard count - offset >= 10 else { break }
-                var value: UInt64 = 0
-                for index in 2..<10 { value = value << 8 | UInt64(bytes[offset + index]) }
-                guard value <= UInt64(Int32.max) else { return fail("frame of \(value) bytes") }
-                length = Int(value)
-                header = 10
+        while offset < bytes.count {
+            let view: FrameView
+            do {
+                guard let complete = try decoder.frame(in: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                else { break }
+                view = complete
+            } catch {
+                return fail("bad frame: \(error)")
             }
-            guard count - offset >= header + length else { break }
-            let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
-            offset += header + length
-            switch first & 0x0F {
-            case 0x1:
+            // Servers never mask (RFC 6455 5.1); the decoder, shared with servers, allows it here.
+            if view.header.maskingKey != nil { return fail("masked server frame") }
+            offset += view.size
+            let payload = view.payload
+            // On the raw value: Opcode's `==` is a call from this module, the UInt8's is not.
+            // The loop body stays in this function: as a helper it was not inlined.
+            switch view.header.opcode.rawValue {
+            case Opcode.text.rawValue:
                 stats.frames &+= 1
-                stats.payloadBytes &+= UInt64(length)
-                guard first & 0x80 != 0 else {
+                stats.payloadBytes &+= UInt64(payload.count)
+                guard view.header.fin else {
                     stats.otherMessages &+= 1  // fragmented: the server never does this
                     continue
                 }
-                switch PriceFrameScanner.scan(payload) {
-                case .priceUpdate(let frame):
-                    stats.priceUpdates &+= 1
-                    if frame.snapshot { stats.snapshots &+= 1 }
-                    if frame.seq != lastSeq &+ 1 {
-                        stats.seqGaps &+= 1
-                        if frame.seq > lastSeq &+ 1 { stats.seqMissing &+= frame.seq - lastSeq - 1 }
-                    }
-                    lastSeq = frame.seq
-                    let latency = receivedAt - frame.timestampMicros
-                    stats.latency.record(latency > 0 ? UInt64(latency) : 0)
-                case .other:
-                    stats.otherMessages &+= 1
-                case .malformed:
-                    stats.malformed &+= 1
-                }
-            case 0x0, 0x2:
+                stats.record(PriceFrameScanner.scan(payload), receivedAt: receivedAt, lastSeq: &lastSeq)
+            case Opcode.continuation.rawValue, Opcode.binary.rawValue:
                 stats.frames &+= 1
-                stats.payloadBytes &+= UInt64(length)
+                stats.payloadBytes &+= UInt64(payload.count)
                 stats.otherMessages &+= 1
-            case 0x9:
+            case Opcode.ping.rawValue:
                 stats.pings &+= 1
                 appendFrame(opcode: .pong, payload: payload, to: &reply)
-            case 0xA:
-                break
-            case 0x8:
-                let code: UInt16 = length >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
-                closeCode = code
-                state = .closed
-                let echo: [UInt8] = length >= 2 ? [payload[0], payload[1]] : []
-                echo.withUnsafeBytes { appendFrame(opcode: .close, payload: $0, to: &reply) }
-                return (offset, .closed(code: code))
+            case Opcode.close.rawValue:
+                return (offset, receiveClose(payload, reply: &reply))
             default:
-                return fail("unknown opcode \(first & 0x0F)")
+                break  // pong; the decoder rejected unknown opcodes
             }
         }
         return (offset, .none)
+    }
+
+    /// Server frames are read with the WebSocket module's decoder, in place; only the
+    /// client-side checks are added (no masked frames). Payloads up to 2 GiB.
+    private static let decoder = FrameDecoder(maxPayloadSize: Int(Int32.max), requireMask: false)
+
+    /// The server's close: remember its code (1005 when it sent none) and echo it.
+    private mutating func receiveClose(_ payload: UnsafeRawBufferPointer, reply: inout ByteBuffer) -> Event {
+        let code: UInt16 = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
+        closeCode = code
+        state = .closed
+        let echo: [UInt8] = payload.count >= 2 ? [payload[0], payload[1]] : []
+        echo.withUnsafeBytes { appendFrame(opcode: .close, payload: $0, to: &reply) }
+        return .closed(code: code)
     }
 }

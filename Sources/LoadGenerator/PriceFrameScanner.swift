@@ -50,6 +50,8 @@ public enum PriceFrameScanner {
         if matches(snapshotKey, in: payload, at: position + 1) {
             let value = position + 1 + snapshotKey.utf8CodeUnitCount
             snapshot = value < payload.count && payload[value] == UInt8(ascii: "t")
+            // The server's order: `timestamp` follows, so its search starts past `snapshot`.
+            position = value
         } else if let at = find(snapshotKey, in: payload, from: position) {
             let value = at + snapshotKey.utf8CodeUnitCount
             snapshot = value < payload.count && payload[value] == UInt8(ascii: "t")

@@ -32,4 +32,26 @@ public struct ReceiveStats: Sendable, Equatable {
         pings += other.pings
         latency.merge(other.latency)
     }
+
+    /// Counts one text message as the scanner read it: a price update's `seq` against
+    /// the connection's previous one, and its publish-to-receipt latency.
+    @inline(__always)
+    mutating func record(_ scanned: PriceFrameScanner.Result, receivedAt: Int64, lastSeq: inout UInt64) {
+        switch scanned {
+        case .priceUpdate(let frame):
+            priceUpdates &+= 1
+            if frame.snapshot { snapshots &+= 1 }
+            if frame.seq != lastSeq &+ 1 {
+                seqGaps &+= 1
+                if frame.seq > lastSeq &+ 1 { seqMissing &+= frame.seq - lastSeq - 1 }
+            }
+            lastSeq = frame.seq
+            let latency = receivedAt - frame.timestampMicros
+            self.latency.record(latency > 0 ? UInt64(latency) : 0)
+        case .other:
+            otherMessages &+= 1
+        case .malformed:
+            malformed &+= 1
+        }
+    }
 }

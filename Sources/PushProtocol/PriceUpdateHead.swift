@@ -18,8 +18,8 @@ public enum PriceUpdateHead {
     }
 
     /// Appends the head to `buffer` (many heads of one tick share one arena buffer) and
-    /// returns the number of bytes written. The frame is unmasked, FIN, text; its length
-    /// uses the 7-, 16- or 64-bit form as RFC 6455 requires for the total payload.
+    /// returns the number of bytes written. The frame is unmasked, FIN, text; the header
+    /// is `FrameEncoder`'s, for the total payload (head JSON + body).
     @discardableResult
     public static func write(seq: UInt64, bodyLength: Int, into buffer: inout ByteBuffer) -> Int {
         buffer.writeWithUnsafeMutableBytes(minimumWritable: size(seq: seq, bodyLength: bodyLength)) { target in
@@ -36,32 +36,13 @@ public enum PriceUpdateHead {
         let digits = DecimalDigits.count(seq)
         let json = prefix.utf8CodeUnitCount + digits
         let payload = json + bodyLength
-        precondition(
-            target.count >= FrameEncoder.headerSize(payloadCount: payload, masked: false) + json,
-            "target too small for the head")
-        var offset = 0
-        target[0] = 0x80 | 0x01  // FIN, text
-        if payload <= 125 {
-            target[1] = UInt8(payload)
-            offset = 2
-        } else if payload <= 0xFFFF {
-            target[1] = 126
-            target[2] = UInt8(truncatingIfNeeded: payload >> 8)
-            target[3] = UInt8(truncatingIfNeeded: payload)
-            offset = 4
-        } else {
-            target[1] = 127
-            let length = UInt64(payload)
-            for index in 0..<8 {
-                target[2 + index] = UInt8(truncatingIfNeeded: length >> UInt64(56 - 8 * index))
-            }
-            offset = 10
-        }
-        prefix.withUTF8Buffer { bytes in
-            UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + bytes.count)])
-                .copyMemory(from: UnsafeRawBufferPointer(bytes))
-            offset += bytes.count
-        }
+        // The header writer checks its own room; what follows it is checked here.
+        let header = FrameEncoder.writeHeader(opcode: .text, payloadCount: payload, into: target)
+        precondition(target.count - header >= json, "target too small for the head")
+        // Straight from the literal's bytes: `withUTF8Buffer` cost a closure call per head.
+        UnsafeMutableRawBufferPointer(rebasing: target[header..<(header + prefix.utf8CodeUnitCount)])
+            .copyMemory(from: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        let offset = header + prefix.utf8CodeUnitCount
         DecimalDigits.write(seq, digits: digits, into: target, at: offset)
         return offset + digits
     }

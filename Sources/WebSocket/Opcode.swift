@@ -5,16 +5,19 @@
 public struct Opcode: Hashable, Sendable {
     public let rawValue: UInt8
 
+    @inlinable
     public init(rawValue: UInt8) {
         self.rawValue = rawValue
     }
 
-    public static let continuation = Opcode(rawValue: 0x0)
-    public static let text = Opcode(rawValue: 0x1)
-    public static let binary = Opcode(rawValue: 0x2)
-    public static let close = Opcode(rawValue: 0x8)
-    public static let ping = Opcode(rawValue: 0x9)
-    public static let pong = Opcode(rawValue: 0xA)
+    // Computed and inlinable rather than stored: another module reading a stored
+    // static goes through its addressor, a call on the fan-out's per-client path.
+    @inlinable public static var continuation: Opcode { Opcode(rawValue: 0x0) }
+    @inlinable public static var text: Opcode { Opcode(rawValue: 0x1) }
+    @inlinable public static var binary: Opcode { Opcode(rawValue: 0x2) }
+    @inlinable public static var close: Opcode { Opcode(rawValue: 0x8) }
+    @inlinable public static var ping: Opcode { Opcode(rawValue: 0x9) }
+    @inlinable public static var pong: Opcode { Opcode(rawValue: 0xA) }
 
     /// Control frames (high bit of the opcode nibble) may not be fragmented and carry at most 125 bytes.
     @inlinable public var isControl: Bool { rawValue & 0x8 != 0 }

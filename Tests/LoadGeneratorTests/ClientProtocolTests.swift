@@ -88,6 +88,35 @@ import WebSocket
         #expect(drip.events == whole.events)
     }
 
+    /// Frames the decoder refuses, and masked frames (a server never masks), fail the
+    /// connection with a reason; the frames before them still count.
+    @Test(
+        arguments: [
+            ([0xC1, 0x00], "bad frame: reservedBitsSet"), ([0x83, 0x00], "bad frame: unknownOpcode(3)"),
+            ([0x09, 0x00], "bad frame: fragmentedControlFrame"), ([0x81, 0x81, 1, 2, 3, 4, 0x61], "masked server frame"),
+            ([0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0], "bad frame: lengthHighBitSet"),
+        ] as [([UInt8], String)])
+    func badServerFrameFails(frame: [UInt8], reason: String) {
+        let key = ClientProtocol(nonce: Self.nonce, maskSeed: 7).key
+        let bytes =
+            Fixtures.switchingProtocols(forKey: key) + Fixtures.text(Fixtures.priceUpdate(seq: 1)) + frame
+            + Fixtures.text(Fixtures.priceUpdate(seq: 2))
+        let outcome = Self.feed([bytes[...]], receivedAt: Fixtures.timestampMicros)
+        #expect(outcome.events == [.opened, .failed(reason)])
+        #expect(outcome.stats.priceUpdates == 1)
+    }
+
+    /// A frame split over reads waits for its rest: nothing consumed, nothing counted.
+    @Test func incompleteFrameIsKept() {
+        let key = ClientProtocol(nonce: Self.nonce, maskSeed: 7).key
+        let update = Fixtures.text(Fixtures.priceUpdate(seq: 1, quotes: 2))
+        let bytes = Fixtures.switchingProtocols(forKey: key) + update.dropLast(1)
+        let outcome = Self.feed([bytes[...]], receivedAt: Fixtures.timestampMicros)
+        #expect(outcome.events == [.opened])
+        #expect(outcome.stats.frames == 0)
+        #expect(outcome.leftover == update.count - 1)
+    }
+
     @Test func handshakeIsVerified() {
         let proto = ClientProtocol(nonce: Self.nonce, maskSeed: 7)
         #expect(proto.key == "AAECAwQFBgcICQoLDA0ODw==")

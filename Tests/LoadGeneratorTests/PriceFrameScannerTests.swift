@@ -14,6 +14,15 @@ import Time
         #expect(result == .priceUpdate(PriceFrame(seq: seq, timestampMicros: Fixtures.timestampMicros, snapshot: snapshot)))
     }
 
+    /// The scan expects the server's order (`seq`, `snapshot`, …, `timestamp`) but reads others.
+    @Test func readsFieldsInAnotherOrder() {
+        let timestampFirst = #"{"type":"price_update","seq":7,"timestamp":"\#(Fixtures.timestamp)","snapshot":true}"#
+        #expect(
+            scan(timestampFirst) == .priceUpdate(PriceFrame(seq: 7, timestampMicros: Fixtures.timestampMicros, snapshot: true)))
+        let noSnapshot = #"{"type":"price_update","seq":8,"count":0,"timestamp":"\#(Fixtures.timestamp)"}"#
+        #expect(scan(noSnapshot) == .priceUpdate(PriceFrame(seq: 8, timestampMicros: Fixtures.timestampMicros, snapshot: false)))
+    }
+
     @Test func otherMessagesAreNotPriceUpdates() {
         #expect(scan(Fixtures.connected) == .other)
         #expect(scan(#"{"type":"subscribed","subscription_type":"strategy","target":"T1","stocks":[]}"#) == .other)

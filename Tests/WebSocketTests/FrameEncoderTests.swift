@@ -31,6 +31,37 @@ import Testing
         #expect(buffer.readableBytesArray == [0x82, 0x7E, 0x01, 0x00] + payload)
     }
 
+    /// The public unmasked header writer (the price-update head's): each length form,
+    /// the bytes after the header untouched.
+    @Test(
+        arguments: [
+            (0, [0x82, 0x00]), (125, [0x82, 0x7D]), (126, [0x82, 0x7E, 0x00, 0x7E]),
+            (65_535, [0x82, 0x7E, 0xFF, 0xFF]), (65_536, [0x82, 0x7F, 0, 0, 0, 0, 0, 0x01, 0, 0]),
+            (0x01_0000_0005, [0x82, 0x7F, 0, 0, 0, 0x01, 0, 0, 0, 0x05]),
+        ] as [(Int, [UInt8])])
+    func unmaskedHeaderWriter(length: Int, expected: [UInt8]) {
+        var bytes = [UInt8](repeating: 0xEE, count: 12)
+        let size = bytes.withUnsafeMutableBytes { FrameEncoder.writeHeader(opcode: .binary, payloadCount: length, into: $0) }
+        #expect(size == expected.count && size == FrameEncoder.headerSize(payloadCount: length, masked: false))
+        #expect(Array(bytes[..<size]) == expected)
+        #expect(bytes[size...].allSatisfy { $0 == 0xEE })
+        let exact = [UInt8](unsafeUninitializedCapacity: size) { target, initialized in
+            initialized = FrameEncoder.writeHeader(
+                opcode: .binary, payloadCount: length, into: UnsafeMutableRawBufferPointer(target))
+        }
+        #expect(exact == expected, "a target of exactly the header's size suffices")
+    }
+
+    @Test func unmaskedHeaderWriterFinAndOpcode() {
+        var bytes = [UInt8](repeating: 0, count: 2)
+        bytes.withUnsafeMutableBytes {
+            _ = FrameEncoder.writeHeader(opcode: .continuation, fin: false, payloadCount: 3, into: $0)
+        }
+        #expect(bytes == [0x00, 0x03])
+        bytes.withUnsafeMutableBytes { _ = FrameEncoder.writeHeader(opcode: .ping, payloadCount: 0, into: $0) }
+        #expect(bytes == [0x89, 0x00])
+    }
+
     @Test func maskedHelloMatchesRFCExample() {
         let bytes = maskedFrame(.text, Array("Hello".utf8), key: [0x37, 0xFA, 0x21, 0x3D])
         #expect(bytes == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])

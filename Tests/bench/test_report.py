@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def result(workload, target, *, fps=0.0, cpu=0.5, p99=10.0, rss=1000.0, steal=None, connect_steal=None,
-           handshakes_per_cpu=None, opened=1000, connect_seconds=0.5, tick_ms=100.0, **generator):
+           runqueue_wait=None, handshakes_per_cpu=None, opened=1000, connect_seconds=0.5, tick_ms=100.0, **generator):
     """One bench/run.sh row (only the fields report.py reads)."""
     row = {
         "workload": workload, "target": target, "tick_ms": tick_ms, "connections": opened,
@@ -34,6 +34,8 @@ def result(workload, target, *, fps=0.0, cpu=0.5, p99=10.0, rss=1000.0, steal=No
         row["steal"] = steal
     if connect_steal is not None:
         row["connect_steal"] = connect_steal
+    if runqueue_wait is not None:
+        row["runqueue_wait"] = runqueue_wait
     return row
 
 
@@ -45,7 +47,7 @@ def report(tmp_path, rows):
     table = {}
     for line in output.splitlines():
         fields = line.split()
-        if len(fields) == 15 and fields[1] in ("stockpush", "node"):
+        if len(fields) == 16 and fields[1] in ("stockpush", "node"):
             table[(fields[0], fields[1])] = fields
     return output, table
 
@@ -63,9 +65,20 @@ def test_medians_ratios_and_steal(tmp_path):
     ours, peer = table[("A", "stockpush")], table[("A", "node")]
     assert ours[2] == "3" and ours[3] == "10000"
     assert ours[6] == "11%" and ours[8] == str(round(10000 / 0.11))  # median CPU and frames per CPU-second
-    assert ours[12] == "0" and ours[13] == "1%" and ours[14] == "no"  # gaps, median steal, generator
+    assert ours[12] == "0" and ours[13] == "1%" and ours[15] == "no"  # gaps, median steal, generator
+    assert ours[14] == "-"  # no run-queue wait recorded (results from before it was)
     assert peer[8] == str(round(10000 / 0.16))
     assert f"A: StockPush delivers {0.16 / 0.11:.2f}x the Node ws peer's frames per server CPU-second" in output
+
+
+def test_run_queue_wait_is_the_median_of_the_runs(tmp_path):
+    rows = [
+        result("A", "stockpush", fps=10000, cpu=0.10, runqueue_wait=0.02),
+        result("A", "stockpush", fps=10000, cpu=0.10, runqueue_wait=0.40),
+        result("A", "stockpush", fps=10000, cpu=0.10, runqueue_wait=0.07),
+    ]
+    _, table = report(tmp_path, rows)
+    assert table[("A", "stockpush")][14] == "7%"
 
 
 def test_e_is_judged_by_handshakes_and_its_connect_phase_steal(tmp_path):
