@@ -16,7 +16,7 @@ from collections import defaultdict
 
 # Fan-out path, outermost first: (label, substring of the demangled Swift name).
 FAN_OUT = [
-    ("LoopPush.publish (a tick's fan-out)", "LoopPush.publish("),
+    ("PushCore.publish (a tick's fan-out, sends excluded)", "PushCore.publish("),
     ("PriceUpdateHead.write (the per-client head)", "PriceUpdateHead.write(seq: Swift.UInt64, bodyLength: Swift.Int, into: inout"),
     ("Connection.send(head:…) (queue head + body)", "Connection.send(head:"),
     ("Connection.flush (one writev per client)", "Connection.flush()"),

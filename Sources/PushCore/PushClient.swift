@@ -15,8 +15,6 @@ final class PushClient {
     /// Strong; cleared when the client leaves the group.
     var group: SubscriptionGroup?
     var groupIndex = -1
-    /// Position in `PushCore.clients` (the dense list admin queries walk).
-    var registryIndex = -1
 
     /// Last `seq` sent; the next price_update carries seq + 1.
     var seq: UInt64 = 0
@@ -28,11 +26,11 @@ final class PushClient {
     var conflated = 0
     /// Stocks whose update is held back while the queue is over the limit.
     var heldBack: Set<String> = []
-    /// A `notifyWhenDrained` is outstanding.
-    var awaitingDrain = false
     var floodGuard: FloodGuard
-    /// Subscribes that arrived before the catalog was loaded, answered once it is.
-    var pending: [ParsedRequest] = []
+    /// A `notifyWhenDrained` is outstanding. (After the flood guard, whose last field is
+    /// a flag too: the two share a word. A client's record is most of what a connection
+    /// costs the core.)
+    var awaitingDrain = false
 
     init(id: ClientID, info: ClientInfo, floodGuard: FloodGuard) {
         self.id = id

@@ -30,13 +30,23 @@ extension PushCore {
 
     /// One encoded frame to every client. Returns how many it went to.
     public func broadcast(frame: SharedBytes, into actions: inout [PushAction]) -> Int {
-        for client in clients { send(frame: frame, to: client, into: &actions) }
-        return clients.count
+        var sent = 0
+        for case let client? in slots {
+            send(frame: frame, to: client, into: &actions)
+            sent += 1
+        }
+        return sent
+    }
+
+    /// Who the client is, while it is registered.
+    public func info(of id: ClientID) -> ClientInfo? {
+        client(id)?.info
     }
 
     /// The client with this client id (`c_…`), if it is here.
     public func find(clientID: String) -> ClientID? {
-        clients.first(where: { $0.info.clientID == clientID })?.id
+        for case let client? in slots where client.info.clientID == clientID { return client.id }
+        return nil
     }
 
     /// Closes the client and forgets it at once, so it leaves the client list now and a
@@ -51,7 +61,7 @@ extension PushCore {
     /// Subscription counts per key (`strategy:volume_wave`).
     public var subscriptionCounts: [String: Int] {
         var counts: [String: Int] = [:]
-        for client in clients {
+        for case let client? in slots {
             for key in client.subscriptions { counts[key.description, default: 0] += 1 }
         }
         return counts
@@ -69,7 +79,7 @@ extension PushCore {
 
     /// Every registered client, oldest first.
     public var clientSummaries: [ClientSummary] {
-        clients.map {
+        slots.compactMap { $0 }.map {
             ClientSummary(
                 id: $0.id, info: $0.info, subscriptions: $0.subscriptions, seq: $0.seq, messagesSent: $0.messagesSent,
                 conflated: $0.conflated)

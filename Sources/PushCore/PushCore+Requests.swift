@@ -65,12 +65,12 @@ extension PushCore {
     /// Before the first catalog no target can be resolved: rather than calling a real
     /// strategy unknown, the subscribe waits (a few per client; past that, `not_ready`).
     private func wait(_ parsed: ParsedRequest, client: PushClient, into actions: inout [PushAction]) {
-        guard client.pending.count < configuration.maxPendingRequests else {
+        guard pending[client.id.slot, default: []].count < configuration.maxPendingRequests else {
             let error = ProtocolError(
                 code: .notReady, message: "the server is still loading its catalog; retry in a moment", id: parsed.id)
             return send(error: error, to: client, into: &actions)
         }
-        client.pending.append(parsed)
+        pending[client.id.slot, default: []].append(parsed)
     }
 
     /// Targets are taken in order: unknown ones and those past the subscription limit

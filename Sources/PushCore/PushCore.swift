@@ -25,10 +25,12 @@ public final class PushCore {
         stats.sampleSecond()
     }
 
-    /// Every client, unordered (removal swaps in the last): admin queries walk it.
-    var clients: [PushClient] = []
-    /// Clients by slot (nil: free); freed slots are reused.
+    /// Clients by slot (nil: free); freed slots are reused. Admin queries walk it.
     var slots: [PushClient?] = []
+    public private(set) var clientCount = 0
+    /// Subscribes that arrived before the catalog was loaded, by slot (rare, so kept
+    /// here rather than in every client's record).
+    var pending: [Int: [ParsedRequest]] = [:]
     var freeSlots: [Int] = []
     var groups: [[SubscriptionKey]: SubscriptionGroup] = [:]
     /// Resolved keys under the current catalog (cleared on each catalog change).
@@ -44,9 +46,6 @@ public final class PushCore {
         self.board = board
     }
 
-    /// Clients now registered.
-    public var clientCount: Int { clients.count }
-
     // MARK: clients
 
     /// A client completed its handshake: registers it and queues the `connected` greeting.
@@ -58,8 +57,7 @@ public final class PushCore {
             floodCloseAfterSeconds: configuration.floodCloseAfterSeconds)
         let client = PushClient(id: id, info: info, floodGuard: guardian)
         if slot == slots.count { slots.append(client) } else { slots[slot] = client }
-        client.registryIndex = clients.count
-        clients.append(client)
+        clientCount += 1
         stats.connectionsOpened += 1
         let frame = ServerMessage.connectedFrame(
             clientID: info.clientID, heartbeatInterval: max(1, configuration.heartbeatInterval), timestamp: now.wallMicros)
@@ -72,8 +70,9 @@ public final class PushCore {
     public func release(_ id: ClientID) {
         guard let client = client(id) else { return }
         leaveGroup(client)
-        clients.swapRemove(client, position: \.registryIndex)
         slots[id.slot] = nil
+        pending[id.slot] = nil
+        clientCount -= 1
         // Reused last-freed first: the table never grows past the most clients at once.
         freeSlots.append(id.slot)
     }
@@ -103,10 +102,11 @@ public final class PushCore {
         }
         guard !catalogLoaded else { return }
         catalogLoaded = true
-        for client in clients where !client.pending.isEmpty {
-            let waiting = client.pending
-            client.pending = []
-            for request in waiting { handle(request, from: client, now: now, into: &actions) }
+        let waiting = pending
+        pending = [:]
+        for (slot, requests) in waiting.sorted(by: { $0.key < $1.key }) {
+            guard let client = slots[slot] else { continue }
+            for request in requests { handle(request, from: client, now: now, into: &actions) }
         }
     }
 

@@ -26,6 +26,10 @@ public final class Connection: EventHandler, Flushable {
     var phase: Phase = .http
     /// Slot in the loop's connection list, for O(1) removal.
     var registryIndex = -1
+    /// Free for the WebSocket handler: one handler object can serve all of a loop's
+    /// connections and keep its own index of each here, instead of an object per
+    /// connection (-1 until it sets one).
+    public var handlerTag = -1
 
     /// Close the socket as soon as the queue drains (after a final response or close frame).
     var closeWhenDrained = false

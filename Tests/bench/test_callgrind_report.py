@@ -19,7 +19,7 @@ events: Ir
 summary: 1000
 
 fl=(1) push.swift
-fn=(1) $s9StockPush04LoopB0C7publishyyAA10TickUpdateVF
+fn=(1) $s8PushCoreAAC7publish_3now9queueFull4intoyAA10TickUpdateV_AA0A4TimeVSbAA8ClientIDVXESayAA0A6ActionOGztF
 10 100
 cfn=(2) $s12PushProtocol15PriceUpdateHeadO5write3seq10bodyLength4intoSis6UInt64V_Si7Buffers10ByteBufferVztFZ
 calls=2 +1
@@ -59,7 +59,7 @@ def test_frames_are_writev_calls_and_costs_are_inclusive(tmp_path):
     assert f"{'instructions per frame':50} {500:8.0f}" in output
     lines = {line.split("(")[0].strip(): line.split() for line in output.splitlines() if line.startswith("  ")}
     # publish: 400 of its own + 60 in the heads + 40 in writev = 500 over one call.
-    assert lines["LoopPush.publish"][-3:] == ["250", "1", "500.0"]
+    assert lines["PushCore.publish"][-3:] == ["250", "1", "500.0"]
     # The head writer: 60 over two calls, named by id alone after its first mention.
     assert lines["PriceUpdateHead.write"][-3:] == ["30", "2", "30.0"]
 

@@ -103,7 +103,7 @@ extension AdminRoutes {
         let nowWall = Double(WallClock.nowMicroseconds()) / 1e6
         var result: [String] = []
         for client in push.core.clientSummaries {
-            guard let connection = push.sessions[client.id.slot]?.connection, connection.isWebSocketOpen else { continue }
+            guard let connection = push.connections[client.id.slot], connection.isWebSocketOpen else { continue }
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("client_id")

@@ -4,25 +4,25 @@ import PushCore
 import PushProtocol
 import Reactor
 import Server
-import Telemetry
 import Time
 
-/// The price stream's shell on one event loop: hands each input to the loop's
-/// `PushCore` with the loop's time, and carries the actions it returns out to the
+/// The price stream's shell on one event loop: the WebSocket handler of all the loop's
+/// price-stream connections (`LoopPush+Handler`), it hands each input to the loop's
+/// `PushCore` with the loop's time and carries the actions it returns out to the
 /// connections. Runs only on its loop, so nothing here takes a lock; ticks, catalog
 /// changes and admin requests arrive as loop jobs.
 final class LoopPush {
     let loop: EventLoop
     let shared: PushShared
     let core: PushCore
-    /// Sessions by the core's client slot, and their connections (kept beside them so the
-    /// fan-out reaches a connection in one step).
-    private(set) var sessions: [PriceSession?] = []
-    private var connections: [Connection?] = []
+    /// Connections by the core's client slot; each connection's `handlerTag` is its slot.
+    private(set) var connections: [Connection?] = []
+    /// Who is about to open, by connection id: set by the upgrade, taken by the open.
+    var arriving: [UInt64: ClientInfo] = [:]
     /// The core's output, reused so a tick allocates no action storage.
     private var actions: [PushAction] = []
     private var performing = false
-    private let queueLimit: Int
+    let queueLimit: Int
 
     init(loop: EventLoop, shared: PushShared) {
         self.loop = loop
@@ -50,22 +50,19 @@ final class LoopPush {
 
     // MARK: inputs
 
-    func open(_ session: PriceSession) -> ClientID {
-        let id = core.open(session.info, now: now, into: &actions)
-        while sessions.count <= id.slot {
-            sessions.append(nil)
-            connections.append(nil)
-        }
-        sessions[id.slot] = session
-        connections[id.slot] = session.connection
+    func open(_ info: ClientInfo, on connection: Connection) {
+        let id = core.open(info, now: now, into: &actions)
+        while connections.count <= id.slot { connections.append(nil) }
+        connections[id.slot] = connection
+        connection.handlerTag = id.slot
         perform()
-        return id
     }
 
-    func closed(_ id: ClientID) {
-        core.release(id)
-        sessions[id.slot] = nil
-        connections[id.slot] = nil
+    /// The client whose connection this is, if the core still holds it.
+    func client(of connection: Connection) -> ClientID? {
+        let slot = connection.handlerTag
+        guard slot >= 0, slot < connections.count, connections[slot] === connection else { return nil }
+        return ClientID(slot: slot)
     }
 
     func receive(_ bytes: [UInt8], from id: ClientID) {
@@ -108,8 +105,8 @@ final class LoopPush {
     /// disconnect of it is a 404.
     func disconnect(clientID: String) -> Bool {
         guard let id = core.find(clientID: clientID) else { return false }
-        guard sessions[id.slot]?.connection?.isWebSocketOpen == true else {
-            detach(id)
+        guard connections[id.slot]?.isWebSocketOpen == true else {
+            release(id)
             return false
         }
         defer { perform() }
@@ -149,7 +146,7 @@ final class LoopPush {
             connections[id.slot]?.notifyWhenQueueBelow(queueLimit)
         case .close(let id, let reason):
             let connection = connections[id.slot]
-            detach(id)
+            release(id)
             connection?.close(code: .policyViolation, reason: reason.text)
         case .tickQueued(let startedAt):
             // Runs after every connection scheduled above has written: the tick's last write.
@@ -157,12 +154,13 @@ final class LoopPush {
         }
     }
 
-    /// The core has let the client go (or is told to now): the session stops reporting
-    /// to it, so a later close of its socket cannot reach the slot's next owner.
-    private func detach(_ id: ClientID) {
+    /// The client leaves the core and frees its connection-limit places now (its socket
+    /// may linger a while closing); its connection stops reporting to it, so a later
+    /// close cannot reach the slot's next owner.
+    func release(_ id: ClientID) {
+        if let info = core.info(of: id) { shared.limits.release(user: info.user, address: info.remoteAddress) }
         core.release(id)
-        sessions[id.slot]?.detach()
-        sessions[id.slot] = nil
+        connections[id.slot]?.handlerTag = -1
         connections[id.slot] = nil
     }
 }

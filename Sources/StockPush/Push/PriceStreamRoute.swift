@@ -5,7 +5,7 @@ import Reactor
 import Server
 
 /// The handshake of `/ws/stock/prices`: authentication (JWT from `?token=` or
-/// `Authorization: Bearer`), connection limits, then a `PriceSession`.
+/// `Authorization: Bearer`), connection limits, then the loop's `LoopPush` as handler.
 enum PriceStreamRoute {
     static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
         guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
@@ -47,8 +47,8 @@ enum PriceStreamRoute {
         let info = ClientInfo(
             clientID: clientID(context.connectionID), user: user, authenticated: authenticated, remoteAddress: address,
             connectedAt: WallClock.nowMicroseconds())
-        let session = PriceSession(info: info, push: push)
-        return .accept(session)
+        push.expect(info, connectionID: context.connectionID)
+        return .accept(push)
     }
 
     /// `c_` and the connection id in lowercase hex, at least eight digits.
