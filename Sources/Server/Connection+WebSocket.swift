@@ -20,8 +20,8 @@ extension Connection {
             }
             guard let frame else {
                 if buffer.isEmpty {
-                    session.frameStartedAt = nil
-                } else if completedAFrame || session.frameStartedAt == nil {
+                    session.frameStartedAt = 0
+                } else if completedAFrame || session.frameStartedAt == 0 {
                     session.frameStartedAt = loop.now
                 }
                 // Fail fast on bad UTF-8 in a text frame whose tail is still in flight.
@@ -164,7 +164,7 @@ extension Connection {
     /// Messages sent to this connection through the handler API.
     public var messagesSent: Int { webSocket?.messagesSent ?? 0 }
     /// Monotonic nanoseconds of the last pong, nil before the first.
-    public var lastPongAt: UInt64? { webSocket?.lastPong }
+    public var lastPongAt: UInt64? { webSocket.flatMap { $0.lastPong == 0 ? nil : $0.lastPong } }
 
     /// Heartbeat and timeout bookkeeping, called by the loop's sweep.
     func sweepWebSocket(now: UInt64) {
@@ -174,10 +174,11 @@ extension Connection {
             if now >= lingerDeadline { close() }
             return
         }
-        if let started = session.frameStartedAt, now &- started >= server.nanoseconds(server.configuration.headerReadTimeout) {
+        let started = session.frameStartedAt
+        if started != 0, now &- started >= server.nanoseconds(server.configuration.headerReadTimeout) {
             // A peer that trickles a byte per heartbeat into a frame announcing 64 KiB is
             // heard, but must not keep its half frame (and the connection) forever.
-            session.frameStartedAt = nil
+            session.frameStartedAt = 0
             close(code: .policyViolation, reason: "frame not completed within \(server.configuration.headerReadTimeout) s")
             return
         }

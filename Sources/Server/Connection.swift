@@ -23,7 +23,13 @@ public final class Connection: EventHandler, Flushable {
     unowned let server: LoopServer
     /// Descriptor, carried input, outbound queue, flush scheduling and back-pressure.
     var stream: StreamSocket
+    // The one-byte fields side by side, so they share a word (a connection object is
+    // most of what a client costs; 100K of them).
     var phase: Phase = .http
+    /// Close the socket as soon as the queue drains (after a final response or close frame).
+    var closeWhenDrained = false
+    /// A slow-consumer close is under way; the sweep must not start another.
+    var isClosingSlowConsumer = false
     /// Slot in the loop's connection list, for O(1) removal.
     var registryIndex = -1
     /// Free for the WebSocket handler: one handler object can serve all of a loop's
@@ -31,8 +37,6 @@ public final class Connection: EventHandler, Flushable {
     /// connection (-1 until it sets one).
     public var handlerTag = -1
 
-    /// Close the socket as soon as the queue drains (after a final response or close frame).
-    var closeWhenDrained = false
     /// Last time the queue shrank, or bytes were queued while it was empty.
     var lastWriteProgress: UInt64 { stream.lastWriteProgress }
 
@@ -67,14 +71,13 @@ public final class Connection: EventHandler, Flushable {
         get { http?.awaitingAsync }
         set { http?.awaitingAsync = newValue }
     }
-    /// `webSocketDidDrain` fires once the queue is at or below this many bytes.
-    private var drainThreshold: Int?
+    /// `webSocketDidDrain` fires once the queue is at or below this many bytes (-1: not
+    /// asked; a plain integer, as an optional one takes two words).
+    private var drainThreshold = -1
 
     // WebSocket phase
     var webSocket: WebSocketSession?
     var lingerDeadline: UInt64 = 0
-    /// A slow-consumer close is under way; the sweep must not start another.
-    var isClosingSlowConsumer = false
 
     init(socket: consuming FileDescriptor, remote: PeerAddress, id: UInt64, loop: EventLoop, server: LoopServer) {
         stream = StreamSocket(socket: socket, maxQueuedBytes: server.configuration.maxQueuedBytes, now: loop.now)
@@ -163,8 +166,8 @@ public final class Connection: EventHandler, Flushable {
         }
         // A pattern, not `==`: the synthesized `==` of another module's enum is a call.
         if case .drained = outcome, closeWhenDrained { finishAfterDrain() }
-        if let threshold = drainThreshold, stream.queuedBytes <= threshold, phase == .webSocket, let session = webSocket {
-            drainThreshold = nil
+        if drainThreshold >= 0, stream.queuedBytes <= drainThreshold, phase == .webSocket, let session = webSocket {
+            drainThreshold = -1
             session.handler.webSocketDidDrain(self)
         }
     }
@@ -177,7 +180,7 @@ public final class Connection: EventHandler, Flushable {
     /// Asks for one `webSocketDidDrain` when the queue falls to `bytes` or below
     /// (conflating publishers use it to send what they held back).
     public func notifyWhenQueueBelow(_ bytes: Int) {
-        drainThreshold = bytes
+        drainThreshold = max(0, bytes)
     }
 
     // MARK: closing

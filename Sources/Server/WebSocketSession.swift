@@ -10,13 +10,15 @@ final class WebSocketSession {
     let handler: any WebSocketHandler
     /// Last time anything arrived from the peer (heartbeat timeout).
     var lastHeard: UInt64
-    /// When the frame now partly received began to arrive (nil between frames): a frame
+    /// When the frame now partly received began to arrive (0 between frames): a frame
     /// must complete within the header timeout, however slowly its bytes trickle in.
-    var frameStartedAt: UInt64?
+    /// Times here use 0 for "none" rather than optionals, which take two words each
+    /// (the loop's monotonic clock is never 0).
+    var frameStartedAt: UInt64 = 0
     /// Last ping we sent.
     var lastPingSent: UInt64
-    /// Monotonic time of the last pong, nil before the first.
-    var lastPong: UInt64?
+    /// Monotonic time of the last pong, 0 before the first.
+    var lastPong: UInt64 = 0
     var messagesReceived = 0
     var messagesSent = 0
     private var closedNotified = false
