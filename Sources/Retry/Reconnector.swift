@@ -5,11 +5,11 @@
 /// Blocking: it sleeps the calling thread, so it runs on worker threads only.
 /// Time and sleep are injected so tests run the loop without waiting.
 public struct Reconnector {
-    public private(set) var backoff: Backoff
+    public internal(set) var backoff: Backoff
     /// True from a failed attempt (or a lost connection) until the next success.
-    public private(set) var inOutage = false
-    private let log: (String) -> Void
-    private let sleep: (Double) -> Void
+    public internal(set) var inOutage = false
+    let log: (String) -> Void
+    let sleep: (Double) -> Void
     private let now: () -> Double
 
     /// - Parameters:
@@ -60,7 +60,7 @@ public struct Reconnector {
         markDown(line())
     }
 
-    private mutating func markDown(_ line: @autoclosure () -> String) {
+    mutating func markDown(_ line: @autoclosure () -> String) {
         guard !inOutage else { return }
         log(line())
         inOutage = true

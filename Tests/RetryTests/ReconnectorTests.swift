@@ -102,3 +102,52 @@ import Testing
         #expect(log.all.isEmpty && clock.sleeps.isEmpty)
     }
 }
+
+@Suite struct ReconnectorSessionTests {
+    struct Lost: Error {}
+
+    @Test func aSessionRunsAgainAfterEachFailureWithTheOutageLoggedOnceEachWay() {
+        let clock = ManualClock()
+        let log = LogRecorder()
+        var reconnector = Reconnector(
+            backoff: Backoff(initial: 0.1, maximum: 1, seed: 1), log: log.record, sleep: clock.sleep, now: { clock.seconds })
+        // Refused three times, then up for a while, then lost once more, then up until stopped.
+        var script = ["refused", "refused", "refused", "up then lost", "refused", "up until stopped"]
+        var failures = 0
+        var stopped = false
+        reconnector.keepRunning(
+            until: { stopped }, unavailable: { _ in "down" }, recovered: "back", failed: { _ in failures += 1 }
+        ) { up in
+            let step = script.removeFirst()
+            if step == "refused" { throw Lost() }
+            up()
+            if step == "up then lost" { throw Lost() }
+            stopped = true
+        }
+        #expect(script.isEmpty)
+        #expect(failures == 5)
+        #expect(log.all == ["down", "back", "down", "back"])
+        #expect(clock.sleeps.count == 5)
+        // Three growing waits, then the backoff started over when the session came up.
+        for (delay, ceiling) in zip(clock.sleeps, [0.1, 0.2, 0.4, 0.1, 0.2]) { #expect(delay >= 0 && delay <= ceiling) }
+        #expect(!reconnector.inOutage)
+    }
+
+    @Test func aFailureWhileStoppingEndsTheLoopWithoutALogOrAWait() {
+        let clock = ManualClock()
+        let log = LogRecorder()
+        var reconnector = Reconnector(
+            backoff: Backoff(initial: 0.1, maximum: 1, seed: 1), log: log.record, sleep: clock.sleep, now: { clock.seconds })
+        var stopping = false
+        var runs = 0
+        reconnector.keepRunning(until: { stopping }, unavailable: { _ in "down" }, recovered: "back") { up in
+            runs += 1
+            up()
+            stopping = true
+            throw Lost()
+        }
+        #expect(runs == 1)
+        #expect(log.all.isEmpty)
+        #expect(clock.sleeps.isEmpty)
+    }
+}

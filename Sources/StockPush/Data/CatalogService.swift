@@ -46,38 +46,33 @@ public final class CatalogService: Sendable {
     private var isStopping: Bool { worker.isStopping }
 
     private func run() {
-        var backoff = Backoff(initial: 0.2, maximum: 10, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
+        var reconnector = Reconnector(
+            backoff: Backoff(initial: 0.2, maximum: 10, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
+            log: { [logger] in logger.warning($0) }, sleep: worker.sleep)
         var version = 0
-        var outageLogged = false
-        while !isStopping {
-            do {
-                let connection = try PostgresConnection.connect(url, connectTimeoutSeconds: 5)
-                defer { connection.close() }
-                try connection.listen(Self.channel)
-                version += 1
-                reload(connection, version: version)
-                if outageLogged { logger.info("PostgreSQL at \(url.redacted) is reachable again") }
-                outageLogged = false
-                backoff.reset()
-                health.markUp(.postgres)
-                while !isStopping {
-                    let notifications = try connection.waitForNotifications(timeoutSeconds: 0.5)
-                    if !notifications.isEmpty {
-                        // Several changes in a burst (a bulk edit) reload once.
-                        _ = try connection.waitForNotifications(timeoutSeconds: 0.05)
-                        version += 1
-                        reload(connection, version: version)
-                    } else {
-                        _ = try connection.query("SELECT 1")
-                    }
+        reconnector.keepRunning(
+            until: { isStopping },
+            unavailable: { "PostgreSQL at \(url.redacted) unavailable: \($0); retrying with backoff" },
+            recovered: "PostgreSQL at \(url.redacted) is reachable again",
+            failed: { health.markDown(.postgres, reason: "\($0)") }
+        ) { up in
+            let connection = try PostgresConnection.connect(url, connectTimeoutSeconds: 5)
+            defer { connection.close() }
+            try connection.listen(Self.channel)
+            version += 1
+            reload(connection, version: version)
+            up()
+            health.markUp(.postgres)
+            while !isStopping {
+                let notifications = try connection.waitForNotifications(timeoutSeconds: 0.5)
+                if !notifications.isEmpty {
+                    // Several changes in a burst (a bulk edit) reload once.
+                    _ = try connection.waitForNotifications(timeoutSeconds: 0.05)
+                    version += 1
+                    reload(connection, version: version)
+                } else {
+                    _ = try connection.query("SELECT 1")
                 }
-            } catch {
-                health.markDown(.postgres, reason: "\(error)")
-                if !outageLogged {
-                    logger.error("PostgreSQL at \(url.redacted) unavailable: \(error); retrying with backoff")
-                    outageLogged = true
-                }
-                worker.sleep(backoff.nextDelay())
             }
         }
     }

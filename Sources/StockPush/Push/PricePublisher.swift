@@ -26,32 +26,27 @@ public final class PricePublisher: Sendable {
         try worker.start(name: "publisher") { [self] in
             var redisSide = Worker(
                 redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
-            var backoff = Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now()))
-            var outage = false
-            while !worker.isStopping {
-                do {
-                    let subscriber = try RedisSubscriber.connect(redisURL, timeoutSeconds: 2)
-                    defer { subscriber.close() }
-                    try subscriber.subscribe([layout.tickChannel])
-                    if outage { logger.info("publisher: Redis at \(redisURL.redacted) is back; resynchronizing") }
-                    outage = false
-                    backoff.reset()
-                    // Whatever changed while we were away (or before we started) goes out now.
-                    try redisSide.resync()
-                    while !worker.isStopping {
-                        if let message = try subscriber.nextMessage(timeoutSeconds: 0.25) {
-                            try redisSide.receive(message.payload)
-                        } else {
-                            try redisSide.resyncIfCatalogChanged()
-                        }
+            var reconnector = Reconnector(
+                backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
+                log: { logger.warning($0) }, sleep: worker.sleep)
+            reconnector.keepRunning(
+                until: { worker.isStopping },
+                unavailable: { "publisher: Redis at \(redisURL.redacted) unavailable: \($0); retrying with backoff" },
+                recovered: "publisher: Redis at \(redisURL.redacted) is back; resynchronizing",
+                failed: { health.markDown(.redis, reason: "\($0)") }
+            ) { up in
+                let subscriber = try RedisSubscriber.connect(redisURL, timeoutSeconds: 2)
+                defer { subscriber.close() }
+                try subscriber.subscribe([layout.tickChannel])
+                up()
+                // Whatever changed while we were away (or before we started) goes out now.
+                try redisSide.resync()
+                while !worker.isStopping {
+                    if let message = try subscriber.nextMessage(timeoutSeconds: 0.25) {
+                        try redisSide.receive(message.payload)
+                    } else {
+                        try redisSide.resyncIfCatalogChanged()
                     }
-                } catch {
-                    if !outage {
-                        logger.error("publisher: Redis at \(redisURL.redacted) unavailable: \(error); retrying with backoff")
-                        outage = true
-                    }
-                    health.markDown(.redis, reason: "\(error)")
-                    worker.sleep(backoff.nextDelay())
                 }
             }
         }
