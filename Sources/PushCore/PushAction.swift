@@ -18,6 +18,9 @@ public enum PushAction {
     case notifyWhenDrained(ClientID)
     /// Start the close handshake with 1008 and this reason.
     case close(ClientID, PushCloseReason)
+    /// The core has let this client go (it is closing): the shell detaches its
+    /// connection and frees what it holds for it (its connection-limit places).
+    case forget(ClientID, ClientInfo)
     /// A tick's messages are all queued; `startedAt` is the tick's monotonic start (for
     /// the publish-latency histogram, taken once the loop's writes reach this point).
     case tickQueued(startedAt: UInt64)
@@ -41,7 +44,7 @@ extension PushAction {
     public var client: ClientID? {
         switch self {
         case .sendUpdate(let id, _, _, _, _), .sendFrame(let id, _), .sendText(let id, _), .notifyWhenDrained(let id),
-            .close(let id, _):
+            .close(let id, _), .forget(let id, _):
             id
         case .tickQueued, .sendUpdates:
             nil

@@ -52,9 +52,9 @@ extension PushCore {
     /// Closes the client and forgets it at once, so it leaves the client list now and a
     /// second request finds nothing. False when no such client is here.
     public func disconnect(_ id: ClientID, into actions: inout [PushAction]) -> Bool {
-        guard client(id) != nil else { return false }
+        guard let client = client(id) else { return false }
         actions.append(.close(id, .admin))
-        release(id)
+        forget(client, into: &actions)
         return true
     }
 

@@ -30,7 +30,7 @@ extension PushCore {
         case .close:
             stats.floodCloses += 1
             actions.append(.close(client.id, .flood))
-            release(client.id)
+            forget(client, into: &actions)
         }
     }
 

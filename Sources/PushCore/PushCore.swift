@@ -77,6 +77,12 @@ public final class PushCore {
         freeSlots.append(id.slot)
     }
 
+    /// Releases a client the core itself closes, and tells the shell so.
+    func forget(_ client: PushClient, into actions: inout [PushAction]) {
+        release(client.id)
+        actions.append(.forget(client.id, client.info))
+    }
+
     func client(_ id: ClientID) -> PushClient? {
         id.slot >= 0 && id.slot < slots.count ? slots[id.slot] : nil
     }

@@ -33,7 +33,11 @@ import WebSocket
         harness.open("c_2")
         let id = try #require(harness.core.find(clientID: "c_1"))
         #expect(harness.core.disconnect(id, into: &harness.actions))
-        #expect(harness.take().contains { if case .close(client, .admin) = $0 { true } else { false } })
+        let actions = harness.take()
+        #expect(actions.contains { if case .close(client, .admin) = $0 { true } else { false } })
+        #expect(
+            actions.contains { if case .forget(client, let info) = $0 { info.clientID == "c_1" } else { false } },
+            "the shell is told to free what it holds for the client")
         #expect(harness.core.find(clientID: "c_1") == nil)
         #expect(harness.core.clientSummaries.map(\.info.clientID) == ["c_2"])
         #expect(!harness.core.disconnect(id, into: &harness.actions))
@@ -64,7 +68,9 @@ import WebSocket
         var closed = false
         for _ in 0..<25 where !closed {
             harness.advance(seconds: 0.5)
-            closed = harness.send(client, ping).contains { if case .close(client, .flood) = $0 { true } else { false } }
+            let actions = harness.send(client, ping)
+            closed = actions.contains { if case .close(client, .flood) = $0 { true } else { false } }
+            if closed { #expect(actions.contains { if case .forget(client, _) = $0 { true } else { false } }) }
         }
         #expect(closed)
         #expect(harness.core.clientCount == 0, "a closed client is released at once")

@@ -141,3 +141,30 @@ async def test_connections_per_address_limit(server_factory):
     finally:
         await first.close()
         await second.close()
+
+
+@run_async
+async def test_a_user_disconnected_by_an_admin_may_connect_again(server_factory):
+    # The per-user places of a client closed by the server (admin disconnect) are freed,
+    # as they are when the client closes itself.
+    server = server_factory("--jwt-secret", SECRET, "--max-connections-per-user", "1")
+    erin = token("erin")
+    first = await Client.open(f"{server.ws}?token={erin}")
+    try:
+        status, body = await asyncio.to_thread(
+            http_json, server.http, "DELETE", f"/api/websocket/clients/{first.client_id}")
+        assert status == 200, body
+        deadline = time.monotonic() + 3
+        while True:
+            try:
+                again = await Client.open(f"{server.ws}?token={erin}")
+                break
+            except InvalidStatus as error:
+                assert error.response.status_code == 429
+                assert time.monotonic() < deadline, "erin still refused 3 s after an admin disconnected her"
+                await asyncio.sleep(0.05)
+        status = await again.request({"type": "get_status"}, "status")
+        assert status["user"] == "erin"
+        await again.close()
+    finally:
+        await first.close()

@@ -145,21 +145,27 @@ final class LoopPush {
         case .notifyWhenDrained(let id):
             connections[id.slot]?.notifyWhenQueueBelow(queueLimit)
         case .close(let id, let reason):
-            let connection = connections[id.slot]
-            release(id)
-            connection?.close(code: .policyViolation, reason: reason.text)
+            connections[id.slot]?.close(code: .policyViolation, reason: reason.text)
+        case .forget(let id, let info):
+            detach(id, info)
         case .tickQueued(let startedAt):
             // Runs after every connection scheduled above has written: the tick's last write.
             loop.scheduleFlush(LatencyMarker(startedAt: startedAt, histogram: shared.metrics.publishLatency))
         }
     }
 
-    /// The client leaves the core and frees its connection-limit places now (its socket
-    /// may linger a while closing); its connection stops reporting to it, so a later
-    /// close cannot reach the slot's next owner.
+    /// The client leaves the core (if it is still there) and is detached.
     func release(_ id: ClientID) {
-        if let info = core.info(of: id) { shared.limits.release(user: info.user, address: info.remoteAddress) }
+        guard let info = core.info(of: id) else { return }
         core.release(id)
+        detach(id, info)
+    }
+
+    /// Frees the client's connection-limit places now (its socket may linger a while
+    /// closing) and stops its connection reporting to it, so a later close cannot reach
+    /// the slot's next owner.
+    private func detach(_ id: ClientID, _ info: ClientInfo) {
+        shared.limits.release(user: info.user, address: info.remoteAddress)
         connections[id.slot]?.handlerTag = -1
         connections[id.slot] = nil
     }
