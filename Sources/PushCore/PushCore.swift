@@ -16,14 +16,10 @@ public final class PushCore {
     public let configuration: PushCoreConfiguration
     public internal(set) var catalog: Catalog
     public internal(set) var board: QuoteBoard
-    /// False until the first catalog arrives; subscribes wait for it.
-    public internal(set) var catalogLoaded: Bool
+    /// False until the first catalog arrives (`Catalog.empty` is "none yet"); subscribes
+    /// wait for it.
+    public var catalogLoaded: Bool { catalog.isLoaded }
     public internal(set) var stats = PushStats()
-
-    /// Closes a one-second window of the messages-per-second figure (called every second).
-    public func sampleSecond() {
-        stats.sampleSecond()
-    }
 
     /// Clients by slot (nil: free); freed slots are reused. Admin queries walk it.
     var slots: [PushClient?] = []
@@ -39,11 +35,15 @@ public final class PushCore {
     var writer = JSONWriter()
     var arena = ByteBuffer(capacity: 4096)
 
-    public init(configuration: PushCoreConfiguration, catalog: Catalog?, board: QuoteBoard) {
+    public init(configuration: PushCoreConfiguration, catalog: Catalog, board: QuoteBoard) {
         self.configuration = configuration
-        self.catalog = catalog ?? .empty
-        catalogLoaded = catalog != nil
+        self.catalog = catalog
         self.board = board
+    }
+
+    /// Closes a one-second window of the messages-per-second figure (called every second).
+    public func sampleSecond() {
+        stats.sampleSecond()
     }
 
     // MARK: clients
@@ -100,14 +100,14 @@ public final class PushCore {
     /// A new catalog: coverage is resolved again, and subscribes that waited for the
     /// first one are answered now, in the order they came.
     public func catalogChanged(_ catalog: Catalog, now: PushTime, into actions: inout [PushAction]) {
+        let wasLoaded = catalogLoaded
         self.catalog = catalog
         coverage.removeAll()
         snapshots.removeAll()
         for group in groups.values {
             group.covered = Set(group.keys.flatMap { resolve($0) ?? [] })
         }
-        guard !catalogLoaded else { return }
-        catalogLoaded = true
+        guard !wasLoaded else { return }
         let waiting = pending
         pending = [:]
         for (slot, requests) in waiting.sorted(by: { $0.key < $1.key }) {

@@ -29,7 +29,7 @@ final class CoreHarness {
     private var writer = JSONWriter()
 
     init(configuration: PushCoreConfiguration = PushCoreConfiguration(), catalogLoaded: Bool = true) {
-        core = PushCore(configuration: configuration, catalog: catalogLoaded ? Self.catalog : nil, board: .empty)
+        core = PushCore(configuration: configuration, catalog: catalogLoaded ? Self.catalog : .empty, board: .empty)
         publish(["600519": 1500, "601318": 50, "00700": 300, "09988": 80])
         actions.removeAll()
     }

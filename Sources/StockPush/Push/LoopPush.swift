@@ -28,7 +28,7 @@ final class LoopPush {
         self.loop = loop
         self.shared = shared
         queueLimit = shared.configuration.maxQueuedBytes
-        core = PushCore(configuration: shared.coreConfiguration, catalog: shared.loadedCatalog, board: shared.board)
+        core = PushCore(configuration: shared.coreConfiguration, catalog: shared.catalog, board: shared.board)
         scheduleRateSample()
     }
 

@@ -15,8 +15,8 @@ public final class PushShared: Sendable {
     public let metrics = PushMetrics()
     public let verifier: JWTVerifier?
     public let startedAt = WallClock.nowMicroseconds()
-    /// The catalog is nil until the first one loads (loops hold subscribes until then).
-    private let latest = Mutex<(catalog: Catalog?, board: QuoteBoard)>((nil, .empty))
+    /// `Catalog.empty` until the first one loads (loops hold subscribes until then).
+    private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
     private let running = Atomic<Bool>(true)
 
     public init(configuration: PushConfiguration, heartbeatInterval: Double) {
@@ -27,8 +27,7 @@ public final class PushShared: Sendable {
         verifier = configuration.jwtSecret.map { JWTVerifier(secret: Array($0.utf8)) }
     }
 
-    public var catalog: Catalog { loadedCatalog ?? .empty }
-    public var loadedCatalog: Catalog? { latest.withLock { $0.catalog } }
+    public var catalog: Catalog { latest.withLock { $0.catalog } }
     public var board: QuoteBoard { latest.withLock { $0.board } }
 
     func setCatalog(_ catalog: Catalog) {
