@@ -15,6 +15,20 @@ import Testing
         #expect(throws: TrustedProxiesError.invalidEntry("proxy.local")) { try TrustedProxies(parsing: "proxy.local") }
     }
 
+    @Test func theOptionAndItsEnvironmentVariable() throws {
+        func configuration(_ arguments: [String], _ environment: [String: String] = [:]) throws -> PushConfiguration {
+            try PushConfiguration(
+                from: Options(arguments: arguments, specs: PushConfiguration.options, environment: environment))
+        }
+        #expect(try configuration([]).trustedProxies.isEmpty)
+        #expect(try configuration([], ["TRUSTED_PROXIES": "::1"]).trustedProxies.networks.map(\.description) == ["::1/128"])
+        #expect(
+            throws: UsageError.invalidValue(
+                option: "--trusted-proxies", value: "10.0.0.0/33",
+                expected: "comma-separated CIDRs or addresses, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128")
+        ) { try configuration(["--trusted-proxies", "127.0.0.1,10.0.0.0/33"]) }
+    }
+
     @Test func aTrustedPeerNamesTheRightmostUntrustedHop() {
         let headers: HTTPHeaders = ["X-Forwarded-For": "198.51.100.1, 203.0.113.7, 10.1.1.1"]
         #expect(proxies.clientAddress(peer: "127.0.0.1", headers: headers) == "203.0.113.7")
