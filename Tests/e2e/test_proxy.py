@@ -83,12 +83,12 @@ def test_a_bad_trusted_proxies_value_is_a_usage_error(environment):
 
 @run_async
 async def test_readiness_is_503_draining_while_the_server_still_serves(server_factory):
-    server = server_factory("--shutdown-drain-delay", "2")
+    server = server_factory("--shutdown-drain-delay", "4")
     client = await Client.open(server.ws)
     status, body = await asyncio.to_thread(http_json, server.http, "GET", "/readyz")
     assert status == 200 and body["status"] == "ready", body
     server.terminate()
-    deadline = time.monotonic() + 1.5
+    deadline = time.monotonic() + 2.5
     while True:
         status, body = await asyncio.to_thread(http_json, server.http, "GET", "/readyz")
         if status == 503:
