@@ -22,7 +22,7 @@ public enum Application {
             .json(.ok, #"{"status":"ok"}"#)
         }
         if let health {
-            routes.add(.get, "/readyz") { _, _ in readiness(health) }
+            routes.add(.get, "/readyz") { _, _ in readiness(health, draining: push.map { !$0.isRunning } ?? false) }
         }
         if echo {
             routes.webSocket("/ws/echo") { _, _ in
@@ -36,13 +36,14 @@ public enum Application {
 
 extension Application {
     /// 200 when Redis and PostgreSQL answered at the last attempt, else 503 naming
-    /// what is down and why.
-    static func readiness(_ health: DependencyHealth) -> HTTPResponse {
-        let ready = health.isReady
+    /// what is down and why. 503 `draining` from the moment shutdown starts, so a
+    /// proxy stops sending new clients while the current ones are still served.
+    static func readiness(_ health: DependencyHealth, draining: Bool = false) -> HTTPResponse {
+        let ready = health.isReady && !draining
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("status")
-        writer.string(ready ? "ready" : "unavailable")
+        writer.string(draining ? "draining" : ready ? "ready" : "unavailable")
         for dependency in DependencyHealth.Dependency.allCases {
             let status = health.status(dependency)
             writer.key(escaping: dependency.rawValue)

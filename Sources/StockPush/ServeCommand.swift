@@ -1,3 +1,4 @@
+import Glibc
 import HTTP1
 import Market
 import Postgres
@@ -124,6 +125,11 @@ public enum ServeCommand {
         let signal = ShutdownSignals.wait()
         logger.info("signal \(signal): shutting down")
         shared.markStopping()
+        if pushConfiguration.shutdownDrainDelay > 0 {
+            logger.info("draining: /readyz answers 503 for \(pushConfiguration.shutdownDrainDelay) s before clients are closed")
+            let deadline = MonotonicClock.now() + UInt64(min(pushConfiguration.shutdownDrainDelay, 3600) * 1e9)
+            while MonotonicClock.now() < deadline { usleep(20_000) }
+        }
         services.stopBeforeServer.forEach { $0() }
         services.server.shutdown(gracePeriod: 3)
         services.stop.forEach { $0() }

@@ -11,7 +11,9 @@ enum PriceStreamRoute {
         guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
             return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
         }
-        let address = context.remoteAddress.host
+        // Behind a trusted proxy the client is named by its headers; from anyone else they are ignored.
+        let address = shared.configuration.trustedProxies.clientAddress(
+            peer: context.remoteAddress.host, headers: request.headers)
         var user = "anonymous"
         var authenticated = false
         if let verifier = shared.verifier {

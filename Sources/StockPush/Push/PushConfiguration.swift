@@ -11,10 +11,15 @@ public struct PushConfiguration: Sendable {
     public var socketSendBuffer = 64 * 1024
     public var slowConsumerTimeout: Double = 30
     public var shutdownReconnectMaxMs = 5000
+    /// Seconds between the start of shutdown (`/readyz` 503 `draining`) and the close
+    /// frames, for a proxy's health check to notice before the listener closes.
+    public var shutdownDrainDelay: Double = 0
     public var adminToken: String?
     public var jwtSecret: String?
     public var requireAuth = false
     public var metricsRequireAuth = false
+    /// Peers whose `X-Forwarded-For` / `X-Real-IP` name the client (empty: none).
+    public var trustedProxies = TrustedProxies()
 
     public init() {}
 
@@ -39,11 +44,17 @@ public struct PushConfiguration: Sendable {
         OptionSpec(
             "--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000",
             help: "upper bound of reconnect_after_ms in server_shutdown"),
+        OptionSpec(
+            "--shutdown-drain-delay", env: "SHUTDOWN_DRAIN_DELAY", default: "0",
+            help: "seconds /readyz answers 503 draining before clients are closed on SIGTERM"),
         OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
         OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
         OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
         OptionSpec(
             "--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
+        OptionSpec(
+            "--trusted-proxies", env: "TRUSTED_PROXIES",
+            help: "comma-separated CIDRs whose X-Forwarded-For/X-Real-IP name the client (unset: none)"),
     ]
 
     public init(from options: Options) throws(UsageError) {
@@ -56,9 +67,20 @@ public struct PushConfiguration: Sendable {
         slowConsumerTimeout = try options.double("--slow-consumer-timeout", minimum: 0.1) ?? 30
         socketSendBuffer = try options.int("--socket-send-buffer", in: 4096...(64 << 20)) ?? 64 * 1024
         shutdownReconnectMaxMs = try options.int("--shutdown-reconnect-max-ms", in: 0...3_600_000) ?? 5000
+        shutdownDrainDelay = try options.double("--shutdown-drain-delay", minimum: 0) ?? 0
         adminToken = options.string("--admin-token").flatMap { $0.isEmpty ? nil : $0 }
         jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
         requireAuth = try options.bool("--require-auth")
         metricsRequireAuth = try options.bool("--metrics-require-auth")
+        if let text = options.string("--trusted-proxies") {
+            do {
+                trustedProxies = try TrustedProxies(parsing: text)
+            } catch {
+                guard case .invalidEntry(let entry) = error else { throw .missingValue("--trusted-proxies") }
+                throw .invalidValue(
+                    option: "--trusted-proxies", value: entry,
+                    expected: "comma-separated CIDRs or addresses, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128")
+            }
+        }
     }
 }
