@@ -6,16 +6,15 @@ import WebSocket
 /// The slow-consumer close as a client sees it: whenever it reads again, the stream
 /// is whole frames ending in close 1008, never cut inside a frame.
 @Suite struct SlowConsumerCloseTests {
-    /// Echoes 4 KiB messages to a client that stops reading, so the server's queue goes
-    /// over the limit with a message half written.
-    private func stallEchoClient(_ server: HTTPServer) throws -> TestClient {
+    /// A client that asks for a burst of 64 messages of 4,000 bytes and then reads
+    /// nothing: the kernel's buffers (8 KiB send, 4 KiB receive) take a few, the rest
+    /// stays queued, over the 16 KiB limit, with a message half written. (A burst rather
+    /// than echoes: echoes depend on how much the client managed to send before the
+    /// server stopped reading it, which a busy machine can make too little.)
+    private func stallBurstClient(_ server: HTTPServer) throws -> TestClient {
         let client = try TestClient(port: server.port, receiveBuffer: 4096)
-        #expect(try client.upgrade(path: "/ws/echo").status == 101)
-        client.setTimeout(seconds: 0, microseconds: 200_000)
-        let message = [UInt8](repeating: 0x61, count: 4000)
-        do {
-            for _ in 0..<64 { try client.sendFrame(.text, message) }
-        } catch {}  // the server stopped reading: enough is queued
+        #expect(try client.upgrade(path: "/ws/burst").status == 101)
+        try client.sendText("burst")
         return client
     }
 
@@ -26,9 +25,11 @@ import WebSocket
             $0.slowConsumerTimeout = 0.2
             $0.lingerTimeout = 0.3
             $0.webSocket.heartbeatInterval = 0.2
+        } extraRoutes: { routes in
+            routes.webSocket("/ws/burst") { _, _ in .accept(BurstHandler(count: 64, busyMicroseconds: 0)) }
         }
         defer { server.shutdown(gracePeriod: 0) }
-        let client = try stallEchoClient(server)
+        let client = try stallBurstClient(server)
         // Well past the timeout and the linger time: the server has given up on us.
         usleep(1_500_000)
         client.setTimeout(seconds: 5)
