@@ -14,7 +14,7 @@ import struct
 import time
 
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 ISO_MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 CLIENT_ID = re.compile(r"^c_[0-9a-f]+$")
@@ -339,3 +339,13 @@ def check_quote(quote):
 
 def quote_values(quote):
     return (quote["price"], quote["prev_close"], quote["volume"], quote["turnover"])
+
+
+async def refused(url, headers=None):
+    """Opens a connection that the server must refuse -> (HTTP status, JSON body)."""
+    try:
+        client = await Client.open(url, additional_headers=headers)
+    except InvalidStatus as error:
+        return error.response.status_code, json.loads(error.response.body)
+    await client.close()
+    raise AssertionError(f"{url} accepted a connection that should have been refused")

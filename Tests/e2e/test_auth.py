@@ -1,13 +1,12 @@
 """JWT authentication at the handshake (JWT_SECRET set) and the per-user connection limit."""
 import asyncio
-import json
 import time
 
 import jwt
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from e2e_support import Client, http_json, run_async
+from e2e_support import Client, http_json, refused, run_async
 
 SECRET = "s3cret"
 # The contract's example secret is short on purpose; PyJWT warns about it.
@@ -24,15 +23,6 @@ def token(sub="alice", secret=SECRET, algorithm="HS256", **claims):
     if sub is not None:
         payload["sub"] = sub
     return jwt.encode(payload, secret, algorithm=algorithm)
-
-
-async def refused(url, headers=None):
-    """Opens a connection that must be refused -> (HTTP status, JSON body)."""
-    with pytest.raises(InvalidStatus) as info:
-        client = await Client.open(url, additional_headers=headers)
-        await client.close()
-    response = info.value.response
-    return response.status_code, json.loads(response.body)
 
 
 @run_async

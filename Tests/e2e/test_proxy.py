@@ -1,13 +1,9 @@
 """Behind a reverse proxy: X-Forwarded-For / X-Real-IP name the client only when the
 TCP peer is a trusted proxy, and /readyz says `draining` as soon as shutdown starts."""
 import asyncio
-import json
 import time
 
-import pytest
-from websockets.exceptions import InvalidStatus
-
-from e2e_support import Client, http_json, run_async
+from e2e_support import Client, http_json, refused, run_async
 
 
 def forwarded(address):
@@ -18,14 +14,6 @@ async def clients_by_id(server):
     status, body = await asyncio.to_thread(http_json, server.http, "GET", "/api/websocket/clients")
     assert status == 200, body
     return {entry["client_id"]: entry for entry in body["clients"]}
-
-
-async def refused(url, headers):
-    with pytest.raises(InvalidStatus) as info:
-        client = await Client.open(url, additional_headers=headers)
-        await client.close()
-    response = info.value.response
-    return response.status_code, json.loads(response.body)
 
 
 @run_async
