@@ -38,16 +38,3 @@ public struct Delivery: Sendable, Equatable {
         self.count = count
     }
 }
-
-extension PushAction {
-    /// The client the action is for; nil for `tickQueued` and a group's `sendUpdates`.
-    public var client: ClientID? {
-        switch self {
-        case .sendUpdate(let id, _, _, _, _), .sendFrame(let id, _), .sendText(let id, _), .notifyWhenDrained(let id),
-            .close(let id, _), .forget(let id, _):
-            id
-        case .tickQueued, .sendUpdates:
-            nil
-        }
-    }
-}

@@ -128,7 +128,13 @@ public final class PushCore {
 
     func leaveGroup(_ client: PushClient) {
         guard let group = client.group else { return }
-        group.members.swapRemove(client, position: \.groupIndex)
+        // O(1): the last member takes the leaver's place.
+        let last = group.members.removeLast()
+        if client.groupIndex < group.members.count {
+            group.members[client.groupIndex] = last
+            last.groupIndex = client.groupIndex
+        }
+        client.groupIndex = -1
         client.group = nil
         if group.members.isEmpty { groups[group.signature] = nil }
     }
@@ -176,18 +182,3 @@ public final class PushCore {
 
 @available(*, unavailable)
 extension PushCore: Sendable {}
-
-extension Array where Element == PushClient {
-    /// Removes `client` in O(1) by moving the last element into its place; `position` is
-    /// where each element keeps its index in this array (set to -1 for the removed one).
-    mutating func swapRemove(_ client: PushClient, position: ReferenceWritableKeyPath<PushClient, Int>) {
-        let index = client[keyPath: position]
-        precondition(index >= 0 && index < count && self[index] === client, "client not at its recorded position")
-        let last = removeLast()
-        if index < count {
-            self[index] = last
-            last[keyPath: position] = index
-        }
-        client[keyPath: position] = -1
-    }
-}
