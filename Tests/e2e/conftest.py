@@ -98,14 +98,17 @@ class Database:
 class Server:
     """A running `stockpush serve` and where to reach it."""
 
-    def __init__(self, environment, tmp_dir, args=(), env=None, admin_token=None, wait_for_quotes=True):
-        self.database = Database(environment)
+    def __init__(self, environment, tmp_dir, args=(), env=None, admin_token=None, wait_for_quotes=True,
+                 prefix=None, database=None):
+        # Instances of one cluster share a Redis prefix and a database; the first owns the database.
+        self.owns_database = database is None
+        self.database = database or Database(environment)
         self.port = free_port()
         self.host = "127.0.0.1"
         self.http = f"http://{self.host}:{self.port}"
         self.ws = f"ws://{self.host}:{self.port}/ws/stock/prices"
         self.admin_token = admin_token
-        self.prefix = "e2e-" + uuid.uuid4().hex[:12]
+        self.prefix = prefix or "e2e-" + uuid.uuid4().hex[:12]
         self.log_path = os.path.join(tmp_dir, f"stockpush-{self.port}.log")
         self.command = [
             environment["bin"], "serve",
@@ -121,6 +124,7 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
         self.exit_code = None
+        self.killed = False
         _LIVE_SERVERS.append(self)
         try:
             self._wait_ready(wait_for_quotes)
@@ -169,6 +173,13 @@ class Server:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
 
+    def kill(self):
+        """Sends SIGKILL (a crash: no close frames, no cleanup) and reaps the process."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.exit_code = self.process.wait()
+        self.killed = True
+
     def wait_exit(self, timeout):
         try:
             self.exit_code = self.process.wait(timeout=timeout)
@@ -180,31 +191,37 @@ class Server:
 
     def stop(self, check=True):
         try:
-            self.terminate()
-            code = self.wait_exit(10)
-            if check:
-                assert code == 0, f"server exited with {code} after SIGTERM:\n{self.log()[-4000:]}"
+            if not self.killed:
+                self.terminate()
+                code = self.wait_exit(10)
+                if check:
+                    assert code == 0, f"server exited with {code} after SIGTERM:\n{self.log()[-4000:]}"
         finally:
             self._log.close()
             if self in _LIVE_SERVERS:
                 _LIVE_SERVERS.remove(self)
-            self.database.drop()
+            if self.owns_database:
+                self.database.drop()
 
 
 @pytest.fixture(scope="module")
 def server_factory(environment, tmp_path_factory):
-    """start(*args, env=None, admin_token=None) -> Server; all are stopped (SIGTERM, exit 0 within 10 s) at the end."""
+    """start(*args, env=None, admin_token=None, prefix=None, database=None) -> Server.
+
+    Pass `prefix=` and `database=` of a first server to start more instances of one cluster.
+    All still running are stopped (SIGTERM, exit 0 within 10 s) at the end, the database owners last."""
     servers = []
     tmp_dir = str(tmp_path_factory.mktemp("servers"))
 
-    def start(*args, env=None, admin_token=None, wait_for_quotes=True):
-        server = Server(environment, tmp_dir, args=args, env=env, admin_token=admin_token, wait_for_quotes=wait_for_quotes)
+    def start(*args, env=None, admin_token=None, wait_for_quotes=True, prefix=None, database=None):
+        server = Server(environment, tmp_dir, args=args, env=env, admin_token=admin_token,
+                        wait_for_quotes=wait_for_quotes, prefix=prefix, database=database)
         servers.append(server)
         return server
 
     yield start
     errors = []
-    for server in servers:
+    for server in sorted(servers, key=lambda s: s.owns_database):
         try:
             server.stop()
         except AssertionError as error:
