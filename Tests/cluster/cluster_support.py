@@ -19,7 +19,7 @@ from websockets.asyncio.client import connect
 MARKETS = ["SH", "SZ", "HK", "US"]
 # The cluster runs with this JWT secret (so the per-user limit can be tested); every
 # client carries a token of its own user.
-JWT_SECRET = "cluster-test-secret"
+JWT_SECRET = "cluster-test-secret-of-at-least-32-bytes"
 
 
 def token(user, secret=JWT_SECRET):
