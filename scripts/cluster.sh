@@ -62,7 +62,9 @@ binary() {
     echo "$bin"
 }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Whether process $1 runs (a zombie does not: init may not reap it, as in some containers).
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+running() { [ -f "$1" ] && alive "$(cat "$1")"; }
 
 # Waits up to $2 s until /readyz on 127.0.0.1:$1 answers 200.
 wait_ready() {
@@ -175,7 +177,7 @@ stop_all() {
     for file in "$dir"/instance-*.pid; do
         [ -f "$file" ] || continue
         pid=$(cat "$file")
-        for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
         rm -f "$file"
     done

@@ -93,7 +93,7 @@ class StreamClient:
             self.subscribed_at = None
             self.open = True
             await ws.send(json.dumps({"type": "subscribe", "subscription_type": "market", "targets": MARKETS}))
-            last_seq = 0
+            last_seq = confirmed = 0
             wait = None
             try:
                 async for raw in ws:
@@ -109,6 +109,10 @@ class StreamClient:
                             key = max(quote["quote_time"] for quote in message["data"])
                             self.ticks.setdefault(key, time.monotonic())
                             self.tick_connection.setdefault(key, self.connections)
+                    elif kind == "subscribed":
+                        confirmed += 1
+                        if confirmed == len(MARKETS):  # before the first tick there is no snapshot
+                            self.subscribed_at = self.subscribed_at or time.monotonic()
                     elif kind == "server_shutdown":
                         wait = min(message["reconnect_after_ms"] / 1000, self.max_wait_after_shutdown)
             finally:

@@ -98,10 +98,17 @@ class Instance:
             time.sleep(0.05)
 
     def start(self):
-        """Starts it again (same port, same id), waits until ready, then lets nginx see it."""
+        """Starts it again (same port, same id), waits until ready, then until nginx sends
+        it requests again: its passive health check leaves a failed instance alone for
+        fail_timeout (5 s) and then tries it with a live request (here /healthz)."""
         self.cluster.script("instance", str(self.n))
-        for _ in range(3):  # nginx's passive health check forgets a failure on success
+        served = f"upstream=127.0.0.1:{self.port} upstream_status=200"
+        seen = self.cluster.access_log().count(served)
+        deadline = time.monotonic() + 15
+        while self.cluster.access_log().count(served) == seen:
+            assert time.monotonic() < deadline, f"nginx sent {self.id} nothing within 15 s of its restart"
             http_request(self.cluster.http, "GET", "/healthz")
+            time.sleep(0.1)
 
     def get(self, path):
         return http_json(self.http, "GET", path)
@@ -132,12 +139,19 @@ class Cluster:
         self.data = exports
         self.sentinel = os.path.exists(os.path.join(folder, "sentinel.mode"))
         self.instances = [Instance(self, n) for n in range(1, INSTANCES + 1)]
+        for instance in self.instances:  # snapshots need the first tick's quotes
+            self.wait_for(lambda: (instance.get("/api/websocket/stats")[1].get("last_tick") or {}).get("quotes"), 15,
+                          f"{instance.id} holding quotes")
 
     def script(self, command, *args):
         result = subprocess.run([CLUSTER, command, self.dir, *args], env=self.env, capture_output=True, text=True,
                                 timeout=120)
         assert result.returncode == 0, f"cluster.sh {command} failed:\n{result.stdout}\n{result.stderr}"
         return result.stdout
+
+    def access_log(self):
+        with open(os.path.join(self.dir, "nginx-access.log")) as f:
+            return f.read()
 
     def stop(self):
         subprocess.run([CLUSTER, "stop", self.dir], env=self.env, capture_output=True, timeout=120)
