@@ -49,6 +49,7 @@ class StreamClient:
         self.closes = []  # (close code or None, monotonic time)
         self.open = False
         self.last_failure = None
+        self.received = {}  # message type (price_update split into snapshot/tick) -> count
         self._task = None
 
     def start(self):
@@ -99,6 +100,11 @@ class StreamClient:
                 async for raw in ws:
                     message = json.loads(raw)
                     kind = message.get("type")
+                    if kind == "price_update":
+                        label = "snapshot" if message["snapshot"] else "tick"
+                    else:
+                        label = kind
+                    self.received[label] = self.received.get(label, 0) + 1
                     if kind == "price_update":
                         if message["seq"] != last_seq + 1:
                             self.errors.append(f"seq gap on connection {self.connections}: {last_seq} -> {message['seq']}")
