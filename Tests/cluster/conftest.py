@@ -5,12 +5,16 @@ kill, stop and restart instances and dependencies under hundreds of clients.
     swift build -c release --product stockpush
     STOCKPUSH_BIN=$PWD/.build/release/stockpush .build-venv/bin/python -m pytest -q Tests/cluster
 
+The cluster's folder (logs, nginx access log) is removed afterwards unless
+STOCKPUSH_KEEP_CLUSTER=1; a failing test shows the instances' log tails.
+
 Tests marked `after_merge` need cluster features of other issue-11 branches (cluster-wide
 admin API, limits, Sentinel); they run only with STOCKPUSH_CLUSTER_AFTER_MERGE=1.
 """
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -199,6 +203,11 @@ def cluster():
         yield cluster
     finally:
         cluster.stop()
+        if not os.environ.get("STOCKPUSH_KEEP_CLUSTER"):  # logs stay only when asked for
+            pg = os.path.join(folder, "services", "pg")
+            if os.path.islink(pg):
+                shutil.rmtree(os.path.realpath(pg), ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
