@@ -109,6 +109,8 @@ start_instance() {
     [ -f "$dir/instance-$n.port" ] || free_port > "$dir/instance-$n.port"
     port=$(cat "$dir/instance-$n.port")
     (
+        # Only the cluster's own Redis and PostgreSQL, whatever the caller has exported.
+        unset REDIS_URL REDIS_SENTINELS REDIS_MASTER_NAME DATABASE_URL
         set -a
         source "$dir/data.env"
         set +a
@@ -150,7 +152,7 @@ start_all() {
     bin=$(binary)
     command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx)" >&2; exit 1; }
     start_services "$dir" "$bin"
-    (set -a; source "$dir/data.env"; "$bin" migrate --migrations-dir "$ROOT/migrations" >>"$dir/migrate.log" 2>&1) ||
+    (unset DATABASE_URL; set -a; source "$dir/data.env"; "$bin" migrate --migrations-dir "$ROOT/migrations" >>"$dir/migrate.log" 2>&1) ||
         { cat "$dir/migrate.log" >&2; exit 1; }
     for n in $(seq 1 "$INSTANCES"); do start_instance "$dir" "$n"; done
     start_nginx "$dir"
