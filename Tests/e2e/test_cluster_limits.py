@@ -170,8 +170,13 @@ class PrivateRedis:
             assert time.monotonic() < deadline, "private redis-server did not start"
             time.sleep(0.05)
 
+    def pause(self, paused):
+        """SIGSTOP: connections are accepted by the kernel but nothing answers (a hung Redis)."""
+        self.process.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
+
     def kill(self):
         if self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=5)
 
@@ -198,6 +203,28 @@ async def test_with_redis_down_each_instance_falls_back_to_its_own_count(cluster
             assert status == 200
             assert parse_metrics(body)["stockpush_cluster_limit_fallbacks_total"] >= 3
             assert server.log().count("cluster limits: Redis") == 1, "an outage is logged once"
+    finally:
+        await close_all(held)
+        redis.kill()
+
+
+@run_async
+async def test_with_redis_hanging_a_handshake_waits_at_most_the_deadline(cluster, tmp_path):
+    redis = PrivateRedis(str(tmp_path))
+    held = []
+    try:
+        (server,), _ = cluster(1, redis_url=redis.url)
+        redis.pause(True)
+        for _ in range(3):
+            started = time.monotonic()
+            held.append(await open_as(server, "erin"))
+            # The deadline is 500 ms; the margin is for a busy machine.
+            assert time.monotonic() - started < 3, "a handshake waited on a hung Redis"
+        status, _ = await refused(f"{server.ws}?token={token('erin')}")
+        assert status == 429
+        status, _, body = await asyncio.to_thread(http_request, server.http, "GET", "/metrics")
+        assert parse_metrics(body)["stockpush_cluster_limit_fallbacks_total"] >= 3
+        redis.pause(False)
     finally:
         await close_all(held)
         redis.kill()
