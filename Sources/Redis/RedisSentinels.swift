@@ -43,6 +43,7 @@ public struct RedisSentinels: Sendable, Equatable, CustomStringConvertible {
     public var description: String { addresses.map(\.description).joined(separator: ",") }
 
     private static func address(_ entry: Substring) throws(RedisError) -> Address {
+        if entry.contains("://") { throw .invalidSentinels("\"\(entry)\" is a URL, expected host:port") }
         var host: Substring
         var portText: Substring?
         if entry.hasPrefix("[") {
