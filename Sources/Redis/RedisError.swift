@@ -36,7 +36,7 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Errors after which the connection is gone or useless and must be replaced. A
     /// `READONLY` error means the server was a primary and is now a replica (a Sentinel
     /// failover happened): a new connection resolves the new primary.
-    var closesConnection: Bool {
+    public var closesConnection: Bool {
         switch self {
         case .connectionLost, .timeout: true
         case .server(let message): message.hasPrefix("READONLY")
