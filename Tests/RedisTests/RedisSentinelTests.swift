@@ -45,8 +45,14 @@ import Testing
         #expect(lines == ["Redis primary of '\(set.masterName)' is \(try set.primary())"])
     }
 
-    @Test func anUnknownMasterIsNoPrimary() throws {
+    @Test func aDeadSentinelIsSkippedAndAnUnknownMasterIsNoPrimary() throws {
         let set = try PrivateSentinelSet()
+        let dead = try ReservedPort()
+        let listed = RedisEndpoint.sentinels(
+            try RedisSentinels("127.0.0.1:\(dead.port),\(set.sentinels)"), masterName: set.masterName,
+            settings: try RedisURL("redis://unused/0"))
+        #expect(try listed.resolvePrimary().address == (try set.primary()), "the next sentinel answers")
+        withExtendedLifetime(dead) {}
         #expect {
             try endpoint(set, master: "nobody").resolvePrimary()
         } throws: { error in
