@@ -170,7 +170,7 @@ public enum ServeCommand {
             try audit.start()
             rollback.started(audit.stop)
             let stopLimits = try startClusterLimits(
-                data.redisURL, prefix: data.redisPrefix, instanceID: InstanceIdentity.current, heartbeatMilliseconds: 1000,
+                data.redisEndpoint, prefix: data.redisPrefix, instanceID: InstanceIdentity.current, heartbeatMilliseconds: 1000,
                 ttlMilliseconds: 5000, shared: shared, logger: logger)
             rollback.started(stopLimits)
             let server = try makeServer(
