@@ -162,26 +162,31 @@ public enum ServeCommand {
             rollback.started(catalog.stop)
             let scheduler = SchedulerService()
             try scheduler.start(
-                owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
+                owner: InstanceIdentity.current, interval: data.quoteInterval, redis: data.redisEndpoint,
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
                 makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
             let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
+            let stopLimits = try startClusterLimits(
+                data.redisEndpoint, prefix: data.redisPrefix, instanceID: InstanceIdentity.current, heartbeatMilliseconds: 1000,
+                ttlMilliseconds: 5000, shared: shared, logger: logger)
+            rollback.started(stopLimits)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
                 logger: logger)
             rollback.started { server.shutdown(gracePeriod: 0) }
             let publisher = PricePublisher()
             try publisher.start(
-                redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
+                redis: data.redisEndpoint, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
                 loops: server.loops, catalog: catalog, health: health, logger: logger)
             logger.info(
-                "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
+                "redis \(data.redisEndpoint), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )
             return RunningServices(
-                server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
+                server: server, stopBeforeServer: [{ scheduler.stop() }],
+                stop: [publisher.stop, audit.stop, catalog.stop, stopLimits])
         } catch {
             rollback.stopAll()
             throw error
@@ -236,7 +241,7 @@ public enum ServeCommand {
         let layout = QuoteStoreLayout(prefix: data.redisPrefix)
         let scheduler = SchedulerService()
         try scheduler.start(
-            owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
+            owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redis: data.redisEndpoint, layout: layout,
             catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
         let server: HTTPServer
         do {
@@ -248,10 +253,10 @@ public enum ServeCommand {
         }
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
+            redis: data.redisEndpoint, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
             logger: logger)
         logger.info(
-            "bench through redis \(data.redisURL.redacted) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
+            "bench through redis \(data.redisEndpoint) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
         )
         return RunningServices(server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop])
     }
