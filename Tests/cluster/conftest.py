@@ -11,7 +11,6 @@ STOCKPUSH_KEEP_CLUSTER=1; a failing test shows the instances' log tails.
 Tests marked `after_merge` need cluster features of other issue-11 branches (cluster-wide
 admin API, limits, Sentinel); they run only with STOCKPUSH_CLUSTER_AFTER_MERGE=1.
 """
-import json
 import os
 import re
 import shutil
@@ -121,8 +120,10 @@ class Instance:
         return http_json(self.http, "GET", "/readyz", timeout=3)
 
     def client_addresses(self):
-        """remote_addr of the clients this instance holds."""
-        status, body = http_json(self.http, "GET", "/api/websocket/clients")
+        """remote_addr of the clients this instance holds. (After merge the list is
+        cluster-wide and paged: the filter and limit ask for this instance's clients only;
+        before, the parameters are ignored and the list is the instance's own.)"""
+        status, body = http_json(self.http, "GET", f"/api/websocket/clients?instance={self.id}&limit=1000")
         assert status == 200, body
         return {c["remote_addr"] for c in body["clients"] if c.get("instance", self.id) == self.id}
 
@@ -226,7 +227,3 @@ def pytest_runtest_makereport(item, call):
     if report.failed and "cluster" in item.funcargs:
         for name, log in item.funcargs["cluster"].logs().items():
             report.sections.append((f"{name} log (tail)", log))
-
-
-def dumps(value):
-    return json.dumps(value, indent=1)[:3000]

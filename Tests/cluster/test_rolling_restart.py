@@ -4,7 +4,6 @@ import asyncio
 import time
 
 from cluster_support import Fleet, StreamClient
-from conftest import INTERVAL
 from e2e_support import run_async
 
 
