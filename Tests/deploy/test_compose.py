@@ -317,6 +317,8 @@ def test_nginx_serves_the_shipped_config_in_front_of_the_replicas(services):
     assert servers == [f"{name}:{port}" for name in REPLICAS], f"nginx upstream {servers}"
     listen = int(re.search(r"^\s*listen\s+(?:[\d.]+:)?(\d+)", conf, re.M).group(1))
     assert [target for _, target in published_ports(nginx)] == [listen], "nginx publishes another port than it listens on"
+    probe = " ".join(nginx["healthcheck"]["test"])
+    assert f"/dev/tcp/127.0.0.1/{listen} " in probe and "/healthz" in probe, "nginx's health probe asks another port"
 
 
 def test_redis_url_points_at_the_redis_service(services):
