@@ -87,7 +87,7 @@ start_services() {
     local dir=$1 bin=$2
     local sentinel=0
     if [ "${CLUSTER_SENTINEL:-1}" != 0 ] && [ -x "$ROOT/scripts/sentinel.sh" ] &&
-        "$bin" serve --help 2>&1 | grep -q -- --redis-sentinels; then
+        "$bin" serve --help 2>&1 | grep -c -- --redis-sentinels >/dev/null; then
         sentinel=1
     fi
     if [ "$sentinel" = 1 ]; then
