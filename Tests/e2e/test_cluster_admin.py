@@ -210,3 +210,31 @@ def test_a_killed_instance_is_missing_then_leaves(cluster, server_factory):
     # Its heartbeat stopped: within the TTL (5 s) it leaves the cluster.
     left = wait_for(a, lambda s: "node-d" not in {e["id"] for e in s["instances"]}, "node-d gone", timeout=15)
     assert left["missing"] == [] and sorted(left["covered"]) == list(IDS), left
+
+
+def test_without_redis_an_instance_answers_alone_and_recovers(server_factory, tmp_path):
+    from test_redis_restart import PrivateRedis
+
+    redis = PrivateRedis(str(tmp_path))
+    try:
+        one = server_factory("--instance-id", "solo-1", "--redis-url", redis.url)
+        two = server_factory("--instance-id", "solo-2", "--redis-url", redis.url, prefix=one.prefix, database=one.database)
+        wait_for(one, lambda s: s["covered"] == ["solo-1", "solo-2"], "both answering")
+        redis.kill()
+        deadline = time.monotonic() + 10
+        while True:
+            started = time.monotonic()
+            status, stats = http_json(one.http, "GET", "/api/websocket/stats", timeout=10)
+            assert status == 200 and time.monotonic() - started < 4.5, (status, stats)
+            if stats["cluster_available"] is False:
+                break
+            assert time.monotonic() < deadline, stats
+            time.sleep(0.1)
+        assert stats["covered"] == ["solo-1"] and stats["missing"] == ["solo-2"], stats
+        status, page = http_json(two.http, "GET", "/api/websocket/clients", timeout=10)
+        assert status == 200 and page["covered"] == ["solo-2"], page
+        assert "admin calls answer from this instance alone" in one.log()
+        redis.start()
+        wait_for(one, lambda s: s["cluster_available"] and s["covered"] == ["solo-1", "solo-2"], "back", timeout=20)
+    finally:
+        redis.kill()
