@@ -64,7 +64,12 @@ public final class ClusterBus: Sendable {
         completion: @escaping @Sendable (Answer) -> Void
     ) {
         let me = local.instance.id
-        var expected = instance.map { [$0] } ?? registry.liveIDs.union([me])
+        let live = registry.liveIDs.union([me])
+        if let instance, !live.contains(instance) {
+            // No such live instance: nobody would answer, so do not wait for the deadline.
+            return completion(Answer(replies: [], missing: [instance], available: isAvailable))
+        }
+        var expected = instance.map { [$0] } ?? live
         let (requestID, available) = state.withLock { state -> (String, Bool) in
             state.counter += 1
             return ("\(me)-\(state.counter)", state.available)

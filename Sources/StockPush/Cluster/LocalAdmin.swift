@@ -55,11 +55,10 @@ struct LocalAdmin: Sendable {
     func clients(_ filter: ClientFilter, _ completion: @escaping @Sendable (JSONValue) -> Void) {
         let id = instance.id
         ClusterQuery.gather(loops(), { loop in AdminRoutes.clientEntries(loop, filter: filter, instance: id) }) { parts in
-            let all = parts.flatMap { $0 }
-            let page = ClientPage.select(all, after: filter.cursor, limit: filter.limit)
+            let page = ClientPage.select(parts.flatMap(\.entries), after: filter.cursor, limit: filter.limit)
             completion(
                 .object([
-                    ("total", .number(Double(all.count))), ("more", .bool(page.more)),
+                    ("total", .number(Double(parts.reduce(0) { $0 + $1.matching }))), ("more", .bool(page.more)),
                     ("clients", .array(page.items.map(\.item))),
                 ]))
         }
