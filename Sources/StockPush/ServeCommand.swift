@@ -113,16 +113,14 @@ public enum ServeCommand {
                 try options.bool("--bench-redis")
                 ? try startBenchThroughRedis(
                     shape: shape, tickMilliseconds: tickMs, data: data, cluster: cluster, configuration: configuration,
-                    echo: echo,
-                    shared: shared, health: health, reference: reference, logger: logger)
+                    echo: echo, shared: shared, health: health, reference: reference, logger: logger)
                 : try startBench(
                     shape: shape, tickMilliseconds: tickMs, configuration: configuration, echo: echo, shared: shared,
                     health: health, reference: reference, logger: logger)
         } else {
             services = try startProduction(
                 options: options, data: data, cluster: cluster, configuration: configuration, echo: echo, shared: shared,
-                health: health,
-                reference: reference, logger: logger)
+                health: health, reference: reference, logger: logger)
         }
         logger.info(
             "listening on \(configuration.host):\(services.server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
@@ -154,8 +152,7 @@ public enum ServeCommand {
     /// Redis, PostgreSQL, the scheduler and the publisher: the real deployment.
     static func startProduction(
         options: Options, data: DataConfiguration, cluster: ClusterConfiguration, configuration: ServerConfiguration, echo: Bool,
-        shared: PushShared,
-        health: DependencyHealth, reference: ServerReference, logger: Logger
+        shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
     ) throws -> RunningServices {
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
@@ -168,37 +165,31 @@ public enum ServeCommand {
             rollback.started(catalog.stop)
             let scheduler = SchedulerService()
             try scheduler.start(
-                owner: cluster.instanceID, interval: data.quoteInterval, redisURL: data.redisURL,
+                owner: cluster.instanceID, interval: data.quoteInterval, redis: data.redisEndpoint,
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
                 makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
             let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
-            let node = makeCluster(
-                cluster, prefix: data.redisPrefix, shared: shared, reference: reference, leader: { scheduler.isLeader },
-                logger: logger)
+            let node = try startCluster(
+                cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logger)
+            rollback.started(node.stop)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, cluster: node.bus,
                 reference: reference, logger: logger)
             rollback.started { server.shutdown(gracePeriod: 0) }
-            try startCluster(
-                node, redisURL: data.redisURL, host: configuration.host, port: server.port, configuration: cluster, logger: logger
-            )
-            rollback.started {
-                node.stopBeforeServer()
-                node.stop()
-            }
+            node.listening(host: configuration.host, port: server.port)
             let publisher = PricePublisher()
             try publisher.start(
-                redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
+                redis: data.redisEndpoint, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
                 loops: server.loops, catalog: catalog, health: health, logger: logger)
             logger.info(
-                "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
+                "redis \(data.redisEndpoint), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )
             return RunningServices(
-                server: server, stopBeforeServer: [{ scheduler.stop() }, node.stopBeforeServer],
-                stop: [node.stop, publisher.stop, audit.stop, catalog.stop])
+                server: server, stopBeforeServer: [{ scheduler.stop() }],
+                stop: [publisher.stop, audit.stop, catalog.stop, node.stop])
         } catch {
             rollback.stopAll()
             throw error
@@ -255,7 +246,7 @@ public enum ServeCommand {
         let layout = QuoteStoreLayout(prefix: data.redisPrefix)
         let scheduler = SchedulerService()
         try scheduler.start(
-            owner: cluster.instanceID, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
+            owner: cluster.instanceID, interval: tickMilliseconds / 1000, redis: data.redisEndpoint, layout: layout,
             catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
         let server: HTTPServer
         do {
@@ -267,10 +258,10 @@ public enum ServeCommand {
         }
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
+            redis: data.redisEndpoint, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
             logger: logger)
         logger.info(
-            "bench through redis \(data.redisURL.redacted) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
+            "bench through redis \(data.redisEndpoint) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
         )
         return RunningServices(server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop])
     }

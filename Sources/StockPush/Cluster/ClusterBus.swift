@@ -113,13 +113,13 @@ public final class ClusterBus: Sendable {
         for done in due { finish(done) }
     }
 
-    func start(redisURL: RedisURL) throws {
+    func start(redis: RedisEndpoint) throws {
         try worker.start(name: "cluster-bus") { [self] in
             var backoff = 0.1
             var wasDown = false
             while !worker.isStopping {
                 do {
-                    try serve(redisURL) {
+                    try serve(redis) {
                         if wasDown { logger.info("cluster bus: Redis is back; admin calls reach the cluster again") }
                         wasDown = false
                         backoff = 0.1
@@ -134,7 +134,7 @@ public final class ClusterBus: Sendable {
                     }
                     if wasAvailable || !wasDown {
                         logger.warning(
-                            "cluster bus: Redis at \(redisURL.redacted) unavailable (\(error)); admin calls answer from this instance alone"
+                            "cluster bus: Redis at \(redis) unavailable (\(error)); admin calls answer from this instance alone"
                         )
                     }
                     wasDown = true
@@ -153,10 +153,10 @@ public final class ClusterBus: Sendable {
 
     /// One connected session: subscribe, then publish what is queued, hand requests to
     /// the loops, collect replies and expire deadlines until stopped or Redis fails.
-    private func serve(_ url: RedisURL, connected: () -> Void) throws {
-        let subscriber = try RedisSubscriber.connect(url, timeoutSeconds: 1)
+    private func serve(_ redis: RedisEndpoint, connected: () -> Void) throws {
+        let subscriber = try RedisSubscriber.connect(redis, timeoutSeconds: 1)
         defer { subscriber.close() }
-        let publisher = try RedisConnection.connect(url, timeoutSeconds: 1)
+        let publisher = try redis.connectPrimary(timeoutSeconds: 1)
         defer { publisher.close() }
         try subscriber.subscribe([keys.control, keys.control(local.instance.id)])
         state.withLock { $0.available = true }

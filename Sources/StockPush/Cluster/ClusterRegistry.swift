@@ -32,14 +32,15 @@ public final class ClusterRegistry: Sendable {
     /// The last published figures of `id`, if it is alive.
     func figures(of id: String) -> JSONValue? { live.withLock { $0[id] } }
 
-    func start(redisURL: RedisURL) throws {
+    func start(redis: RedisEndpoint) throws {
         try worker.start(name: "cluster-registry") { [self] in
             let client = RedisClient(
-                url: redisURL, backoff: .init(initial: 0.1, maximum: 2), sleep: worker.sleep,
+                endpoint: redis, backoff: .init(initial: 0.1, maximum: 2), sleep: worker.sleep,
                 log: { [logger] in logger.warning("cluster registry: \($0)") })
             let interval = Double(configuration.heartbeatMilliseconds) / 1000
             while !worker.isStopping {
-                if let figures = currentFigures() {
+                // Nothing is published before the server listens (the figures name its address).
+                if !local.instance.address.isEmpty, let figures = currentFigures() {
                     do {
                         try client.withConnection(deadlineSeconds: interval) { try beat($0, figures) }
                     } catch {
