@@ -61,8 +61,7 @@ public final class ClusterRegistry: Sendable {
     /// Asks the loops for fresh figures and waits a little for them (this is a worker
     /// thread); a slow answer is published on the next beat instead.
     private func currentFigures() -> JSONValue? {
-        let id = local.instance.id
-        local.stats { [self] reply in latestFigures.withLock { $0 = reply["figures"] ?? .object([("id", .string(id))]) } }
+        local.figures { [self] figures in latestFigures.withLock { $0 = figures } }
         let deadline = MonotonicClock.now() &+ 500_000_000
         while !worker.isStopping && MonotonicClock.now() < deadline {
             if let figures = latestFigures.withLock({ value -> JSONValue? in

@@ -24,13 +24,12 @@ public final class LocalInstance: Sendable {
 
     /// The figures published to `P:instance:<id>` and listed in `instances`:
     /// {"id","address","started","connections","subscriptions","messages_per_second","leader","last_tick"}.
-    func figures(_ totals: StatsTotals, lastTick: Int64?) -> JSONValue {
+    func figures(connections: Int, subscriptions: Int, messagesPerSecond: Int, lastTick: Int64?) -> JSONValue {
         .object([
             ("id", .string(id)), ("address", .string(address)),
             ("started", .string(Timestamp.iso8601(microsecondsSinceEpoch: startedAt))),
-            ("connections", .number(Double(totals.connections))),
-            ("subscriptions", .number(Double(totals.subscriptions.values.reduce(0, +)))),
-            ("messages_per_second", .number(Double(totals.messagesPerSecond))),
+            ("connections", .number(Double(connections))), ("subscriptions", .number(Double(subscriptions))),
+            ("messages_per_second", .number(Double(messagesPerSecond))),
             ("leader", .bool(isLeader)),
             ("last_tick", lastTick.map { .number(Double($0)) } ?? .null),
         ])
