@@ -8,7 +8,8 @@ import Server
 /// Every call covers the live instances of the cluster (`ClusterBus`) and says which
 /// answered; each route's handler lives in `AdminRoutes+Actions` or `AdminRoutes+Reports`.
 enum AdminRoutes {
-    /// What every admin handler needs: the shared push state, the audit log, the loops.
+    /// What every admin handler needs: the shared push state, the audit log, the cluster
+    /// bus and this instance's own part (`LocalAdmin`).
     struct Context: Sendable {
         let shared: PushShared
         let audit: AuditLog?
