@@ -1,5 +1,6 @@
-"""The cluster acts as one service for admins and limits (CLUSTER-CONTRACT.md): these
-need the other issue-11 branches and run with STOCKPUSH_CLUSTER_AFTER_MERGE=1."""
+"""The cluster acts as one service for admins and limits (CLUSTER-CONTRACT.md): unique
+client ids naming their instance, stats covering every instance, paged clients, and
+broadcast, push, DELETE and the per-user limit across instances, all through nginx."""
 import asyncio
 import re
 import time

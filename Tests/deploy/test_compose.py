@@ -35,9 +35,6 @@ NGINX_CONF = ROOT / "deploy/nginx.conf"
 # Files whose OptionSpec lists are not `stockpush serve`'s.
 NOT_SERVE_OPTIONS = {"BenchCommand.swift", "MigrateCommand.swift"}
 REPLICAS = ("stockpush-1", "stockpush-2")
-# Options another branch of issue 11 adds (admin: ClusterConfiguration); tolerated only
-# until they appear in the sources, after which the check above is strict again.
-PENDING_OPTIONS = {"INSTANCE_ID": "--instance-id"}
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -204,7 +201,8 @@ def runtime(stages) -> list[str]:
 def test_option_specs_are_found():
     env = server_env_vars()
     # If the regex stops matching, every later check would pass vacuously.
-    for name in ("PORT", "LOG_LEVEL", "REDIS_URL", "DATABASE_URL", "QUOTE_INTERVAL", "QUOTE_SOURCE", "MIGRATIONS_DIR"):
+    for name in ("PORT", "LOG_LEVEL", "REDIS_URL", "DATABASE_URL", "QUOTE_INTERVAL", "QUOTE_SOURCE", "MIGRATIONS_DIR",
+                 "TRUSTED_PROXIES", "INSTANCE_ID", "REDIS_SENTINELS"):
         assert name in env, f"{name} not found among the OptionSpec env names {sorted(env)}"
 
 
@@ -249,7 +247,7 @@ def test_only_the_replicas_run_stockpush(services):
 @pytest.mark.parametrize("service", REPLICAS)
 def test_env_vars_of_the_app_are_read_by_the_server(services, service):
     """Every variable a service running `stockpush` gets is a real option of the server."""
-    known = {**server_env_vars(), **PENDING_OPTIONS}
+    known = server_env_vars()
     env = environment_of(services[service])
     assert env, f"{service} sets no environment"
     unknown = sorted(set(env) - set(known))
