@@ -7,10 +7,6 @@ kill, stop and restart instances and dependencies under hundreds of clients.
 
 The cluster's folder (logs, nginx access log) is removed afterwards unless
 STOCKPUSH_KEEP_CLUSTER=1; a failing test shows the instances' log tails.
-
-Tests marked `after_merge` need the cluster features of the other issue-11 branches
-(cluster-wide admin API, limits, Sentinel), now merged; STOCKPUSH_CLUSTER_AFTER_MERGE=0
-skips them (for a binary built without those features).
 """
 import os
 import re
@@ -33,20 +29,6 @@ from e2e_support import free_port, http_json, http_request  # noqa: E402
 CLUSTER = os.path.join(ROOT, "scripts", "cluster.sh")
 INTERVAL = 1.0  # seconds between ticks (the scheduler's interval)
 INSTANCES = 3
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "after_merge: needs the other issue-11 branches; STOCKPUSH_CLUSTER_AFTER_MERGE=0 skips it")
-
-
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("STOCKPUSH_CLUSTER_AFTER_MERGE", "1") != "0":
-        return
-    skip = pytest.mark.skip(reason="after_merge: skipped (STOCKPUSH_CLUSTER_AFTER_MERGE=0)")
-    for item in items:
-        if "after_merge" in item.keywords:
-            item.add_marker(skip)
 
 
 def _alive(pid):

@@ -1,15 +1,12 @@
-"""The cluster acts as one service for admins and limits (CLUSTER-CONTRACT.md): unique
+"""The cluster acts as one service for admins and limits (docs/protocol.md part 10): unique
 client ids naming their instance, stats covering every instance, paged clients, and
 broadcast, push, DELETE and the per-user limit across instances, all through nginx."""
 import asyncio
 import re
 import time
 
-import pytest
 from cluster_support import Fleet, token
 from e2e_support import Client, http_json, refused, run_async
-
-pytestmark = pytest.mark.after_merge
 
 CLIENT_ID = re.compile(r"^c_(node-\d+)_[0-9a-f]+$")
 

@@ -6,7 +6,6 @@ import os
 import subprocess
 import time
 
-import pytest
 from cluster_support import Fleet
 from conftest import INTERVAL, ROOT
 from e2e_support import run_async
@@ -66,7 +65,6 @@ async def test_postgresql_restart_readyz_names_it_and_the_stream_goes_on(cluster
         await fleet.stop()
 
 
-@pytest.mark.after_merge
 @run_async
 async def test_redis_failover_readyz_names_it_and_the_stream_resumes(cluster):
     assert cluster.sentinel, "the cluster runs without Sentinel (scripts/sentinel.sh or REDIS_SENTINELS missing)"

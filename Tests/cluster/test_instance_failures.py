@@ -5,7 +5,6 @@ import re
 import time
 from datetime import datetime, timezone
 
-import pytest
 from cluster_support import Fleet, missed_ticks
 from conftest import INTERVAL
 from e2e_support import http_json, run_async
@@ -74,7 +73,6 @@ async def test_instance_kill_every_client_moves_to_a_survivor_resubscribed_and_r
         await fleet.stop()
 
 
-@pytest.mark.after_merge
 @run_async
 async def test_a_killed_instance_leaves_stats_and_its_user_counts_expire(cluster):
     fleet = Fleet(cluster.ws, 30, first_index=700)
