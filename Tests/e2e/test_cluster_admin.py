@@ -201,11 +201,28 @@ def test_a_control_message_that_does_not_parse_is_dropped(cluster):
         assert "dropped a control message" in node.log()
 
 
+def test_an_instance_that_just_joined_is_asked_at_once(cluster, server_factory):
+    a = cluster["node-a"]
+    joined = server_factory("--instance-id", "node-e", prefix=a.prefix, database=a.database)
+    try:
+        registered = subprocess.run(
+            ["redis-cli", "-u", os.environ["REDIS_URL"], "ZRANGE", f"{a.prefix}:instances", "0", "-1"],
+            check=True, capture_output=True, text=True, timeout=10).stdout.split()
+        assert "node-e" in registered, "a ready instance is registered"
+        # No waiting for node-a's next heartbeat: the first call after the join covers it.
+        for node in (a, cluster["node-b"]):
+            stats = get(node, "/api/websocket/stats")
+            assert sorted(stats["covered"]) == [*IDS, "node-e"] and stats["missing"] == [], stats
+    finally:
+        joined.stop()
+    left = get(a, "/api/websocket/stats")
+    assert sorted(left["covered"]) == list(IDS) and left["missing"] == [], "a clean stop leaves at once"
+
+
 def test_a_killed_instance_is_missing_then_leaves(cluster, server_factory):
     a = cluster["node-a"]
     doomed = server_factory("--instance-id", "node-d", prefix=a.prefix, database=a.database)
     wait_for(a, lambda stats: "node-d" in stats["covered"], "node-d answering")
-    time.sleep(2.5)  # two heartbeats of node-a: its registry has read node-d (it answered before)
     doomed.kill()
     started = time.monotonic()
     stats = get(a, "/api/websocket/stats")

@@ -3,6 +3,7 @@ import Reactor
 import Redis
 import Synchronization
 import Telemetry
+import Time
 
 /// Carries admin requests between instances over Redis pub/sub. The asker publishes a
 /// request on `P:control` (or one instance's `P:control:<id>`), answers its own part
@@ -30,6 +31,9 @@ public final class ClusterBus: Sendable {
     private struct State {
         var pending = PendingTable<JSONValue, Waiter>()
         var outbox: [(channel: String, payload: [UInt8])] = []
+        var asks: [Ask] = []
+        /// The live instances as the last request read them (fresher than the registry's).
+        var lastLive: Set<String> = []
         var counter = 0
         var available = false
     }
@@ -57,42 +61,109 @@ public final class ClusterBus: Sendable {
 
     var isAvailable: Bool { state.withLock { $0.available } }
 
+    /// A request waiting for the bus thread, which reads who is live when it sends it.
+    private struct Ask: Sendable {
+        let message: ControlMessage
+        let only: String?
+        let deadline: UInt64
+        let waiter: Waiter
+    }
+
     /// Runs `operation` on every live instance (or only on `instance`) and calls
-    /// `completion` once, from some thread, with the replies and the missing.
+    /// `completion` once, from some thread, with the replies and the missing. Who is
+    /// live is read from Redis when the request goes out, so an instance that joined a
+    /// moment ago is asked too.
     func ask(
         _ operation: ControlMessage.Operation, _ body: JSONValue = .object([]), only instance: String? = nil,
         completion: @escaping @Sendable (Answer) -> Void
     ) {
         let me = local.instance.id
-        let live = registry.liveIDs.union([me])
-        if let instance, !live.contains(instance) {
-            // No such live instance: nobody would answer, so do not wait for the deadline.
-            return completion(Answer(replies: [], missing: [instance], available: isAvailable))
-        }
-        var expected = instance.map { [$0] } ?? live
-        let (requestID, available) = state.withLock { state -> (String, Bool) in
-            state.counter += 1
-            return ("\(me)-\(state.counter)", state.available)
-        }
-        var alsoMissing: [String] = []
-        if !available {
-            alsoMissing = expected.subtracting([me]).sorted()
-            expected = expected.intersection([me])
-        }
         let deadline = MonotonicClock.now() &+ UInt64(configuration.timeoutMilliseconds) * 1_000_000
-        let waiter = Waiter(completion: completion, available: available, alsoMissing: alsoMissing)
-        let remote = !expected.subtracting([me]).isEmpty
-        let message = ControlMessage(kind: .request, requestID: requestID, from: me, operation: operation, body: body)
-        let done = state.withLock { state -> PendingTable<JSONValue, Waiter>.Completed? in
-            let done = state.pending.add(requestID: requestID, expected: expected, deadline: deadline, waiter: waiter)
-            if done == nil && remote {
-                state.outbox.append((instance.map { keys.control($0) } ?? keys.control, message.encoded()))
-            }
-            return done
+        let queued = state.withLock { state -> (requestID: String, queued: Bool) in
+            state.counter += 1
+            let requestID = "\(me)-\(state.counter)"
+            guard state.available, instance != me else { return (requestID, false) }
+            let message = ControlMessage(kind: .request, requestID: requestID, from: me, operation: operation, body: body)
+            let waiter = Waiter(completion: completion, available: true, alsoMissing: [])
+            state.asks.append(Ask(message: message, only: instance, deadline: deadline, waiter: waiter))
+            return (requestID, true)
         }
+        if queued.queued { return }
+        // This instance alone: asked only itself, or Redis cannot carry the request.
+        let available = instance == me && isAvailable
+        let others = instance.map { $0 == me ? [] : [$0] } ?? otherLiveInstances()
+        let waiter = Waiter(completion: completion, available: available, alsoMissing: available ? [] : others)
+        let expected: Set<String> = instance == nil || instance == me ? [me] : []
+        start(queued.requestID, expected: expected, deadline: deadline, waiter: waiter, operation: operation, body: body)
+    }
+
+    /// Waits for `expected` and runs this instance's part, if it is expected.
+    private func start(
+        _ requestID: String, expected: Set<String>, deadline: UInt64, waiter: Waiter, operation: ControlMessage.Operation,
+        body: JSONValue
+    ) {
+        let me = local.instance.id
+        let done = state.withLock { $0.pending.add(requestID: requestID, expected: expected, deadline: deadline, waiter: waiter) }
         if let done { return finish(done) }
         if expected.contains(me) {
             local.perform(operation, body) { [self] reply in receive(requestID, from: me, reply) }
+        }
+    }
+
+    /// Sends the queued requests (bus thread): one read of the live instances, then a
+    /// publish per request to everyone or to the one instance asked. If Redis fails,
+    /// the requests not yet sent are answered by this instance alone (one already
+    /// waiting ends at its deadline with the others missing).
+    private func send(_ asks: [Ask], over publisher: RedisConnection) throws {
+        guard !asks.isEmpty else { return }
+        let me = local.instance.id
+        let cutoff = WallClock.nowMicroseconds() / 1000 - Int64(configuration.ttlMilliseconds)
+        let live: Set<String>
+        do {
+            let reply = try publisher.command(
+                ["ZRANGEBYSCORE", keys.instances, "(\(cutoff)", "+inf"].map { Array($0.utf8) })
+            live = Set((reply.array ?? []).compactMap(\.string)).union([me])
+            state.withLock { $0.lastLive = live }
+        } catch {
+            answerLocally(asks)
+            throw error
+        }
+        for (index, ask) in asks.enumerated() {
+            let message = ask.message
+            if let only = ask.only, !live.contains(only) {
+                // No such live instance: nobody would answer, so do not wait for the deadline.
+                finish(.init(requestID: message.requestID, waiter: ask.waiter, replies: [], missing: [only]))
+                continue
+            }
+            let expected = ask.only.map { Set([$0]) } ?? live
+            start(
+                message.requestID, expected: expected, deadline: ask.deadline, waiter: ask.waiter,
+                operation: message.operation, body: message.body)
+            let channel = ask.only.map { keys.control($0) } ?? keys.control
+            do {
+                try publisher.command([Array("PUBLISH".utf8), Array(channel.utf8), message.encoded()])
+            } catch {
+                answerLocally(Array(asks[(index + 1)...]))
+                throw error
+            }
+        }
+    }
+
+    /// The instances other than this one last known alive, to name as missing when
+    /// Redis cannot carry a request.
+    private func otherLiveInstances() -> [String] {
+        registry.liveIDs.union(state.withLock { $0.lastLive }).subtracting([local.instance.id]).sorted()
+    }
+
+    /// Requests that could not be sent (Redis failed) are answered by this instance alone.
+    private func answerLocally(_ asks: [Ask]) {
+        for ask in asks {
+            let others = ask.only.map { [$0] } ?? otherLiveInstances()
+            let waiter = Waiter(completion: ask.waiter.completion, available: false, alsoMissing: others)
+            let message = ask.message
+            start(
+                message.requestID, expected: ask.only == nil ? [local.instance.id] : [], deadline: ask.deadline, waiter: waiter,
+                operation: message.operation, body: message.body)
         }
     }
 
@@ -125,13 +196,15 @@ public final class ClusterBus: Sendable {
                         backoff = 0.1
                     }
                 } catch {
-                    let wasAvailable = state.withLock { state -> Bool in
+                    let (wasAvailable, unsent) = state.withLock { state -> (Bool, [Ask]) in
                         defer {
                             state.available = false
                             state.outbox.removeAll()
+                            state.asks.removeAll()
                         }
-                        return state.available
+                        return (state.available, state.asks)
                     }
+                    answerLocally(unsent)
                     if wasAvailable || !wasDown {
                         logger.warning(
                             "cluster bus: Redis at \(redis) unavailable (\(error)); admin calls answer from this instance alone"
@@ -162,11 +235,15 @@ public final class ClusterBus: Sendable {
         state.withLock { $0.available = true }
         connected()
         while !worker.isStopping {
-            let outbox = state.withLock { state -> [(channel: String, payload: [UInt8])] in
-                defer { state.outbox.removeAll(keepingCapacity: true) }
-                return state.outbox
+            let (outbox, asks) = state.withLock { state -> ([(channel: String, payload: [UInt8])], [Ask]) in
+                defer {
+                    state.outbox.removeAll(keepingCapacity: true)
+                    state.asks.removeAll(keepingCapacity: true)
+                }
+                return (state.outbox, state.asks)
             }
             for (channel, payload) in outbox { try publisher.command([Array("PUBLISH".utf8), Array(channel.utf8), payload]) }
+            try send(asks, over: publisher)
             if let message = try subscriber.nextMessage(timeoutSeconds: 0.01) { handle(message) }
             expireDue()
         }

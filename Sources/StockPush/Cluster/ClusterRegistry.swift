@@ -47,7 +47,8 @@ public final class ClusterRegistry: Sendable {
                         if !worker.isStopping { logger.debug("cluster registry: heartbeat failed: \(error)") }
                     }
                 }
-                worker.sleep(interval)
+                // Until the server listens, look again soon: an instance joins at once.
+                worker.sleep(local.instance.address.isEmpty ? 0.02 : interval)
             }
             leave(client)
         }
