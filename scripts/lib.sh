@@ -40,8 +40,10 @@ PY
     return 1
 }
 
-# A Python venv for the test clients (websockets, pytest), kept in .build-venv.
+# A Python venv for the test clients (websockets, pytest), kept in .build-venv, and
+# Debian's wscat (node-ws; it needs NODE_PATH=/usr/share/nodejs), which people test with.
 ensure_test_venv() {
+    ensure_packages node-ws
     local venv="$ROOT/.build-venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
