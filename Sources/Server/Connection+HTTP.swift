@@ -6,7 +6,7 @@ import WebSocket
 extension Connection {
     /// Parses and answers every complete request in `buffer` (pipelining), in order.
     func processHTTP(_ buffer: inout ByteBuffer) {
-        while phase == .http && awaitingAsync == nil {
+        while phase == .http && awaitingAsync == nil && http?.awaitingUpgrade == nil {
             let request: HTTPRequest?
             do {
                 guard let http else { return }
@@ -82,60 +82,5 @@ extension Connection {
         response.serialize(version: version, keepAlive: keepAlive, includeBody: includeBody, into: &bytes)
         enqueue(SharedBytes(bytes))
         if !keepAlive { closeAfterFlush() }
-    }
-
-    private func upgradeToWebSocket(
-        _ request: HTTPRequest, context: RequestContext, decide: UpgradeHandler, buffer: inout ByteBuffer
-    ) {
-        guard request.headers["upgrade"] != nil else {
-            // A plain GET on a WebSocket endpoint: say what it takes (RFC 9110 15.5.22).
-            var response = HTTPResponse.error(
-                .upgradeRequired, code: "upgrade_required",
-                message: "this endpoint speaks WebSocket only")
-            response.headers.add(name: "Upgrade", value: "websocket")
-            response.headers.add(name: "Connection", value: "Upgrade")
-            response.headers.add(name: "Sec-WebSocket-Version", value: "13")
-            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: true)
-            return
-        }
-        let handshake = HandshakeRequest(
-            method: request.method.rawValue, versionMajor: request.version.major,
-            versionMinor: request.version.minor, headers: request.headers.pairs)
-        switch WebSocketHandshake.evaluate(handshake) {
-        case .reject(let status, let reason, let headers):
-            server.metrics.handshakeFailures.add(1)
-            var response = HTTPResponse.error(
-                HTTPStatus(code: status, reasonPhrase: reasonPhrase(status)),
-                code: "bad_handshake", message: reason)
-            for (name, value) in headers ?? [:] { response.headers.add(name: name, value: value) }
-            respond(response, version: request.version, keepAlive: false, includeBody: true)
-        case .accept(let acceptValue):
-            switch decide(request, context) {
-            case .reject(let response):
-                server.metrics.handshakeFailures.add(1)
-                respond(response, version: request.version, keepAlive: false, includeBody: true)
-            case .accept(let handler, let maxMessageBytes):
-                enqueue(WebSocketHandshake.switchingProtocols(acceptValue: acceptValue))
-                phase = .webSocket
-                http = nil
-                var settings = server.configuration.webSocket
-                if let maxMessageBytes { settings.maxMessageBytes = maxMessageBytes }
-                let session = WebSocketSession(handler: handler, settings: settings, now: loop.now)
-                webSocket = session
-                server.webSocketOpened(self)
-                handler.webSocketDidOpen(self)
-                // Frames sent right behind the handshake are already in the buffer.
-                processWebSocket(&buffer)
-            }
-        }
-    }
-
-    private func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 400: "Bad Request"
-        case 426: "Upgrade Required"
-        case 405: "Method Not Allowed"
-        default: "Error"
-        }
     }
 }

@@ -49,6 +49,8 @@ public final class Connection: EventHandler, Flushable {
         var idleSince: UInt64
         /// A request whose answer comes from another thread; nothing else is parsed meanwhile.
         var awaitingAsync: AsyncRequest?
+        /// An upgrade whose decision comes later (`UpgradeDecision.deferred`).
+        var awaitingUpgrade: PendingUpgrade?
 
         init(limits: HTTPLimits, now: UInt64) {
             parser = HTTPRequestParser(limits: limits)

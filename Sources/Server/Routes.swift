@@ -19,11 +19,13 @@ public typealias HTTPHandler = @Sendable (HTTPRequest, RequestContext) -> HTTPRe
 public typealias AsyncHTTPHandler = @Sendable (HTTPRequest, RequestContext, HTTPResponder) -> Void
 
 /// A WebSocket route's answer to a valid upgrade request: a per-connection handler,
-/// or a refusal (401, 429, ...) sent as a plain HTTP response.
+/// a refusal (401, 429, ...) sent as a plain HTTP response, or a decision that needs
+/// another thread first (a cluster-wide limit asked of Redis).
 public enum UpgradeDecision {
     /// `maxMessageBytes` overrides the server-wide limit for this connection.
     case accept(any WebSocketHandler, maxMessageBytes: Int? = nil)
     case reject(HTTPResponse)
+    case deferred(DeferredUpgrade)
 }
 
 public typealias UpgradeHandler = @Sendable (HTTPRequest, RequestContext) -> UpgradeDecision

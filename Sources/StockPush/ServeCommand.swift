@@ -169,6 +169,10 @@ public enum ServeCommand {
             let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
+            let stopLimits = try startClusterLimits(
+                data.redisURL, prefix: data.redisPrefix, instanceID: InstanceIdentity.current, heartbeatMilliseconds: 1000,
+                ttlMilliseconds: 5000, shared: shared, logger: logger)
+            rollback.started(stopLimits)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
                 logger: logger)
@@ -181,7 +185,8 @@ public enum ServeCommand {
                 "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )
             return RunningServices(
-                server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop, audit.stop, catalog.stop])
+                server: server, stopBeforeServer: [{ scheduler.stop() }],
+                stop: [publisher.stop, audit.stop, catalog.stop, stopLimits])
         } catch {
             rollback.stopAll()
             throw error

@@ -54,6 +54,11 @@ public final class ConnectionLimits: Sendable {
         if table.values[index] <= 1 { table.remove(at: index) } else { table.values[index] -= 1 }
     }
 
+    /// Connections `user` holds here (the cluster limits write it to Redis).
+    public func count(user: String) -> Int {
+        counts.withLock { $0.users[user] ?? 0 }
+    }
+
     /// Connected users and their connection counts (for stats).
     public var users: [String: Int] { counts.withLock { $0.users } }
 }

@@ -19,6 +19,8 @@ final class LoopPush {
     private(set) var connections: [Connection?] = []
     /// Who is about to open, by connection id: set by the upgrade, taken by the open.
     var arriving: [UInt64: ClientInfo] = [:]
+    /// Handshakes waiting for the cluster-wide user count, by connection id.
+    var awaitingVerdicts: [UInt64: AwaitingVerdict] = [:]
     /// The core's output, reused so a tick allocates no action storage.
     private var actions: [PushAction] = []
     private var performing = false
@@ -166,6 +168,7 @@ final class LoopPush {
     /// the slot's next owner.
     private func detach(_ id: ClientID, _ info: ClientInfo) {
         shared.limits.release(user: info.user, address: info.remoteAddress)
+        if info.authenticated { shared.cluster?.release(user: info.user) }
         connections[id.slot]?.handlerTag = -1
         connections[id.slot] = nil
     }

@@ -83,6 +83,10 @@ enum MetricsRoute {
             core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
         metric(
+            "stockpush_cluster_limit_fallbacks_total", "counter",
+            "Handshakes admitted on this instance's per-user count alone (Redis down or slow).",
+            shared.metrics.clusterLimitFallbacks.current)
+        metric(
             "stockpush_rate_limited_total", "counter", "Client messages dropped by the rate limit.",
             loops.reduce(0) { $0 + $1.rateLimited })
         metric(

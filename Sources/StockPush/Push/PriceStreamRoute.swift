@@ -32,11 +32,7 @@ enum PriceStreamRoute {
         }
         switch shared.limits.admit(user: user, authenticated: authenticated, address: address) {
         case .user:
-            shared.metrics.limitRefusals.add(1)
-            return .reject(
-                .error(
-                    .tooManyRequests, code: "too_many_connections",
-                    message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
+            return userRefusal(user, shared)
         case .address:
             shared.metrics.limitRefusals.add(1)
             return .reject(
@@ -49,8 +45,28 @@ enum PriceStreamRoute {
         let info = ClientInfo(
             clientID: clientID(context.connectionID), user: user, authenticated: authenticated, remoteAddress: address,
             connectedAt: WallClock.nowMicroseconds())
+        if authenticated, let cluster = shared.cluster {
+            // Counted here already; what the other instances hold is asked of Redis, off the loop.
+            let connectionID = context.connectionID
+            return .deferred(
+                DeferredUpgrade { responder in
+                    push.awaitClusterVerdict(info, connectionID: connectionID, responder: responder, cluster: cluster)
+                })
+        }
         push.expect(info, connectionID: context.connectionID)
         return .accept(push)
+    }
+
+    /// How long a handshake waits for the cluster count before the local one decides.
+    static let clusterDeadlineNanoseconds: UInt64 = 500_000_000
+
+    /// The per-user refusal, the same whether this instance or the cluster is full.
+    static func userRefusal(_ user: String, _ shared: PushShared) -> UpgradeDecision {
+        shared.metrics.limitRefusals.add(1)
+        return .reject(
+            .error(
+                .tooManyRequests, code: "too_many_connections",
+                message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
     }
 
     /// `c_` and the connection id in lowercase hex, at least eight digits.

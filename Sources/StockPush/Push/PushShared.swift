@@ -18,6 +18,7 @@ public final class PushShared: Sendable {
     /// `Catalog.empty` until the first one loads (loops hold subscribes until then).
     private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
     private let running = Atomic<Bool>(true)
+    private let clusterLimits = Mutex<ClusterUserLimits?>(nil)
 
     public init(configuration: PushConfiguration, heartbeatInterval: Double) {
         self.configuration = configuration
@@ -46,6 +47,13 @@ public final class PushShared: Sendable {
         core.rateBurst = configuration.rateBurst
         core.heartbeatInterval = Int(heartbeatInterval.rounded())
         return core
+    }
+
+    /// The cluster-wide per-user limit once started; nil: the local count alone.
+    public var cluster: ClusterUserLimits? { clusterLimits.withLock { $0 } }
+
+    func setCluster(_ cluster: ClusterUserLimits?) {
+        clusterLimits.withLock { $0 = cluster }
     }
 
     public var isRunning: Bool { running.load(ordering: .relaxed) }
