@@ -126,3 +126,23 @@ def test_churn_leaves_nothing_behind(environment, server_factory):
         f"{sorted(set(after['fds']) - set(baseline['fds']), key=int)[:20]} not closed")
     assert after["keys"] <= baseline["keys"], f"Redis keys left: {sorted(after['keys'] - baseline['keys'])[:20]}"
     assert after["rss_kb"] - baseline["rss_kb"] < RSS_BOUND_KB, figures
+
+
+def test_the_churn_report_counts_refusals(environment, server_factory):
+    """What the soak relies on: bench --churn says when connects were refused (and why)
+    rather than reporting success."""
+    server = server_factory("--jwt-secret", SECRET, "--max-connections-per-user", "3")
+    common = [environment["bin"], "bench", "--churn", "--json", "--url", server.ws, "--threads", "1",
+              "--wave-size", "5", "--hold", "1", "--duration", "1", "--subscribe", TEMPLATE, "--topics", "1"]
+    done = subprocess.run(common + ["--users", "1", "--jwt-secret", SECRET], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    # One user, five connections at once, three allowed.
+    assert report["connects"] == {"attempted": 5, "ok": 3, "refused": 2, "failed": 0, "closed_by_server": 0,
+                                  "disconnected": 3}, report
+    assert report["failures"] == {"HTTP 429": 2} and not report["succeeded"] and report["subscribed"] == 3, report
+    done = subprocess.run(common + ["--users", "5", "--jwt-secret", "not-the-secret"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1, "a run where nothing connected must fail"
+    report = json.loads(done.stdout)
+    assert report["connects"]["refused"] == 5 and report["failures"] == {"HTTP 401": 5}, report
