@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local Redis and PostgreSQL for development and tests, in a data folder of our own.
 #
-#   scripts/services.sh start DIR [REDIS_PORT] [PG_PORT]   start both (ports default: free ones)
+#   scripts/services.sh start DIR [REDIS_PORT] [PG_PORT]   start both (ports default: free ones;
+#                                                          REDIS_PORT `none`: PostgreSQL only)
 #   scripts/services.sh stop DIR                            stop both
 #   scripts/services.sh env DIR                             print REDIS_URL / DATABASE_URL exports
 #
@@ -75,13 +76,13 @@ start_postgres() {
 }
 
 print_env() {
-    echo "export REDIS_URL=redis://127.0.0.1:$(cat "$DIR/redis.port")/0"
+    [ -f "$DIR/redis.port" ] && echo "export REDIS_URL=redis://127.0.0.1:$(cat "$DIR/redis.port")/0"
     echo "export DATABASE_URL=postgres://stockpush@127.0.0.1:$(cat "$DIR/pg.port")/stockpush"
 }
 
 case "$command" in
 start)
-    start_redis "${3:-$(free_port)}"
+    [ "${3:-}" = none ] || start_redis "${3:-$(free_port)}"
     start_postgres "${4:-$(free_port)}"
     print_env
     ;;

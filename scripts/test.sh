@@ -2,7 +2,8 @@
 # Runs every test: the habit checks (no Foundation on the hot path, swift format lint),
 # Swift unit and integration tests, the end-to-end tests of the release binary, the
 # interop tests with an independent WebSocket client (Python websockets), the deployment
-# and benchmark-report checks, and the Autobahn|Testsuite conformance run.
+# (a real nginx) and benchmark-report checks, the Autobahn|Testsuite conformance run, and
+# the cluster chaos tests (nginx in front of three instances).
 # Does its own setup on a fresh Debian/Ubuntu machine. Any failing stage fails the run.
 #
 # AUTOBAHN_OUT: where the conformance report goes (default .build-autobahn/results).
@@ -80,7 +81,8 @@ fi
 
 echo "== interop tests (Python websockets), deployment files, benchmark report, against port $PORT"
 interop=0
-STOCKPUSH_URL="ws://127.0.0.1:$PORT" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy Tests/bench || interop=$?
+STOCKPUSH_URL="ws://127.0.0.1:$PORT" STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/interop Tests/deploy Tests/bench ||
+    interop=$?
 
 conformance=0
 if [ -n "$CONFORMANCE" ]; then
@@ -103,5 +105,8 @@ echo "== server exited cleanly after SIGTERM"
 
 echo "== end-to-end tests (release binary with Redis and PostgreSQL)"
 STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
+
+echo "== cluster tests (nginx + 3 instances + Redis + PostgreSQL of their own, scripts/cluster.sh)"
+STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/cluster
 
 echo "All test stages passed."

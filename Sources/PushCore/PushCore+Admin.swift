@@ -58,6 +58,14 @@ extension PushCore {
         return true
     }
 
+    /// Subscriptions held over all clients, without building a key string each: the
+    /// cluster registry publishes it every heartbeat.
+    public var subscriptionTotal: Int {
+        var total = 0
+        for case let client? in slots { total += client.subscriptions.count }
+        return total
+    }
+
     /// Subscription counts per key (`strategy:volume_wave`).
     public var subscriptionCounts: [String: Int] {
         var counts: [String: Int] = [:]

@@ -45,9 +45,10 @@ extension ServerMessage {
         }
     }
 
-    /// Longest id the stack path takes: with the fixed text, 19 digits and a timestamp it
-    /// stays well inside the 256-byte scratch.
-    static let maximumPlainIDLength = 64
+    /// Longest id the stack path takes (`c_`, a 48-character instance id, `_` and 16 hex
+    /// digits fit): with the fixed text, 19 digits and a timestamp it stays inside the
+    /// 256-byte scratch (94 + 80 + 19 + 27 = 220).
+    static let maximumPlainIDLength = 80
 
     /// Bytes a JSON string holds as they are (printable ASCII but the quote and backslash).
     static func isPlain(_ byte: UInt8) -> Bool {

@@ -5,25 +5,42 @@ import Retry
 ///
 /// Outages are logged once when they start and once when they end, not per attempt,
 /// so a long outage does not flood the log. Not Sendable, like the connection inside.
+///
+/// Through Sentinel, every new connection asks the sentinels for the primary, so a
+/// failover costs the commands that fail during it: a lost connection, or a `READONLY`
+/// error from a demoted primary, drops the connection and the next call re-resolves.
 public final class RedisClient {
-    public let url: RedisURL
+    public let endpoint: RedisEndpoint
+    private let log: @Sendable (String) -> Void
     private var reconnector: Reconnector
     private var connection: RedisConnection?
+    /// The last "primary is ..." line, so only a change of primary is logged.
+    private var primaryLine: String?
 
     /// `sleep` blocks between connection attempts (tests inject their own).
     public init(
+        endpoint: RedisEndpoint, backoff: Backoff = Backoff(initial: 0.1, maximum: 5),
+        sleep: @escaping (Double) -> Void = ThreadSleep.sleep,
+        log: @escaping @Sendable (String) -> Void
+    ) {
+        self.endpoint = endpoint
+        self.log = log
+        reconnector = Reconnector(backoff: backoff, log: log, sleep: sleep)
+    }
+
+    /// A client of one fixed server.
+    public convenience init(
         url: RedisURL, backoff: Backoff = Backoff(initial: 0.1, maximum: 5),
         sleep: @escaping (Double) -> Void = ThreadSleep.sleep,
         log: @escaping @Sendable (String) -> Void
     ) {
-        self.url = url
-        reconnector = Reconnector(backoff: backoff, log: log, sleep: sleep)
+        self.init(endpoint: .url(url), backoff: backoff, sleep: sleep, log: log)
     }
 
     /// Runs `body` with a live connection, connecting first if needed. A failed
     /// connect is retried with backoff until `deadlineSeconds` have passed, then its
     /// error is thrown. If `body` throws `connectionLost` or `timeout`, the connection
-    /// is dropped (the next call reconnects) and the error rethrown: whether to retry
+    /// (or a `READONLY` error) is dropped (the next call reconnects) and the error rethrown: whether to retry
     /// the body is the caller's call, since it may not be idempotent.
     @discardableResult
     public func withConnection<R>(deadlineSeconds: Double = 10, _ body: (RedisConnection) throws -> R) throws -> R {
@@ -50,13 +67,13 @@ public final class RedisClient {
     private func liveConnection(deadlineSeconds: Double) throws(RedisError) -> RedisConnection {
         if let connection, connection.isConnected { return connection }
         connection = nil
-        let url = url
+        let endpoint = endpoint
         let fresh = try reconnector.connect(
             deadlineSeconds: deadlineSeconds,
-            unavailable: { "Redis at \(url.redacted) is unavailable, retrying with backoff: \($0)" },
-            recovered: "Redis at \(url.redacted) is reachable again"
+            unavailable: { "Redis at \(endpoint) is unavailable, retrying with backoff: \($0)" },
+            recovered: "Redis at \(endpoint) is reachable again"
         ) { remaining throws(RedisError) in
-            try RedisConnection.connect(url, timeoutSeconds: max(0.05, min(5, remaining)))
+            try endpoint.connectPrimary(timeoutSeconds: max(0.05, min(5, remaining)), log: notePrimary)
         }
         connection = fresh
         return fresh
@@ -65,7 +82,13 @@ public final class RedisClient {
     private func drop(because error: RedisError) {
         connection?.close()
         connection = nil
-        reconnector.connectionLost("Redis connection to \(url.redacted) dropped: \(error)")
+        reconnector.connectionLost("Redis connection to \(endpoint) dropped: \(error)")
+    }
+
+    private func notePrimary(_ line: String) {
+        guard line != primaryLine else { return }
+        primaryLine = line
+        log(line)
     }
 }
 

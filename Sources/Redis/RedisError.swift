@@ -14,6 +14,10 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
     case server(String)
     /// The server answered with a reply of the wrong shape.
     case unexpectedReply(expected: String, got: String)
+    /// A bad `REDIS_SENTINELS` list: a usage error, with the reason.
+    case invalidSentinels(String)
+    /// No sentinel named a primary for `master`; `tried` says what each one answered.
+    case noPrimary(master: String, tried: [String])
 
     public var description: String {
         switch self {
@@ -23,13 +27,19 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timeout: "Redis read timed out"
         case .server(let message): "Redis error: \(message)"
         case .unexpectedReply(let expected, let got): "unexpected Redis reply: expected \(expected), got \(got)"
+        case .invalidSentinels(let reason): "invalid Redis sentinel list: \(reason)"
+        case .noPrimary(let master, let tried):
+            "no Redis primary for master '\(master)': \(tried.isEmpty ? "no sentinels" : tried.joined(separator: "; "))"
         }
     }
 
-    /// Errors after which the connection is gone and must be replaced.
-    var closesConnection: Bool {
+    /// Errors after which the connection is gone or useless and must be replaced. A
+    /// `READONLY` error means the server was a primary and is now a replica (a Sentinel
+    /// failover happened): a new connection resolves the new primary.
+    public var closesConnection: Bool {
         switch self {
         case .connectionLost, .timeout: true
+        case .server(let message): message.hasPrefix("READONLY")
         default: false
         }
     }

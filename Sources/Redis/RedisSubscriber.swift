@@ -33,10 +33,30 @@ public final class RedisSubscriber {
         return subscriber
     }
 
-    private func expectOK(_ arguments: [String]) throws(RedisError) {
+    /// Connects to the endpoint's primary (asking the sentinels, and checking its `ROLE`,
+    /// as `RedisEndpoint.connectPrimary` does). `log` hears the address a sentinel named.
+    public static func connect(
+        _ endpoint: RedisEndpoint, timeoutSeconds: Double = 5, log: (String) -> Void = { _ in }
+    ) throws(RedisError) -> RedisSubscriber {
+        let url = try endpoint.resolvePrimary(timeoutSeconds: min(1, timeoutSeconds))
+        let subscriber = try connect(url, timeoutSeconds: timeoutSeconds)
+        guard case .sentinels(_, let masterName, _) = endpoint else { return subscriber }
+        do {
+            try RedisEndpoint.expectPrimary(role: subscriber.expectOK(["ROLE"]), url: url)
+        } catch {
+            subscriber.close()
+            throw error
+        }
+        log("Redis primary of '\(masterName)' is \(url.address)")
+        return subscriber
+    }
+
+    @discardableResult
+    private func expectOK(_ arguments: [String]) throws(RedisError) -> RedisValue {
         try context.append(arguments.map { Array($0.utf8) })
         let reply = try context.readReply()
         if case .error(let message) = reply { throw .server(message) }
+        return reply
     }
 
     /// Subscribes to channels and waits for Redis to confirm each one, so a message

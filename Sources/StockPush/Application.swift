@@ -8,14 +8,14 @@ import Synchronization
 public enum Application {
     public static func routes(
         echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, audit: AuditLog? = nil,
-        server: @escaping @Sendable () -> HTTPServer? = { nil }
+        cluster: ClusterBus? = nil, server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
         if let push {
             routes.webSocket("/ws/stock/prices") { request, context in
                 PriceStreamRoute.upgrade(request, context, shared: push)
             }
-            AdminRoutes.install(into: &routes, shared: push, audit: audit, server: server)
+            AdminRoutes.install(into: &routes, shared: push, audit: audit, cluster: cluster, server: server)
             MetricsRoute.install(into: &routes, shared: push, server: server)
         }
         routes.add(.get, "/healthz") { _, _ in

@@ -6,12 +6,12 @@ extension ServeCommand {
     /// leased for `ttlMilliseconds` and renewed every `heartbeatMilliseconds`). Only with
     /// JWT authentication: without it there are no users to count. Returns the stop.
     static func startClusterLimits(
-        _ redis: RedisURL, prefix: String, instanceID: String, heartbeatMilliseconds: Int, ttlMilliseconds: Int,
+        _ redis: RedisEndpoint, prefix: String, instanceID: String, heartbeatMilliseconds: Int, ttlMilliseconds: Int,
         shared: PushShared, logger: Logger
     ) throws -> () -> Void {
         guard shared.verifier != nil else { return {} }
         let limits = try ClusterUserLimits(
-            redisURL: redis,
+            redis: redis,
             script: ClusterLimitScript(prefix: prefix, instanceID: instanceID, ttlMilliseconds: ttlMilliseconds),
             local: shared.limits, heartbeatMilliseconds: heartbeatMilliseconds, logger: logger)
         try limits.start()

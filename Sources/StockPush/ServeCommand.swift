@@ -45,7 +45,7 @@ public enum ServeCommand {
                 "--bench-redis", env: "BENCH_REDIS", isSwitch: true,
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
-        ] + DataConfiguration.options + PushConfiguration.options
+        ] + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -86,6 +86,7 @@ public enum ServeCommand {
         let (configuration, echo) = try Self.configuration(from: options)
         let data = try DataConfiguration(from: options)
         let pushConfiguration = try PushConfiguration(from: options)
+        let cluster = try ClusterConfiguration(from: options)
         guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
             throw UsageError.invalidValue(
                 option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
@@ -94,7 +95,9 @@ public enum ServeCommand {
         ShutdownSignals.block()
         let files = ResourceLimits.raiseOpenFileLimit()
 
-        let shared = PushShared(configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval)
+        let shared = PushShared(
+            configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval,
+            instanceID: cluster.instanceID)
         if pushConfiguration.requireAuth && pushConfiguration.jwtSecret == nil {
             logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
         }
@@ -109,15 +112,15 @@ public enum ServeCommand {
             services =
                 try options.bool("--bench-redis")
                 ? try startBenchThroughRedis(
-                    shape: shape, tickMilliseconds: tickMs, data: data, configuration: configuration, echo: echo,
-                    shared: shared, health: health, reference: reference, logger: logger)
+                    shape: shape, tickMilliseconds: tickMs, data: data, cluster: cluster, configuration: configuration,
+                    echo: echo, shared: shared, health: health, reference: reference, logger: logger)
                 : try startBench(
                     shape: shape, tickMilliseconds: tickMs, configuration: configuration, echo: echo, shared: shared,
                     health: health, reference: reference, logger: logger)
         } else {
             services = try startProduction(
-                options: options, data: data, configuration: configuration, echo: echo, shared: shared, health: health,
-                reference: reference, logger: logger)
+                options: options, data: data, cluster: cluster, configuration: configuration, echo: echo, shared: shared,
+                health: health, reference: reference, logger: logger)
         }
         logger.info(
             "listening on \(configuration.host):\(services.server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
@@ -148,8 +151,8 @@ public enum ServeCommand {
 
     /// Redis, PostgreSQL, the scheduler and the publisher: the real deployment.
     static func startProduction(
-        options: Options, data: DataConfiguration, configuration: ServerConfiguration, echo: Bool, shared: PushShared,
-        health: DependencyHealth, reference: ServerReference, logger: Logger
+        options: Options, data: DataConfiguration, cluster: ClusterConfiguration, configuration: ServerConfiguration, echo: Bool,
+        shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
     ) throws -> RunningServices {
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
@@ -162,31 +165,31 @@ public enum ServeCommand {
             rollback.started(catalog.stop)
             let scheduler = SchedulerService()
             try scheduler.start(
-                owner: InstanceIdentity.current, interval: data.quoteInterval, redisURL: data.redisURL,
+                owner: cluster.instanceID, interval: data.quoteInterval, redis: data.redisEndpoint,
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
                 makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
             let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
-            let stopLimits = try startClusterLimits(
-                data.redisURL, prefix: data.redisPrefix, instanceID: InstanceIdentity.current, heartbeatMilliseconds: 1000,
-                ttlMilliseconds: 5000, shared: shared, logger: logger)
-            rollback.started(stopLimits)
+            let node = try startCluster(
+                cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logger)
+            rollback.started(node.stop)
             let server = try makeServer(
-                configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, reference: reference,
-                logger: logger)
+                configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, cluster: node.bus,
+                reference: reference, logger: logger)
             rollback.started { server.shutdown(gracePeriod: 0) }
+            node.listening(host: configuration.host, port: server.port)
             let publisher = PricePublisher()
             try publisher.start(
-                redisURL: data.redisURL, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
+                redis: data.redisEndpoint, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
                 loops: server.loops, catalog: catalog, health: health, logger: logger)
             logger.info(
-                "redis \(data.redisURL.redacted), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
+                "redis \(data.redisEndpoint), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, audit.stop, catalog.stop, stopLimits])
+                stop: [publisher.stop, audit.stop, catalog.stop, node.stop])
         } catch {
             rollback.stopAll()
             throw error
@@ -197,9 +200,10 @@ public enum ServeCommand {
     /// every loop, reachable from its routes through `reference`.
     static func makeServer(
         configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
-        audit: AuditLog? = nil, reference: ServerReference, logger: Logger
+        audit: AuditLog? = nil, cluster: ClusterBus? = nil, reference: ServerReference, logger: Logger
     ) throws -> HTTPServer {
-        let routes = Application.routes(echo: echo, health: health, push: shared, audit: audit, server: { reference.get() })
+        let routes = Application.routes(
+            echo: echo, health: health, push: shared, audit: audit, cluster: cluster, server: { reference.get() })
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer
@@ -233,15 +237,16 @@ public enum ServeCommand {
     /// and every process's publisher hears, diffs and fans them out — so several
     /// processes sharing one Redis serve the same ticks (workload D). No PostgreSQL.
     static func startBenchThroughRedis(
-        shape: BenchFeed.Shape, tickMilliseconds: Double, data: DataConfiguration, configuration: ServerConfiguration,
-        echo: Bool, shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
+        shape: BenchFeed.Shape, tickMilliseconds: Double, data: DataConfiguration, cluster: ClusterConfiguration,
+        configuration: ServerConfiguration, echo: Bool, shared: PushShared, health: DependencyHealth, reference: ServerReference,
+        logger: Logger
     ) throws -> RunningServices {
         health.markUp(.postgres)
         let catalog = FixedCatalog(BenchFeed.catalog(shape))
         let layout = QuoteStoreLayout(prefix: data.redisPrefix)
         let scheduler = SchedulerService()
         try scheduler.start(
-            owner: InstanceIdentity.current, interval: tickMilliseconds / 1000, redisURL: data.redisURL, layout: layout,
+            owner: cluster.instanceID, interval: tickMilliseconds / 1000, redis: data.redisEndpoint, layout: layout,
             catalog: catalog, health: health, logger: logger, makeSource: { BenchQuoteSource() })
         let server: HTTPServer
         do {
@@ -253,10 +258,10 @@ public enum ServeCommand {
         }
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: data.redisURL, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
+            redis: data.redisEndpoint, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
             logger: logger)
         logger.info(
-            "bench through redis \(data.redisURL.redacted) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
+            "bench through redis \(data.redisEndpoint) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
         )
         return RunningServices(server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop])
     }

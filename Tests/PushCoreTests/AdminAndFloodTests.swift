@@ -18,6 +18,19 @@ import WebSocket
         #expect(actions.updates(to: hk).isEmpty)
     }
 
+    @Test func theSubscriptionTotalIsTheSumOfThePerKeyCounts() {
+        let harness = CoreHarness()
+        let a = harness.open("a")
+        let b = harness.open("b")
+        harness.send(a, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
+        harness.send(b, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
+        harness.send(b, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
+        #expect(harness.core.subscriptionTotal == 3)
+        #expect(harness.core.subscriptionTotal == harness.core.subscriptionCounts.values.reduce(0, +))
+        harness.core.release(b)
+        #expect(harness.core.subscriptionTotal == 1)
+    }
+
     @Test func aBroadcastGoesToEveryClientAsOneSharedFrame() {
         let harness = CoreHarness()
         let clients = [harness.open("a"), harness.open("b"), harness.open("c")]

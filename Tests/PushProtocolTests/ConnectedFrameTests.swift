@@ -27,8 +27,9 @@ import WebSocket
     }
 
     @Test(arguments: [
-        "", "c_0", "c_00000200", String(repeating: "x", count: 64),  // the stack path, up to its length limit
-        String(repeating: "y", count: 65), "c\"1\\", "tab\there", "é", "\u{7F}",  // the generic path
+        "", "c_0", "c_node-1_1a", String(repeating: "x", count: 80),  // the stack path, up to its length limit
+        "c_" + String(repeating: "n", count: 48) + "_ffffffffffffffff", String(repeating: "y", count: 81), "c\"1\\", "tab\there",
+        "é", "\u{7F}",  // the generic path
     ])
     func everyIDGivesTheGenericWritersBytes(clientID: String) throws {
         for interval in [0, 1, 9, 10, 30, 99_999, Int.max, -1] {

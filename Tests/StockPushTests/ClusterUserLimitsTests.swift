@@ -39,7 +39,7 @@ import Testing
 
         let local = ConnectionLimits(maxPerUser: 3, maxPerAddress: 100)
         let limits = try ClusterUserLimits(
-            redisURL: url, script: script, local: local, heartbeatMilliseconds: 100,
+            redis: .url(url), script: script, local: local, heartbeatMilliseconds: 100,
             logger: Logger(label: "test", minimumLevel: .error))
         try limits.start()
         defer { limits.stop() }
@@ -73,7 +73,7 @@ import Testing
         let local = ConnectionLimits(maxPerUser: 3, maxPerAddress: 100)
         let logs = LogRecorder()
         let limits = try ClusterUserLimits(
-            redisURL: url, script: ClusterLimitScript(prefix: "absent", instanceID: "here", ttlMilliseconds: 5000),
+            redis: .url(url), script: ClusterLimitScript(prefix: "absent", instanceID: "here", ttlMilliseconds: 5000),
             local: local, heartbeatMilliseconds: 100,
             logger: Logger(label: "test", minimumLevel: .info, sink: logs.record))
         try limits.start()

@@ -67,7 +67,7 @@ final class SwappableCatalog: CatalogProvider {
         let shared = PushShared(configuration: PushConfiguration(), heartbeatInterval: 30)
         let publisher = PricePublisher()
         try publisher.start(
-            redisURL: RedisURL(redis.url()), layout: layout, shared: shared, loops: [], catalog: catalog,
+            redis: .url(RedisURL(redis.url())), layout: layout, shared: shared, loops: [], catalog: catalog,
             health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .error))
         return (shared, publisher)
     }

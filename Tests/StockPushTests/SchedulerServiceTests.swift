@@ -48,7 +48,7 @@ import Testing
         try subscriber.subscribe([layout.tickChannel])
         let service = SchedulerService()
         try service.start(
-            owner: "one", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            owner: "one", interval: interval, redis: .url(redis), layout: layout, catalog: catalog, health: DependencyHealth(),
             logger: logger, makeSource: { SimulatedSource(seed: seed) })
         return Leading(redis: redis, layout: layout, catalog: catalog, subscriber: subscriber, service: service)
     }
@@ -112,10 +112,10 @@ import Testing
         let a = SchedulerService()
         let b = SchedulerService()
         try a.start(
-            owner: "a", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            owner: "a", interval: interval, redis: .url(redis), layout: layout, catalog: catalog, health: DependencyHealth(),
             logger: logger, makeSource: { SimulatedSource(seed: 1) })
         try b.start(
-            owner: "b", interval: interval, redisURL: redis, layout: layout, catalog: catalog, health: DependencyHealth(),
+            owner: "b", interval: interval, redis: .url(redis), layout: layout, catalog: catalog, health: DependencyHealth(),
             logger: logger, makeSource: { SimulatedSource(seed: 2) })
         defer {
             a.stop()
@@ -146,7 +146,7 @@ import Testing
         let health = DependencyHealth()
         let service = SchedulerService()
         try service.start(
-            owner: "solo", interval: 0.2, redisURL: redis, layout: layout, catalog: catalog, health: health,
+            owner: "solo", interval: 0.2, redis: .url(redis), layout: layout, catalog: catalog, health: health,
             logger: logger, makeSource: { SimulatedSource(seed: 3) })
         defer { service.stop() }
         #expect(TestEnvironment.eventually(within: 5) { tick(redis, layout) >= 2 })

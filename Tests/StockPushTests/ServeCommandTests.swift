@@ -1,3 +1,4 @@
+import Redis
 import Testing
 
 @testable import StockPush
@@ -76,6 +77,27 @@ import Testing
         }
         #expect(Commands.run(arguments: ["serve", "--redis-url", "redis://host:notaport"], environment: [:]) == 64)
         #expect(Commands.run(arguments: ["migrate", "--database-url", "nonsense://"], environment: [:]) == 64)
+    }
+
+    @Test func redisIsAFixedURLUnlessSentinelsAreGiven() throws {
+        let fixed = try configuration([], env: ["REDIS_URL": "redis://cache:6380/2"])
+        #expect(fixed.redisEndpoint == .url(try RedisURL("redis://cache:6380/2")))
+        let sentinel = try configuration(
+            ["--redis-master-name", "prices"],
+            env: ["REDIS_URL": "redis://:pw@unused/2", "REDIS_SENTINELS": "10.0.0.1:26379,10.0.0.2:26380"])
+        #expect(
+            sentinel.redisEndpoint
+                == .sentinels(
+                    try RedisSentinels("10.0.0.1:26379,10.0.0.2:26380"), masterName: "prices",
+                    settings: try RedisURL("redis://:pw@unused/2")))
+        #expect(try configuration([], env: ["REDIS_SENTINELS": "s:1"]).redisMasterName == "stockpush")
+    }
+
+    @Test func badSentinelSettingsAreUsageErrors() {
+        #expect(throws: UsageError.self) { try configuration(["--redis-sentinels", "a:1,,b"]) }
+        #expect(throws: UsageError.self) { try configuration(["--redis-sentinels", "redis://a:1"]) }
+        #expect(throws: UsageError.self) { try configuration(["--redis-master-name", "two words"]) }
+        #expect(Commands.run(arguments: ["serve", "--redis-sentinels", "a:99999"], environment: [:]) == 64)
     }
 
     @Test func sourcesThatNeedSettingsSayWhich() {

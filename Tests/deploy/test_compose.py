@@ -1,4 +1,5 @@
-"""Static checks of the deployment files (Dockerfile, docker-compose.yml).
+"""Static checks of the deployment files (Dockerfile, docker-compose.yml with nginx in
+front of two replicas).
 
 The development machine has no Docker engine, so nothing here builds or starts a
 container. Instead the files are checked against the server's own sources: every
@@ -13,6 +14,7 @@ local HTTP server to prove the shell snippet works.
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import json
 import os
 import re
@@ -29,10 +31,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-OPTION_SOURCES = [
-    ROOT / "Sources/StockPush/ServeCommand.swift",
-    ROOT / "Sources/StockPush/Data/DataConfiguration.swift",
-]
+NGINX_CONF = ROOT / "deploy/nginx.conf"
+# Files whose OptionSpec lists are not `stockpush serve`'s.
+NOT_SERVE_OPTIONS = {"BenchCommand.swift", "MigrateCommand.swift"}
+REPLICAS = ("stockpush-1", "stockpush-2")
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -45,9 +47,13 @@ DEFAULTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(:?-)(.*)$", re.S)
 
 
 def server_env_vars() -> dict[str, str]:
-    """Environment variable -> flag, for every option `stockpush serve` reads."""
+    """Environment variable -> flag, for every option `stockpush serve` reads: the
+    OptionSpec lists anywhere under Sources/StockPush (ServeCommand, DataConfiguration,
+    PushConfiguration, the cluster's configuration ...), the other commands' excepted."""
     found: dict[str, str] = {}
-    for path in OPTION_SOURCES:
+    for path in sorted((ROOT / "Sources/StockPush").rglob("*.swift")):
+        if path.name in NOT_SERVE_OPTIONS:
+            continue
         for flag, env in OPTION_SPEC.findall(path.read_text()):
             found[env] = flag
     return found
@@ -195,7 +201,8 @@ def runtime(stages) -> list[str]:
 def test_option_specs_are_found():
     env = server_env_vars()
     # If the regex stops matching, every later check would pass vacuously.
-    for name in ("PORT", "LOG_LEVEL", "REDIS_URL", "DATABASE_URL", "QUOTE_INTERVAL", "QUOTE_SOURCE", "MIGRATIONS_DIR"):
+    for name in ("PORT", "LOG_LEVEL", "REDIS_URL", "DATABASE_URL", "QUOTE_INTERVAL", "QUOTE_SOURCE", "MIGRATIONS_DIR",
+                 "TRUSTED_PROXIES", "INSTANCE_ID", "REDIS_SENTINELS"):
         assert name in env, f"{name} not found among the OptionSpec env names {sorted(env)}"
 
 
@@ -204,16 +211,18 @@ def test_every_interpolation_has_a_default(compose):
         interpolate(text)  # raises on ${NAME} or $NAME without a default
 
 
-def test_three_services(services):
-    for name in ("postgres", "redis", "stockpush"):
+def test_services(services):
+    for name in ("postgres", "redis", "nginx", *REPLICAS):
         assert name in services, f"service {name} is missing"
+    assert "stockpush" not in services, "the single stockpush service became the replicas"
 
 
-def test_stockpush_waits_for_healthy_dependencies(services):
-    depends = services["stockpush"].get("depends_on")
+@pytest.mark.parametrize("replica", REPLICAS)
+def test_replicas_wait_for_healthy_dependencies(services, replica):
+    depends = services[replica].get("depends_on")
     assert isinstance(depends, dict), "depends_on must use the long form to carry a condition"
     for name in ("postgres", "redis"):
-        assert name in depends, f"stockpush does not depend on {name}"
+        assert name in depends, f"{replica} does not depend on {name}"
         assert depends[name].get("condition") == "service_healthy", f"{name}: condition is not service_healthy"
 
 
@@ -230,26 +239,88 @@ def test_dependency_healthchecks(services):
     assert "redis-cli" in redis and "ping" in redis
 
 
-def test_stockpush_env_vars_are_read_by_the_server(services):
+def test_only_the_replicas_run_stockpush(services):
+    runs = sorted(name for name, service in services.items() if service.get("build") or "stockpush" in str(service.get("image")))
+    assert runs == sorted(REPLICAS)
+
+
+@pytest.mark.parametrize("service", REPLICAS)
+def test_env_vars_of_the_app_are_read_by_the_server(services, service):
+    """Every variable a service running `stockpush` gets is a real option of the server."""
     known = server_env_vars()
-    env = environment_of(services["stockpush"])
-    assert env, "stockpush sets no environment"
+    env = environment_of(services[service])
+    assert env, f"{service} sets no environment"
     unknown = sorted(set(env) - set(known))
-    assert not unknown, f"stockpush sets {unknown}, which the server does not read (known: {sorted(known)})"
+    assert not unknown, f"{service} sets {unknown}, which the server does not read (known: {sorted(known)})"
 
 
-def test_stockpush_service_settings(services):
-    env = environment_of(services["stockpush"])
-    for name in ("PORT", "REDIS_URL", "DATABASE_URL", "QUOTE_SOURCE"):
-        assert env.get(name), f"stockpush does not set {name}"
+def test_replicas_are_one_app_with_distinct_ids(services):
+    first, second = (services[name] for name in REPLICAS)
+    env = [environment_of(first), environment_of(second)]
+    assert [e.get("INSTANCE_ID") for e in env] == list(REPLICAS), "each replica names itself (INSTANCE_ID)"
+    strip = lambda e: {k: v for k, v in e.items() if k != "INSTANCE_ID"}  # noqa: E731
+    assert strip(env[0]) == strip(env[1]), "the replicas differ in more than their INSTANCE_ID"
+    assert first.get("build") == second.get("build") is not None, "the replicas are not built from the Dockerfile"
+    assert first.get("image") == second.get("image")
+    for name in REPLICAS:
+        assert not services[name].get("ports"), f"{name} publishes a port: clients must come through nginx"
+
+
+@pytest.mark.parametrize("replica", REPLICAS)
+def test_replica_settings(services, replica):
+    env = environment_of(services[replica])
+    for name in ("PORT", "REDIS_URL", "DATABASE_URL", "QUOTE_SOURCE", "TRUSTED_PROXIES", "INSTANCE_ID"):
+        assert env.get(name), f"{replica} does not set {name}"
     assert env["QUOTE_SOURCE"] in {"simulated", "http", "file"}
     assert float(env.get("QUOTE_INTERVAL", "60")) >= 0.01
     assert env.get("LOG_LEVEL", "info") in {"debug", "info", "warning", "error"}
-    assert services["stockpush"].get("build") is not None, "stockpush is not built from the Dockerfile"
+    assert re.fullmatch(r"[A-Za-z0-9.-]{1,48}", env["INSTANCE_ID"]), "INSTANCE_ID: [A-Za-z0-9.-], 1-48 chars"
+
+
+def nginx_address(services) -> str:
+    networks = services["nginx"].get("networks")
+    assert isinstance(networks, dict), "nginx needs a fixed address (networks: NAME: ipv4_address:)"
+    ((network, settings),) = networks.items()
+    return network, ipaddress.ip_address(settings["ipv4_address"])
+
+
+def test_nginx_has_a_fixed_address_in_the_network_subnet(compose, services):
+    network, address = nginx_address(services)
+    subnets = [ipaddress.ip_network(entry["subnet"]) for entry in compose["networks"][network]["ipam"]["config"]]
+    assert any(address in subnet for subnet in subnets), f"{address} is outside {subnets}"
+    for name in REPLICAS:
+        networks = services[name].get("networks")
+        assert network in (networks if isinstance(networks, (list, dict)) else []), f"{name} is not on {network}"
+
+
+@pytest.mark.parametrize("replica", REPLICAS)
+def test_replicas_trust_nginx_and_nothing_else(services, replica):
+    _, address = nginx_address(services)
+    trusted = [ipaddress.ip_network(entry.strip()) for entry in environment_of(services[replica])["TRUSTED_PROXIES"].split(",")]
+    assert any(address in net for net in trusted), f"nginx {address} is not in TRUSTED_PROXIES {trusted}"
+    assert all(net.num_addresses == 1 for net in trusted), f"TRUSTED_PROXIES {trusted} trusts more than nginx"
+
+
+def test_nginx_serves_the_shipped_config_in_front_of_the_replicas(services):
+    nginx = services["nginx"]
+    mounts = [str(v) for v in nginx.get("volumes") or []]
+    assert any(m.startswith("./deploy/nginx.conf:/etc/nginx/nginx.conf") for m in mounts), mounts
+    depends = nginx.get("depends_on") or {}
+    for name in REPLICAS:
+        assert depends.get(name, {}).get("condition") == "service_healthy", f"nginx does not wait for {name}"
+    conf = NGINX_CONF.read_text()
+    upstream = re.search(r"upstream\s+stockpush\s*\{(.*?)\}", conf, re.S).group(1)
+    port = environment_of(services[REPLICAS[0]])["PORT"]
+    servers = re.findall(r"^\s*server\s+(\S+)", upstream, re.M)
+    assert servers == [f"{name}:{port}" for name in REPLICAS], f"nginx upstream {servers}"
+    listen = int(re.search(r"^\s*listen\s+(?:[\d.]+:)?(\d+)", conf, re.M).group(1))
+    assert [target for _, target in published_ports(nginx)] == [listen], "nginx publishes another port than it listens on"
+    probe = " ".join(nginx["healthcheck"]["test"])
+    assert f"/dev/tcp/127.0.0.1/{listen} " in probe and "/healthz" in probe, "nginx's health probe asks another port"
 
 
 def test_redis_url_points_at_the_redis_service(services):
-    url = urlsplit(environment_of(services["stockpush"])["REDIS_URL"])
+    url = urlsplit(environment_of(services[REPLICAS[0]])["REDIS_URL"])
     assert url.scheme == "redis"
     assert url.hostname == "redis" and "redis" in services
     assert (url.port or 6379) == 6379, "the redis image listens on 6379"
@@ -260,7 +331,7 @@ def test_redis_url_points_at_the_redis_service(services):
 
 
 def test_database_url_matches_the_postgres_service(services):
-    url = urlsplit(environment_of(services["stockpush"])["DATABASE_URL"])
+    url = urlsplit(environment_of(services[REPLICAS[0]])["DATABASE_URL"])
     pg = environment_of(services["postgres"])
     assert url.scheme in {"postgres", "postgresql"}
     assert url.hostname == "postgres"
@@ -273,10 +344,10 @@ def test_database_url_matches_the_postgres_service(services):
     assert pg["POSTGRES_USER"] in check and pg.get("POSTGRES_DB", pg["POSTGRES_USER"]) in check
 
 
-def test_published_port_matches_port(services):
-    port = int(environment_of(services["stockpush"])["PORT"])
-    targets = [target for _, target in published_ports(services["stockpush"])]
-    assert port in targets, f"PORT={port} is not published (ports: {services['stockpush'].get('ports')})"
+@pytest.mark.parametrize("replica", REPLICAS)
+def test_exposed_port_matches_port(services, replica):
+    port = environment_of(services[replica])["PORT"]
+    assert port in [str(p) for p in services[replica].get("expose") or []], f"{replica} does not expose PORT={port}"
 
 
 def test_named_volumes_are_declared(compose, services):
@@ -289,9 +360,10 @@ def test_named_volumes_are_declared(compose, services):
     assert any(str(v).endswith("/var/lib/postgresql/data") for v in services["postgres"].get("volumes") or [])
 
 
-def test_compose_probe_is_the_dockerfiles(services, runtime):
-    port = environment_of(services["stockpush"])["PORT"]
-    compose_probe = services["stockpush"]["healthcheck"]["test"]
+@pytest.mark.parametrize("replica", REPLICAS)
+def test_compose_probe_is_the_dockerfiles(services, runtime, replica):
+    port = environment_of(services[replica])["PORT"]
+    compose_probe = services[replica]["healthcheck"]["test"]
     assert compose_probe[0] in {"CMD", "CMD-SHELL"}
     docker_probe = [part.replace("${PORT:-8000}", port) for part in healthcheck_command(runtime)]
     assert compose_probe[1:] == docker_probe
@@ -346,7 +418,7 @@ def test_dockerfile_env_vars_are_read_by_the_server(runtime):
 
 def test_dockerfile_exposes_the_compose_port(runtime, services):
     exposed = {int(p.split("/")[0]) for args in instructions(runtime, "EXPOSE") for p in args.split()}
-    port = int(environment_of(services["stockpush"])["PORT"])
+    port = int(environment_of(services[REPLICAS[0]])["PORT"])
     assert port in exposed, f"the Dockerfile exposes {sorted(exposed)}, compose uses PORT={port}"
     env_port = dockerfile_env(runtime).get("PORT")
     if env_port is not None:

@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 ISO_MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
-CLIENT_ID = re.compile(r"^c_[0-9a-f]+$")
+CLIENT_ID = re.compile(r"^c_[A-Za-z0-9.-]{1,48}_[0-9a-f]+$")
 QUOTE_FIELDS = ("code", "name", "market", "price", "prev_close", "change", "change_percent",
                 "volume", "turnover", "quote_time")
 

@@ -1,14 +1,10 @@
 """The per-user connection limit (3 by default) holds across the instances of one
 cluster: counts in Redis, leased by the instance that holds them, so a crashed
 instance's connections stop counting within the TTL; with Redis down each instance
-falls back to its own count instead of refusing everyone.
-
-Until the instance registry (the admin side, which owns `P:instances`) is in this
-branch, `registry` stands in for it: it lists every instance that holds counts."""
+falls back to its own count instead of refusing everyone."""
 import asyncio
 import signal
 import subprocess
-import threading
 import time
 
 import jwt
@@ -30,43 +26,17 @@ def redis_cli(url, *args):
     return out.stdout.split()
 
 
-class Registry:
-    """Heartbeats, like the instance registry would, every instance whose
-    `P:user-connections:<id>` exists; a killed instance drops out when its lease ends."""
-
-    def __init__(self, url, prefix):
-        self.url, self.prefix = url, prefix
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.is_set():
-            try:
-                keys = redis_cli(self.url, "--scan", "--pattern", f"{self.prefix}:user-connections:*")
-                now = str(int(time.time() * 1000))
-                for key in keys:
-                    redis_cli(self.url, "ZADD", f"{self.prefix}:instances", now, key.rsplit(":", 1)[1])
-            except (OSError, subprocess.SubprocessError):
-                pass
-            self.stopping.wait(0.2)
-
-    def wait_for(self, count):
-        """Until `count` instances are registered (a count is written, then listed)."""
-        deadline = time.monotonic() + 5
-        while len(redis_cli(self.url, "ZRANGE", f"{self.prefix}:instances", "0", "-1")) < count:
-            assert time.monotonic() < deadline, "instances not registered within 5 s"
-            time.sleep(0.05)
-
-    def stop(self):
-        self.stopping.set()
-        self.thread.join()
+def wait_registered(url, prefix, count):
+    """Until `count` instances are in `P:instances` (each registers once it listens)."""
+    deadline = time.monotonic() + 5
+    while len(redis_cli(url, "ZRANGE", f"{prefix}:instances", "0", "-1")) < count:
+        assert time.monotonic() < deadline, f"{count} instances not registered within 5 s"
+        time.sleep(0.05)
 
 
 @pytest.fixture
 def cluster(server_factory, environment):
-    """start(n, redis_url=None) -> n instances sharing a prefix and a database, and the registry."""
-    registries = []
+    """start(n, redis_url=None) -> n registered instances sharing a prefix and a database."""
 
     def start(count, redis_url=None):
         extra = ("--redis-url", redis_url) if redis_url else ()
@@ -75,12 +45,10 @@ def cluster(server_factory, environment):
             server_factory("--jwt-secret", SECRET, *extra, prefix=first.prefix, database=first.database)
             for _ in range(count - 1)
         ]
-        registries.append(Registry(redis_url or environment["redis"], first.prefix))
-        return servers, registries[-1]
+        wait_registered(redis_url or environment["redis"], first.prefix, count)
+        return servers
 
-    yield start
-    for registry in registries:
-        registry.stop()
+    return start
 
 
 async def open_as(server, user):
@@ -109,12 +77,11 @@ async def close_all(clients):
 
 @run_async
 async def test_three_connections_of_a_user_across_instances_and_the_fourth_is_refused_anywhere(cluster):
-    servers, registry = cluster(3)
+    servers = cluster(3)
     held = []
     try:
         for server in servers:
             held.append(await open_as(server, "alice"))
-            await asyncio.to_thread(registry.wait_for, len(held))
         for server in servers:
             status, body = await refused(f"{server.ws}?token={token('alice')}")
             # Exactly the refusal of a single instance at its own limit.
@@ -137,11 +104,10 @@ async def test_three_connections_of_a_user_across_instances_and_the_fourth_is_re
 
 @run_async
 async def test_a_killed_instances_connections_expire_with_its_lease(cluster):
-    (survivor, doomed), registry = cluster(2)
+    survivor, doomed = cluster(2)
     held = [await open_as(survivor, "carol")]
     lost = [await open_as(doomed, "carol"), await open_as(doomed, "carol")]
     try:
-        await asyncio.to_thread(registry.wait_for, 2)
         status, _ = await refused(f"{survivor.ws}?token={token('carol')}")
         assert status == 429
         await asyncio.to_thread(doomed.kill)
@@ -186,7 +152,7 @@ async def test_with_redis_down_each_instance_falls_back_to_its_own_count(cluster
     redis = PrivateRedis(str(tmp_path))
     held = []
     try:
-        (first, second), _ = cluster(2, redis_url=redis.url)
+        first, second = cluster(2, redis_url=redis.url)
         await asyncio.to_thread(redis.kill)
         # Not refused wholesale: each instance admits up to the limit on its own count...
         for server in (first, second):
@@ -213,7 +179,7 @@ async def test_with_redis_hanging_a_handshake_waits_at_most_the_deadline(cluster
     redis = PrivateRedis(str(tmp_path))
     held = []
     try:
-        (server,), _ = cluster(1, redis_url=redis.url)
+        (server,) = cluster(1, redis_url=redis.url)
         redis.pause(True)
         for _ in range(3):
             started = time.monotonic()

@@ -89,7 +89,7 @@ async def test_a_disconnected_client_leaves_the_list_at_once_and_a_second_delete
         path = f"/api/websocket/clients/{victim.client_id}"
         victim.ws.transport.pause_reading()
         status, body = await asyncio.to_thread(http_json, server.http, "DELETE", path)
-        assert (status, body) == (200, {"disconnected": True})
+        assert status == 200 and body["disconnected"] is True, body  # cluster answers add covered, missing, ...
         status, body = await asyncio.to_thread(http_json, server.http, "GET", "/api/websocket/clients")
         assert victim.client_id not in [c["client_id"] for c in body["clients"]], body
         status, body = await asyncio.to_thread(http_json, server.http, "DELETE", path)

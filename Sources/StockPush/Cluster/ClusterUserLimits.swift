@@ -26,7 +26,7 @@ public final class ClusterUserLimits: Sendable {
     }
 
     let script: ClusterLimitScript
-    private let redisURL: RedisURL
+    private let redis: RedisEndpoint
     private let local: ConnectionLimits
     private let heartbeatMilliseconds: Int
     private let logger: Logger
@@ -35,9 +35,9 @@ public final class ClusterUserLimits: Sendable {
     private let worker = WorkerThread()
 
     init(
-        redisURL: RedisURL, script: ClusterLimitScript, local: ConnectionLimits, heartbeatMilliseconds: Int, logger: Logger
+        redis: RedisEndpoint, script: ClusterLimitScript, local: ConnectionLimits, heartbeatMilliseconds: Int, logger: Logger
     ) throws {
-        self.redisURL = redisURL
+        self.redis = redis
         self.script = script
         self.local = local
         self.heartbeatMilliseconds = max(10, heartbeatMilliseconds)
@@ -72,7 +72,7 @@ public final class ClusterUserLimits: Sendable {
     /// not wait for the lease to run out).
     func stop() {
         worker.stop()
-        if let connection = try? RedisConnection.connect(redisURL, timeoutSeconds: 0.5) {
+        if let connection = try? redis.connectPrimary(timeoutSeconds: 0.5) {
             _ = try? connection.command(["DEL", script.ownKey].map { Array($0.utf8) })
             connection.close()
         }
@@ -144,14 +144,14 @@ public final class ClusterUserLimits: Sendable {
             do {
                 if connection == nil || connection?.isConnected == false {
                     connection?.close()
-                    connection = try RedisConnection.connect(owner.redisURL, timeoutSeconds: 0.4)
+                    connection = try owner.redis.connectPrimary(timeoutSeconds: 0.4)
                 }
                 guard let connection else { return nil }
                 let result = try body(connection)
                 if down {
                     down = false
                     owner.logger.info(
-                        "cluster limits: Redis at \(owner.redisURL.redacted) is back; per-user limits are cluster-wide again")
+                        "cluster limits: Redis at \(owner.redis) is back; per-user limits are cluster-wide again")
                 }
                 return result
             } catch {
@@ -160,7 +160,7 @@ public final class ClusterUserLimits: Sendable {
                 if !down {
                     down = true
                     owner.logger.warning(
-                        "cluster limits: Redis at \(owner.redisURL.redacted) unavailable (\(error)); per-user limits are per instance until it is back"
+                        "cluster limits: Redis at \(owner.redis) unavailable (\(error)); per-user limits are per instance until it is back"
                     )
                 }
                 return nil

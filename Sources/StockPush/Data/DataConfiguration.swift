@@ -11,6 +11,10 @@ public struct DataConfiguration: Sendable {
     }
 
     public var redisURL: RedisURL
+    /// `REDIS_SENTINELS`: when set, the primary is found through these sentinels and
+    /// `redisURL` only supplies the password and database.
+    public var redisSentinels: RedisSentinels?
+    public var redisMasterName = "stockpush"
     public var databaseURL: PostgresURL
     public var redisPrefix = "stockpush"
     /// Seconds between quote pulls (fractions allowed).
@@ -29,6 +33,12 @@ public struct DataConfiguration: Sendable {
         OptionSpec(
             "--redis-url", env: "REDIS_URL", default: "redis://127.0.0.1:6379/0", help: "Redis (redis://[:password@]host:port/db)"
         ),
+        OptionSpec(
+            "--redis-sentinels", env: "REDIS_SENTINELS",
+            help: "Redis Sentinel set host:port,host:port; the primary is asked of them (REDIS_URL gives password and db)"),
+        OptionSpec(
+            "--redis-master-name", env: "REDIS_MASTER_NAME", default: "stockpush",
+            help: "the master name the sentinels monitor"),
         OptionSpec(
             "--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush",
             help: "PostgreSQL URL"),
@@ -57,6 +67,20 @@ public struct DataConfiguration: Sendable {
             throw .invalidValue(
                 option: "--redis-url (REDIS_URL)", value: Self.redactedForError(redisText),
                 expected: "redis://[[user]:password@]host[:port][/db] (\(error))")
+        }
+        if let sentinelText = options.string("--redis-sentinels"), !sentinelText.isEmpty {
+            do {
+                redisSentinels = try RedisSentinels(sentinelText)
+            } catch {
+                throw .invalidValue(
+                    option: "--redis-sentinels (REDIS_SENTINELS)", value: sentinelText, expected: "host:port,host:port (\(error))"
+                )
+            }
+        }
+        redisMasterName = options.string("--redis-master-name") ?? "stockpush"
+        guard !redisMasterName.isEmpty, !redisMasterName.contains(where: { $0 == " " || $0 == "," }) else {
+            throw .invalidValue(
+                option: "--redis-master-name (REDIS_MASTER_NAME)", value: redisMasterName, expected: "a name without spaces")
         }
         let databaseText = options.string("--database-url") ?? ""
         do {
@@ -103,6 +127,13 @@ public struct DataConfiguration: Sendable {
         default:
             break
         }
+    }
+
+    /// Where every Redis user connects: the sentinels' primary when `REDIS_SENTINELS` is
+    /// set, else `REDIS_URL`.
+    public var redisEndpoint: RedisEndpoint {
+        guard let redisSentinels else { return .url(redisURL) }
+        return .sentinels(redisSentinels, masterName: redisMasterName, settings: redisURL)
     }
 
     /// URLs in error messages never show a password.

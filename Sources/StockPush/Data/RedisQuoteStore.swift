@@ -33,7 +33,14 @@ public final class RedisQuoteStore: QuoteSink, LeaderLock {
     /// fail to decode are skipped (the leader then writes them anew).
     public func readBaseline() throws -> TickBaseline {
         let commands = layout.readBaselineCommands.map { $0.map { Array($0.utf8) } }
-        let replies = try client.withConnection { try $0.transaction(commands) }
+        let replies: [RedisValue]
+        do {
+            replies = try client.withConnection { try $0.transaction(commands) }
+        } catch let error as RedisError where error.closesConnection {
+            // A read is safe to repeat: a connection found dead (Redis restarted, or a
+            // failover replaced the primary) is replaced once instead of failing the resync.
+            replies = try client.withConnection { try $0.transaction(commands) }
+        }
         guard replies.count == 2, let items = replies[1].array else {
             throw RedisError.unexpectedReply(expected: "tick and latest quotes", got: "\(replies)")
         }

@@ -8,6 +8,8 @@ import Time
 
 /// Runs the `Scheduler` on its own thread against Redis: pulls quotes every interval
 /// while this instance holds the lead, writes each tick atomically and announces it.
+/// After a Sentinel failover the client finds the new primary, where the leader lock
+/// (replicated, or expired and taken anew) is renewed at the next step.
 public final class SchedulerService: Sendable {
     private let worker = WorkerThread()
     private let resignOnStop = Atomic<Bool>(true)
@@ -22,7 +24,7 @@ public final class SchedulerService: Sendable {
 
     /// `makeSource` runs on the scheduler thread (sources are not Sendable).
     public func start(
-        owner: String, interval: Double, redisURL: RedisURL, layout: QuoteStoreLayout, catalog: any CatalogProvider,
+        owner: String, interval: Double, redis: RedisEndpoint, layout: QuoteStoreLayout, catalog: any CatalogProvider,
         health: DependencyHealth, logger: Logger, makeSource: @escaping @Sendable () throws -> any QuoteSource
     ) throws {
         try worker.start(name: "scheduler") { [self] in
@@ -34,7 +36,8 @@ public final class SchedulerService: Sendable {
                 return
             }
             let client = RedisClient(
-                url: redisURL, backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
+                endpoint: redis,
+                backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
                 log: { logger.warning($0) })
             let store = RedisQuoteStore(client: client, layout: layout)
             let scheduler = Scheduler(

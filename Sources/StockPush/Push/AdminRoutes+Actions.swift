@@ -1,29 +1,33 @@
-import Digest
 import HTTP1
 import JSON
 import Market
-import PushCore
 import PushProtocol
-import Reactor
 import Server
-import Time
-import WebSocket
 
-/// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
-/// Answers that need every loop are gathered asynchronously (`ClusterQuery`).
-/// The admin routes that act on clients: disconnect, broadcast, manual price push. Each
-/// reaches every loop and writes one audit row.
+/// The admin routes that act on clients: disconnect, broadcast, manual price push.
+/// Each reaches every live instance (the control channel), reports what each did, and
+/// writes one audit row, here, for the whole action.
 extension AdminRoutes {
+    /// A client id names its instance, so the request goes to that instance alone.
     static func disconnect(_ clientID: String, _ responder: HTTPResponder, _ context: Context) {
-        ClusterQuery.gather(context.loops, { loop in loop.attached(LoopPush.self)?.disconnect(clientID: clientID) ?? false }) {
-            found in
-            guard found.contains(true) else {
-                return responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
+        guard let holder = ClientPosition(clientID: clientID)?.instance else {
+            return responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
+        }
+        context.ask(.disconnect, .object([("client_id", .string(clientID))]), only: holder) { answer in
+            guard answer.replies.contains(where: { $0.body["found"]?.boolValue == true }) else {
+                let why = answer.missing.isEmpty ? "" : " (instance \(holder) did not answer)"
+                return responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)\(why)"))
             }
             var detail = AuditDetail()
             detail.add("client_id", text: clientID)
             context.audit?.record("disconnect", detail: detail.json())
-            responder.complete(AdminResponses.disconnected())
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("disconnected")
+            writer.bool(true)
+            clusterFields(&writer, answer, context)
+            writer.endObject()
+            responder.complete(.json(.ok, writer))
         }
     }
 
@@ -41,15 +45,13 @@ extension AdminRoutes {
             }
         }
         let sentMessage = message
-        let json = ServerMessage.broadcast(
-            data: .object([(key: "message", value: .string(message))]), timestamp: WallClock.nowMicroseconds())
-        let frame = FrameEncoder.sharedFrame(opcode: .text, payload: json)
-        ClusterQuery.gather(context.loops, { loop in loop.attached(LoopPush.self)?.broadcast(frame) ?? 0 }) { counts in
+        context.ask(.broadcast, .object([("message", .string(message))])) { answer in
+            let sent = answer.replies.reduce(0) { $0 + ($1.body["sent"]?.intValue ?? 0) }
             var detail = AuditDetail()
             detail.add("message", text: sentMessage)
-            detail.add("sent", counts.reduce(0, +))
+            detail.add("sent", sent)
             context.audit?.record("broadcast", detail: detail.json())
-            responder.complete(AdminResponses.counts(["sent": counts.reduce(0, +)]))
+            responder.complete(actionAnswer(("sent", sent), field: "sent", answer, context))
         }
     }
 
@@ -71,17 +73,38 @@ extension AdminRoutes {
         }
         if !targeted { codes = Set(catalog.activeStocks.map(\.code)) }
         let board = context.shared.board
-        let known = codes.filter { board.fragments[$0] != nil }
-        let timestamp = WallClock.nowMicroseconds()
-        ClusterQuery.gather(
-            context.loops, { loop in loop.attached(LoopPush.self)?.push(codes: known, timestamp: timestamp) ?? 0 }
-        ) { counts in
+        let quotes = codes.filter { board.fragments[$0] != nil }.count
+        let body: JSONValue = .object([("codes", .array(codes.sorted().map { .string($0) }))])
+        context.ask(.push, body) { answer in
+            let clients = answer.replies.reduce(0) { $0 + ($1.body["clients"]?.intValue ?? 0) }
             var detail = AuditDetail()
             detail.add("query", text: request.query ?? "")
-            detail.add("clients", counts.reduce(0, +))
-            detail.add("quotes", known.count)
+            detail.add("clients", clients)
+            detail.add("quotes", quotes)
             context.audit?.record("push_prices", detail: detail.json())
-            responder.complete(AdminResponses.counts(["clients": counts.reduce(0, +), "quotes": known.count]))
+            responder.complete(actionAnswer(("clients", clients), ("quotes", quotes), field: "clients", answer, context))
         }
+    }
+
+    /// `{<counts>,"per_instance":{"<id>":N,...},"instance",...,"cluster_available"}`.
+    static func actionAnswer(
+        _ counts: (StaticString, Int)..., field: String, _ answer: ClusterBus.Answer, _ context: Context
+    ) -> HTTPResponse {
+        var writer = JSONWriter()
+        writer.beginObject()
+        for (key, value) in counts {
+            writer.key(key)
+            writer.int(value)
+        }
+        writer.key("per_instance")
+        writer.beginObject()
+        for reply in answer.replies {
+            writer.key(escaping: reply.instance)
+            writer.int(reply.body[field]?.intValue ?? 0)
+        }
+        writer.endObject()
+        clusterFields(&writer, answer, context)
+        writer.endObject()
+        return .json(.ok, writer)
     }
 }

@@ -1,77 +1,40 @@
-import Digest
 import HTTP1
 import JSON
-import Market
-import PushCore
-import PushProtocol
 import Reactor
 import Server
 import Time
-import WebSocket
 
-/// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
-/// Answers that need every loop are gathered asynchronously (`ClusterQuery`).
-/// The admin routes that report: stats and the client list, gathered from every loop.
+/// The admin routes that report: stats, `/api/ws/stats` and the client list, over
+/// every live instance of the cluster.
 extension AdminRoutes {
     static func stats(_ responder: HTTPResponder, _ context: Context) {
-        ClusterQuery.gather(
-            context.loops,
-            { loop in
-                loop.attached(LoopPush.self).map { push in
-                    LoopSummary(
-                        sessions: push.core.clientCount, subscriptions: push.core.subscriptionCounts,
-                        messages: push.core.stats.messagesSent, perSecond: push.core.stats.messagesLastSecond,
-                        opened: push.core.stats.connectionsOpened)
-                } ?? LoopSummary()
-            }
-        ) { summaries in
-            responder.complete(.json(.ok, statsJSON(summaries, shared: context.shared)))
+        context.ask(.stats) { answer in
+            responder.complete(.json(.ok, statsJSON(answer, context: context)))
         }
     }
 
-    static func clients(_ responder: HTTPResponder, _ context: Context) {
-        ClusterQuery.gather(context.loops, { loop in clientsJSON(loop) }) { parts in
-            responder.complete(AdminResponses.clients(parts.flatMap { $0 }))
-        }
+    /// The summed counts of every instance that answered.
+    static func totals(_ answer: ClusterBus.Answer) -> StatsTotals {
+        StatsTotals.sum(answer.replies.map { (instance: $0.instance, stats: StatsTotals(body: $0.body["stats"] ?? .null)) })
     }
 
-    struct LoopSummary: Sendable {
-        var sessions = 0
-        var subscriptions: [String: Int] = [:]
-        var messages = 0
-        var perSecond = 0
-        var opened = 0
-    }
-
-    static func statsJSON(_ summaries: [LoopSummary], shared: PushShared) -> String {
-        var subscriptions: [String: Int] = [:]
-        for summary in summaries {
-            for (key, count) in summary.subscriptions { subscriptions[key, default: 0] += count }
-        }
+    static func statsJSON(_ answer: ClusterBus.Answer, context: Context) -> String {
+        let shared = context.shared
+        let totals = totals(answer)
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("active_connections")
-        writer.int(summaries.reduce(0) { $0 + $1.sessions })
+        writer.int(totals.connections)
         writer.key("total_connections")
-        writer.int(summaries.reduce(0) { $0 + $1.opened })
+        writer.int(totals.opened)
         writer.key("total_messages")
-        writer.int(summaries.reduce(0) { $0 + $1.messages })
+        writer.int(totals.messages)
         writer.key("messages_per_second")
-        writer.int(summaries.reduce(0) { $0 + $1.perSecond })
+        writer.int(totals.messagesPerSecond)
         writer.key("subscriptions")
-        writer.beginObject()
-        for (key, count) in subscriptions.sorted(by: { $0.key < $1.key }) {
-            writer.key(escaping: key)
-            writer.int(count)
-        }
-        writer.endObject()
+        writer.value(StatsTotals.object(totals.subscriptions))
         writer.key("users")
-        writer.beginObject()
-        for (user, count) in shared.limits.users.sorted(by: { $0.key < $1.key }) {
-            writer.key(escaping: user)
-            writer.int(count)
-        }
-        writer.endObject()
+        writer.value(StatsTotals.object(totals.users))
         writer.key("is_running")
         writer.bool(shared.isRunning)
         writer.key("uptime_seconds")
@@ -91,57 +54,99 @@ extension AdminRoutes {
         } else {
             writer.null()
         }
+        writer.key("instances")
+        writer.beginArray()
+        var figures = answer.replies.map { ($0.instance, $0.body["figures"] ?? .object([("id", .string($0.instance))])) }
+        figures += answer.missing.map { ($0, context.cluster?.registry.figures(of: $0) ?? .object([("id", .string($0))])) }
+        for (_, value) in figures.sorted(by: { $0.0 < $1.0 }) { writer.value(value) }
+        writer.endArray()
+        clusterFields(&writer, answer, context)
         writer.endObject()
         return String(decoding: writer.buffer.readableBytesArray, as: UTF8.self)
     }
 
-    /// This loop's clients as JSON objects (built on the loop, so the data is consistent).
-    /// Clients already closing are not listed.
-    static func clientsJSON(_ loop: EventLoop) -> [String] {
-        guard let push = loop.attached(LoopPush.self) else { return [] }
-        let nowMono = MonotonicClock.now()
-        let nowWall = Double(WallClock.nowMicroseconds()) / 1e6
-        var result: [String] = []
-        for client in push.core.clientSummaries {
-            guard let connection = push.connections[client.id.slot], connection.isWebSocketOpen else { continue }
+    /// `GET /api/ws/stats`: users and their connections over the cluster.
+    static func userStats(_ responder: HTTPResponder, _ context: Context) {
+        context.ask(.stats) { answer in
+            let totals = totals(answer)
             var writer = JSONWriter()
             writer.beginObject()
-            writer.key("client_id")
-            writer.string(client.info.clientID)
-            writer.key("user")
-            writer.string(client.info.user)
-            writer.key("remote_addr")
-            writer.string(client.info.remoteAddress)
-            writer.key("connected_at")
-            writer.fixed(Double(client.info.connectedAt) / 1e6, decimals: 3)
-            writer.key("last_pong")
-            if let pong = connection.lastPongAt {
-                writer.fixed(nowWall - Double(nowMono &- pong) / 1e9, decimals: 3)
-            } else {
-                writer.null()
-            }
-            writer.key("subscriptions")
+            writer.key("total_users")
+            writer.int(totals.users.count)
+            writer.key("total_connections")
+            writer.int(totals.connections)
+            writer.key("users")
             writer.beginArray()
-            for key in client.subscriptions {
+            for (user, count) in totals.users.sorted(by: { $0.key < $1.key }) {
                 writer.beginObject()
-                writer.key("subscription_type")
-                writer.string(key.type.rawValue)
-                writer.key("target")
-                writer.string(key.target)
+                writer.key("user_id")
+                writer.string(user)
+                writer.key("connections")
+                writer.int(count)
+                writer.key("instances")
+                writer.value(StatsTotals.object(totals.usersByInstance[user] ?? [:]))
                 writer.endObject()
             }
             writer.endArray()
-            writer.key("message_count")
-            writer.int(client.messagesSent)
-            writer.key("queued_bytes")
-            writer.int(connection.queuedBytes)
-            writer.key("conflated")
-            writer.int(client.conflated)
-            writer.key("seq")
-            writer.int(Int(client.seq))
+            clusterFields(&writer, answer, context)
             writer.endObject()
-            result.append(String(decoding: writer.buffer.readableBytesArray, as: UTF8.self))
+            responder.complete(.json(.ok, writer))
         }
-        return result
+    }
+
+    static func clients(_ request: HTTPRequest, _ responder: HTTPResponder, _ context: Context) {
+        let filter: ClientFilter
+        do {
+            filter = try ClientFilter(query: request.queryItems)
+        } catch {
+            guard case .invalid(let message) = error else { return }
+            return responder.complete(.error(.badRequest, code: "invalid_parameter", message: message))
+        }
+        context.ask(.clients, filter.body, only: filter.instance) { answer in
+            var total = 0
+            let parts = answer.replies.map { reply -> (items: [(position: ClientPosition, item: JSONValue)], more: Bool) in
+                total += reply.body["total"]?.intValue ?? 0
+                let items = (reply.body["clients"]?.arrayValue ?? []).map { client in
+                    (
+                        position: ClientPosition(clientID: client["client_id"]?.stringValue ?? "")
+                            ?? ClientPosition(instance: reply.instance, counter: 0), item: client
+                    )
+                }
+                return (items, reply.body["more"]?.boolValue ?? false)
+            }
+            let page = ClientPage.merge(parts, limit: filter.limit)
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("count")
+            writer.int(page.items.count)
+            writer.key("clients")
+            writer.beginArray()
+            for entry in page.items { writer.value(entry.item) }
+            writer.endArray()
+            writer.key("total")
+            writer.int(total)
+            writer.key("next_cursor")
+            if let next = page.next { writer.string(next.clientID) } else { writer.null() }
+            clusterFields(&writer, answer, context)
+            writer.endObject()
+            responder.complete(.json(.ok, writer))
+        }
+    }
+
+    /// What every cluster answer ends with: who asked, who answered, who did not, and
+    /// whether Redis carried the request at all.
+    static func clusterFields(_ writer: inout JSONWriter, _ answer: ClusterBus.Answer, _ context: Context) {
+        writer.key("instance")
+        writer.string(context.local.instance.id)
+        writer.key("covered")
+        writer.beginArray()
+        for reply in answer.replies { writer.string(reply.instance) }
+        writer.endArray()
+        writer.key("missing")
+        writer.beginArray()
+        for id in answer.missing { writer.string(id) }
+        writer.endArray()
+        writer.key("cluster_available")
+        writer.bool(answer.available)
     }
 }

@@ -1,33 +1,46 @@
 import Digest
 import HTTP1
 import JSON
-import Market
-import PushCore
-import PushProtocol
 import Reactor
 import Server
-import Time
-import WebSocket
 
 /// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
-/// Answers that need every loop are gathered asynchronously (`ClusterQuery`).
-/// The admin API of the contract: stats, clients, disconnect, broadcast, manual push.
-/// Answers that need every loop are gathered asynchronously (`ClusterQuery`); each
-/// route's handler lives in `AdminRoutes+Actions` or `AdminRoutes+Reports`.
+/// Every call covers the live instances of the cluster (`ClusterBus`) and says which
+/// answered; each route's handler lives in `AdminRoutes+Actions` or `AdminRoutes+Reports`.
 enum AdminRoutes {
-    /// What every admin handler needs: the shared push state, the audit log, the loops.
+    /// What every admin handler needs: the shared push state, the audit log, the cluster
+    /// bus and this instance's own part (`LocalAdmin`).
     struct Context: Sendable {
         let shared: PushShared
         let audit: AuditLog?
-        let server: @Sendable () -> HTTPServer?
+        /// Nil without Redis (bench mode): this instance answers alone.
+        let cluster: ClusterBus?
+        let local: LocalAdmin
 
-        var loops: [EventLoopHandle] { server()?.loops ?? [] }
+        /// Runs `operation` on the cluster (or on `instance` only) and calls back once.
+        func ask(
+            _ operation: ControlMessage.Operation, _ body: JSONValue = .object([]), only instance: String? = nil,
+            completion: @escaping @Sendable (ClusterBus.Answer) -> Void
+        ) {
+            if let cluster { return cluster.ask(operation, body, only: instance, completion: completion) }
+            let me = local.instance.id
+            if let instance, instance != me {
+                return completion(ClusterBus.Answer(replies: [], missing: [instance], available: false))
+            }
+            local.perform(operation, body) { completion(ClusterBus.Answer(replies: [(me, $0)], missing: [], available: false)) }
+        }
     }
 
     static func install(
-        into routes: inout Routes, shared: PushShared, audit: AuditLog?, server: @escaping @Sendable () -> HTTPServer?
+        into routes: inout Routes, shared: PushShared, audit: AuditLog?, cluster: ClusterBus?,
+        server: @escaping @Sendable () -> HTTPServer?
     ) {
-        let context = Context(shared: shared, audit: audit, server: server)
+        let local =
+            cluster?.local
+            ?? LocalAdmin(
+                shared: shared, instance: LocalInstance(id: shared.instanceID, startedAt: shared.startedAt),
+                loops: { server()?.loops ?? [] })
+        let context = Context(shared: shared, audit: audit, cluster: cluster, local: local)
         func add(
             _ method: HTTPMethod, _ path: String,
             _ handler: @escaping @Sendable (HTTPRequest, RequestContext, HTTPResponder, Context) -> Void
@@ -38,7 +51,8 @@ enum AdminRoutes {
             }
         }
         add(.get, "/api/websocket/stats") { _, _, responder, context in stats(responder, context) }
-        add(.get, "/api/websocket/clients") { _, _, responder, context in clients(responder, context) }
+        add(.get, "/api/websocket/clients") { request, _, responder, context in clients(request, responder, context) }
+        add(.get, "/api/ws/stats") { _, _, responder, context in userStats(responder, context) }
         add(.delete, "/api/websocket/clients/{client_id}") { _, requestContext, responder, context in
             disconnect(requestContext.parameters["client_id"] ?? "", responder, context)
         }

@@ -7,6 +7,7 @@ enum ClusterQuery {
     static func gather<T: Sendable>(
         _ loops: [EventLoopHandle], _ job: @escaping @Sendable (EventLoop) -> T, completion: @escaping @Sendable ([T]) -> Void
     ) {
+        guard !loops.isEmpty else { return completion([]) }  // no server yet: nothing to ask
         let state = Mutex<(answers: [T?], remaining: Int)>((Array(repeating: nil, count: loops.count), loops.count))
         for (index, handle) in loops.enumerated() {
             handle.execute { loop in

@@ -92,6 +92,9 @@ enum MetricsRoute {
         metric(
             "stockpush_flood_closes_total", "counter", "Connections closed 1008 for flooding past the rate limit.",
             loops.reduce(0) { $0 + $1.floodCloses })
+        metric(
+            "stockpush_cluster_control_dropped_total", "counter", "Cluster control messages that did not parse (dropped).",
+            shared.metrics.controlDropped.current)
         metric("stockpush_http_requests_total", "counter", "HTTP requests served.", core.httpRequests.current)
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",

@@ -13,29 +13,30 @@ import Time
 /// read back from Redis per tick. At start, after an outage, after a missed tick
 /// number and after a catalog change it reads `latest` once and diffs it instead
 /// (resync), so a Redis restart costs no updates beyond those missed while it was
-/// down. Runs on its own thread (hiredis blocks); reconnects with backoff.
+/// down. Runs on its own thread (hiredis blocks); reconnects with backoff, through
+/// Sentinel to whichever server is the primary now.
 public final class PricePublisher: Sendable {
     private let worker = WorkerThread()
 
     public init() {}
 
     public func start(
-        redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
+        redis: RedisEndpoint, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
         catalog: any CatalogProvider, health: DependencyHealth, logger: Logger
     ) throws {
         try worker.start(name: "publisher") { [self] in
             var redisSide = Worker(
-                redisURL: redisURL, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
+                redis: redis, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
             var reconnector = Reconnector(
                 backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
                 log: { logger.warning($0) }, sleep: worker.sleep)
             reconnector.keepRunning(
                 until: { worker.isStopping },
-                unavailable: { "publisher: Redis at \(redisURL.redacted) unavailable: \($0); retrying with backoff" },
-                recovered: "publisher: Redis at \(redisURL.redacted) is back; resynchronizing",
+                unavailable: { "publisher: Redis at \(redis) unavailable: \($0); retrying with backoff" },
+                recovered: "publisher: Redis at \(redis) is back; resynchronizing",
                 failed: { health.markDown(.redis, reason: "\($0)") }
             ) { up in
-                let subscriber = try RedisSubscriber.connect(redisURL, timeoutSeconds: 2)
+                let subscriber = try RedisSubscriber.connect(redis, timeoutSeconds: 2, log: { logger.info("publisher: \($0)") })
                 defer { subscriber.close() }
                 try subscriber.subscribe([layout.tickChannel])
                 up()
@@ -69,11 +70,12 @@ private struct Worker {
     var catalogVersion: Int?
 
     init(
-        redisURL: RedisURL, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle], catalog: any CatalogProvider,
+        redis: RedisEndpoint, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
+        catalog: any CatalogProvider,
         logger: Logger
     ) {
         catalogProvider = catalog
-        store = RedisQuoteStore(client: RedisClient(url: redisURL, log: { logger.warning("publisher: \($0)") }), layout: layout)
+        store = RedisQuoteStore(client: RedisClient(endpoint: redis, log: { logger.warning("publisher: \($0)") }), layout: layout)
         fanOut = TickFanOut(shared: shared, loops: loops)
         self.logger = logger
     }

@@ -8,6 +8,8 @@ public final class PushMetrics: Sendable {
     public let quotesChanged = Counter()
     public let authFailures = Counter()
     public let limitRefusals = Counter()
+    /// Control-channel messages that did not parse (logged and dropped).
+    public let controlDropped = Counter()
     /// Handshakes admitted on the local per-user count alone (Redis down or slow).
     public let clusterLimitFallbacks = Counter()
     public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])

@@ -11,6 +11,8 @@ import Synchronization
 public final class PushShared: Sendable {
     public let configuration: PushConfiguration
     public let heartbeatInterval: Double
+    /// This instance's id in the cluster (`ClusterConfiguration.instanceID`): part of every client id.
+    public let instanceID: String
     public let limits: ConnectionLimits
     public let metrics = PushMetrics()
     public let verifier: JWTVerifier?
@@ -20,8 +22,9 @@ public final class PushShared: Sendable {
     private let running = Atomic<Bool>(true)
     private let clusterLimits = Mutex<ClusterUserLimits?>(nil)
 
-    public init(configuration: PushConfiguration, heartbeatInterval: Double) {
+    public init(configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local") {
         self.configuration = configuration
+        self.instanceID = instanceID
         self.heartbeatInterval = heartbeatInterval
         limits = ConnectionLimits(
             maxPerUser: configuration.maxConnectionsPerUser, maxPerAddress: configuration.maxConnectionsPerIP)
