@@ -53,7 +53,12 @@ CONF
     --max-connections-per-ip 1000000 --trusted-proxies 127.0.0.1 > "$DIR/serve.log" 2>&1 &
 SERVER=$!
 nginx -c "$DIR/nginx.conf" -p "$DIR/" 2>/dev/null
-cleanup() { kill "$SERVER" 2>/dev/null || true; nginx -c "$DIR/nginx.conf" -p "$DIR/" -s stop 2>/dev/null || true; }
+cleanup() {
+    kill "$SERVER" 2>/dev/null || true
+    nginx -c "$DIR/nginx.conf" -p "$DIR/" -s stop 2>/dev/null || true
+    sleep 0.5
+    rm -rf "$DIR"
+}
 trap cleanup EXIT
 sleep 1.5
 WORKER=$(pgrep -P "$(cat "$DIR/nginx.pid")" | head -1)
@@ -83,4 +88,3 @@ for name, a, b in (("nginx worker", c0, c1), ("server", sc0, sc1)):
     print(f"CPU {name}: {share * 100:.1f} % of a core, {share / fps * 1e6:.2f} us per frame")
 PY
 grep -h "warn" "$DIR/logs/error.log" | tail -2 || true
-rm -rf "$DIR"
