@@ -55,7 +55,8 @@ var targets: [Target] = [
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time", "Telemetry"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
-    .target(name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry"]),
+    .target(
+        name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry", "Digest"]),
     // Application glue: configuration, routes, echo.
     .target(
         name: "StockPush",
@@ -86,7 +87,7 @@ var targets: [Target] = [
     .testTarget(name: "MarketTests", dependencies: ["Market"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
     .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers"]),
-    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
 ]
 
 for index in targets.indices where targets[index].type != .system && targets[index].type != .test {

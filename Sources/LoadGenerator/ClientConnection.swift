@@ -65,7 +65,9 @@ final class ClientConnection: EventHandler, Flushable {
         }
         phase = .handshaking
         Socket.setNoDelay(stream.fd)
-        enqueue(SharedBytes(proto.handshakeRequest(url: worker.configuration.url)))
+        enqueue(
+            SharedBytes(
+                proto.handshakeRequest(url: worker.configuration.url, bearer: worker.churn?.configuration.token(for: index))))
         do { try stream.updateInterest(worker.loop) } catch { lost("epoll: \(error)") }
     }
 
@@ -170,6 +172,19 @@ final class ClientConnection: EventHandler, Flushable {
         guard phase != .closed else { return }
         release()
         worker.didClose(self, code: closeCode)
+    }
+
+    /// Ends an open client as a well-behaved one leaves: a close frame (1000), then the
+    /// socket, without waiting for the echo (churn: the end of a wave's hold).
+    func finish() {
+        if phase == .open {
+            var frame = ByteBuffer(capacity: 8)
+            let normal: [UInt8] = [0x03, 0xE8]
+            normal.withUnsafeBytes { proto.appendFrame(opcode: .close, payload: $0, to: &frame) }
+            enqueue(SharedBytes(frame))
+            flush()
+        }
+        release()
     }
 
     /// Closes the socket without telling the worker (shutdown at the end of a run).

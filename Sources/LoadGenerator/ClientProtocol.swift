@@ -45,10 +45,12 @@ public struct ClientProtocol {
         self.init(nonce: nonce, maskSeed: generator.next())
     }
 
-    public func handshakeRequest(url: WebSocketURL) -> [UInt8] {
+    /// The upgrade request; `bearer` adds `Authorization: Bearer <token>`.
+    public func handshakeRequest(url: WebSocketURL, bearer: String? = nil) -> [UInt8] {
+        let authorization = bearer.map { "Authorization: Bearer \($0)\r\n" } ?? ""
         let head =
             "GET \(url.path) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(authorization)\r\n"
         return Array(head.utf8)
     }
 
@@ -155,7 +157,9 @@ public struct ClientProtocol {
                     stats.otherMessages &+= 1  // fragmented: the server never does this
                     continue
                 }
-                stats.record(PriceFrameScanner.scan(payload), receivedAt: receivedAt, lastSeq: &lastSeq)
+                let scanned = PriceFrameScanner.scan(payload)
+                if case .other = scanned, PriceFrameScanner.isSubscribed(payload) { stats.subscribedAcks &+= 1 }
+                stats.record(scanned, receivedAt: receivedAt, lastSeq: &lastSeq)
             case Opcode.continuation.rawValue, Opcode.binary.rawValue:
                 stats.frames &+= 1
                 stats.payloadBytes &+= UInt64(payload.count)

@@ -16,6 +16,7 @@ struct ThreadResult: Sendable {
     var stats: ReceiveStats
     var handshakes: LatencyHistogram
     var counts: ConnectionCounts
+    var churn = ChurnTally()
 }
 
 /// One loop's share of the clients: starts them at the configured rate and keeps the
@@ -29,8 +30,8 @@ final class ClientWorker {
     /// Client indexes owned by this loop: loop.index, loop.index + threads, …
     private let myCount: Int
     private var started = 0
-    private var inFlight = 0
-    private var startTime: UInt64 = 0
+    var inFlight = 0
+    private(set) var startTime: UInt64 = 0
     private var connections: [ClientConnection] = []
     /// Cheap per-thread randomness for handshake nonces and masking keys.
     private var random: SplitMix64
@@ -38,16 +39,21 @@ final class ClientWorker {
     var stats = ReceiveStats()
     /// Pong and close-echo frames produced while processing one read.
     var reply = ByteBuffer(capacity: 256)
-    private var handshakes = LatencyHistogram()
-    private var counts = ConnectionCounts()
+    var handshakes = LatencyHistogram()
+    var counts = ConnectionCounts()
+    /// Set in a churn run (`bench --churn`): its waves instead of one connect phase.
+    let churn: ChurnPlan?
 
     /// Connects in progress per loop; bounded so a burst does not overflow the server's backlog.
     static let maxInFlight = 512
     static let pumpInterval: UInt64 = 1_000_000
 
-    init(loop: EventLoop, configuration: BenchConfiguration, target: SocketAddress, sources: [SocketAddress], progress: Progress)
-    {
+    init(
+        loop: EventLoop, configuration: BenchConfiguration, target: SocketAddress, sources: [SocketAddress], progress: Progress,
+        churn: ChurnPlan? = nil
+    ) {
         self.loop = loop
+        self.churn = churn
         self.configuration = configuration
         self.target = target
         self.sources = sources
@@ -59,7 +65,7 @@ final class ClientWorker {
 
     func start() {
         startTime = MonotonicClock.now()
-        pump()
+        if churn != nil { connectWave(0) } else { pump() }
     }
 
     /// Starts the connections that are due, then comes back in a millisecond.
@@ -73,7 +79,9 @@ final class ClientWorker {
         }
         allowed = Swift.min(allowed, Self.maxInFlight - inFlight, myCount - started)
         while allowed > 0 {
-            startOne(index: configuration.firstIndex + loop.index + started * configuration.threads)
+            if let connection = startOne(index: configuration.firstIndex + loop.index + started * configuration.threads) {
+                connections.append(connection)
+            }
             started += 1
             allowed -= 1
         }
@@ -82,17 +90,19 @@ final class ClientWorker {
         }
     }
 
-    private func startOne(index: Int) {
+    /// Starts client `index`'s connect; nil (counted as failed) when the socket could not be made.
+    func startOne(index: Int) -> ClientConnection? {
         let source = sources.isEmpty ? nil : sources[index % sources.count]
         do {
             let proto = ClientProtocol(using: &random)
             let connection = try ClientConnection(index: index, worker: self, target: target, source: source, proto: proto)
-            connections.append(connection)
             inFlight += 1
+            return connection
         } catch {
             counts.failed += 1
             counts.failures["\(error)", default: 0] += 1
             progress.failed.add(1, ordering: .relaxed)
+            return nil
         }
     }
 
@@ -131,13 +141,14 @@ final class ClientWorker {
     func result() -> ThreadResult {
         var counts = counts
         counts.silent = connections.count { $0.isSilentSinceWindowStart }
-        return ThreadResult(stats: stats, handshakes: handshakes, counts: counts)
+        return ThreadResult(stats: stats, handshakes: handshakes, counts: counts, churn: churn?.tally ?? ChurnTally())
     }
 
     /// Closes every socket (end of the run).
     func closeAll() {
         for connection in connections { connection.release() }
         connections = []
+        churn?.releaseAll()
     }
 }
 

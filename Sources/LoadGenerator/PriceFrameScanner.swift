@@ -27,9 +27,15 @@ public enum PriceFrameScanner {
     }
 
     @usableFromInline static let typePrefix: StaticString = #"{"type":"price_update""#
+    @usableFromInline static let subscribedPrefix: StaticString = #"{"type":"subscribed""#
     @usableFromInline static let seqKey: StaticString = #""seq":"#
     @usableFromInline static let snapshotKey: StaticString = #""snapshot":"#
     @usableFromInline static let timestampKey: StaticString = #""timestamp":""#
+
+    /// Whether a text payload is a `subscribed` reply (the server writes `type` first).
+    public static func isSubscribed(_ payload: UnsafeRawBufferPointer) -> Bool {
+        matches(subscribedPrefix, in: payload, at: 0)
+    }
 
     public static func scan(_ payload: UnsafeRawBufferPointer) -> Result {
         guard matches(typePrefix, in: payload, at: 0) else { return .other }

@@ -14,6 +14,8 @@ public struct ReceiveStats: Sendable, Equatable {
     public var malformed: UInt64 = 0
     public var otherMessages: UInt64 = 0
     public var pings: UInt64 = 0
+    /// `subscribed` replies (what a churn run checks each connect got).
+    public var subscribedAcks: UInt64 = 0
     /// Publish-to-receipt latency of every price_update, microseconds.
     public var latency = LatencyHistogram()
 
@@ -30,6 +32,7 @@ public struct ReceiveStats: Sendable, Equatable {
         malformed += other.malformed
         otherMessages += other.otherMessages
         pings += other.pings
+        subscribedAcks += other.subscribedAcks
         latency.merge(other.latency)
     }
 

@@ -192,4 +192,10 @@ extension Connection {
             enqueue(server.pingFrame)
         }
     }
+
+    /// This connection in a log line: the client's forwarded address if its WebSocket
+    /// handler knows one (behind a trusted proxy), else the TCP peer.
+    var logName: String {
+        remoteAddress.logName(client: webSocket.flatMap { $0.handler.clientAddress(of: self) })
+    }
 }

@@ -147,7 +147,7 @@ public final class LoopServer {
         {
             metrics.slowConsumerCloses.add(1)
             logger.info(
-                "closing \(connection.remoteAddress): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s"
+                "closing \(connection.logName): slow consumer, \(connection.queuedBytes) bytes queued without progress for \(configuration.slowConsumerTimeout) s"
             )
             connection.closeSlowConsumer()
             return

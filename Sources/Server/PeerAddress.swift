@@ -17,4 +17,11 @@ public struct PeerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// How a log line names a client reached through this peer: the client's own
+    /// address when a trusted proxy gave one (with the proxy's hop after it), else the peer.
+    public func logName(client: String?) -> String {
+        guard let client, client != host else { return description }
+        return "\(client) (via \(description))"
+    }
 }

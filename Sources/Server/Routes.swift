@@ -46,6 +46,9 @@ public protocol WebSocketHandler: AnyObject {
     func webSocketWillShutDown(_ connection: Connection)
     /// The outbound queue fell to the level asked for with `notifyWhenQueueBelow`.
     func webSocketDidDrain(_ connection: Connection)
+    /// The client's own address when it is not the TCP peer (a trusted proxy's
+    /// `X-Forwarded-For`), for the server's log lines about this connection; nil: the peer.
+    func clientAddress(of connection: Connection) -> String?
 }
 
 extension WebSocketHandler {
@@ -53,6 +56,7 @@ extension WebSocketHandler {
     public func webSocketDidClose(_ connection: Connection, code: CloseCode?) {}
     public func webSocketWillShutDown(_ connection: Connection) {}
     public func webSocketDidDrain(_ connection: Connection) {}
+    public func clientAddress(of connection: Connection) -> String? { nil }
 }
 
 /// The route table shared (immutably) by all loops.

@@ -3,7 +3,7 @@ TCP peer is a trusted proxy, and /readyz says `draining` as soon as shutdown sta
 import asyncio
 import time
 
-from e2e_support import Client, http_json, refused, run_async
+from e2e_support import Client, RawWebSocket, http_json, refused, run_async
 
 
 def forwarded(address):
@@ -90,3 +90,23 @@ async def test_readiness_is_503_draining_while_the_server_still_serves(server_fa
     status, body = await asyncio.to_thread(http_json, server.http, "GET", "/healthz")
     assert status == 200, body
     assert await asyncio.to_thread(server.wait_exit, 10) == 0, server.log()[-3000:]
+
+
+def test_the_slow_consumer_log_line_names_the_forwarded_client(server_factory):
+    server = server_factory("--trusted-proxies", "127.0.0.1/32", "--max-queued-bytes", "4096",
+                            "--slow-consumer-timeout", "2", "--quote-interval", "0.05")
+    raw = RawWebSocket(server.host, server.port, rcvbuf=2048, headers=forwarded("203.0.113.9"))
+    try:
+        assert raw.recv_json()["type"] == "connected"
+        raw.send_json({"type": "subscribe", "subscription_type": "market", "target": "US"})
+        # From here on the client reads nothing, until the server gives up on it.
+        deadline = time.monotonic() + 10
+        while True:
+            lines = [line for line in server.log().splitlines() if "slow consumer," in line]
+            if lines:
+                break
+            assert time.monotonic() < deadline, f"no slow-consumer close logged in 10 s:\n{server.log()[-3000:]}"
+            time.sleep(0.1)
+        assert "closing 203.0.113.9 (via 127.0.0.1:" in lines[0], lines
+    finally:
+        raw.close()

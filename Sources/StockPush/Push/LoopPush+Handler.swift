@@ -38,4 +38,9 @@ extension LoopPush: WebSocketHandler {
     func webSocketDidDrain(_ connection: Connection) {
         if let id = client(of: connection) { drained(id) }
     }
+
+    /// The address the upgrade admitted the client under (forwarded behind a trusted proxy).
+    func clientAddress(of connection: Connection) -> String? {
+        client(of: connection).flatMap { core.info(of: $0)?.remoteAddress }
+    }
 }
