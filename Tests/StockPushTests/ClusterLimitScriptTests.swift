@@ -1,5 +1,6 @@
 import Reactor
 import Redis
+import Retry
 import TestSupport
 import Testing
 
@@ -91,5 +92,21 @@ import Testing
         let admitted = try ClusterLimitScript.verdict(
             connection.command(survivor.reserve(user: "alice", limit: 3, localCount: 1, nowMilliseconds: now)))
         #expect(admitted.admitted)
+    }
+
+    @Test func aRenewalKeepsTheCountsAliveWithoutRewritingThem() throws {
+        let connection = try RedisConnection.connect(try RedisURL(TestEnvironment.redisURL))
+        defer { connection.close() }
+        let script = ClusterLimitScript(
+            prefix: TestEnvironment.uniqueName("renew"), instanceID: "node-1", ttlMilliseconds: 300)
+        defer { _ = try? connection.command("DEL", script.ownKey) }
+        #expect(Self.text([script.renewal]) == [["PEXPIRE", script.ownKey, "300"]])
+        _ = try connection.transaction(script.heartbeat(["alice": 2]))
+        // Renewed three times over twice the TTL: still there, with the same counts.
+        for _ in 0..<3 {
+            ThreadSleep.sleep(0.2)
+            #expect(try connection.command(script.renewal).int == 1)
+        }
+        #expect(try connection.command("HGET", script.ownKey, "alice").int == 2)
     }
 }

@@ -6,8 +6,8 @@ import Redis
 /// Each instance owns `P:user-connections:<id>`, a hash user → connections it holds,
 /// and only ever *sets* its fields to its own local count (never adds to them): the
 /// reservation, the release and the heartbeat all write the local truth, so a lost or
-/// doubled message is corrected by the next one, and the heartbeat's PEXPIRE is the
-/// lease that lets a crashed instance's counts expire. A user's cluster count is the
+/// doubled message is corrected by the next one (or the next full rewrite), and the
+/// heartbeat's PEXPIRE is the lease that lets a crashed instance's counts expire. A user's cluster count is the
 /// sum over live instances, the members of `P:instances` heard within the TTL (that
 /// set belongs to the instance registry; nothing here adds to it).
 struct ClusterLimitScript: Sendable {
@@ -53,6 +53,9 @@ struct ClusterLimitScript: Sendable {
         let write = localCount > 0 ? ["HSET", ownKey, user, String(localCount)] : ["HDEL", ownKey, user]
         return [write, ["PEXPIRE", ownKey, String(ttlMilliseconds)]].map { $0.map { Array($0.utf8) } }
     }
+
+    /// Renews the lease on this instance's hash (what most heartbeats send).
+    var renewal: [[UInt8]] { ["PEXPIRE", ownKey, String(ttlMilliseconds)].map { Array($0.utf8) } }
 
     /// A transaction that rewrites this instance's hash from its local counts and renews
     /// the lease: whatever drifted (a reply lost in an outage) heals within one beat.
