@@ -103,12 +103,11 @@ class Instance:
         return http_json(self.http, "GET", "/readyz", timeout=3)
 
     def client_addresses(self):
-        """remote_addr of the clients this instance holds. (After merge the list is
-        cluster-wide and paged: the filter and limit ask for this instance's clients only;
-        before, the parameters are ignored and the list is the instance's own.)"""
+        """remote_addr of the clients this instance holds (the list is cluster-wide and
+        paged: the filter and the limit ask for this instance's clients, all of them)."""
         status, body = http_json(self.http, "GET", f"/api/websocket/clients?instance={self.id}&limit=1000")
         assert status == 200, body
-        return {c["remote_addr"] for c in body["clients"] if c.get("instance", self.id) == self.id}
+        return {c["remote_addr"] for c in body["clients"] if c["instance"] == self.id}
 
     def leads(self):
         """Whether its log says it leads the scheduler now (last lead/lost line)."""
@@ -145,8 +144,8 @@ class Cluster:
         subprocess.run([CLUSTER, "stop", self.dir], env=self.env, capture_output=True, timeout=120)
 
     def leader(self):
-        """The instance leading the scheduler: from the cluster stats when they list
-        instances (after merge), else from the logs."""
+        """The instance leading the scheduler: from the cluster stats, or from the logs
+        when the stats do not answer."""
         status, body = http_json(self.http, "GET", "/api/websocket/stats")
         if status == 200 and isinstance(body.get("instances"), list):
             ids = [entry["id"] for entry in body["instances"] if entry.get("leader")]
