@@ -101,13 +101,7 @@ public struct BenchReport: Sendable {
             writer.int(count)
         }
         writer.endObject()
-        writer.key("failures")
-        writer.beginObject()
-        for (reason, count) in counts.failures.sorted(by: { $0.key < $1.key }) {
-            writer.key(escaping: reason)
-            writer.int(count)
-        }
-        writer.endObject()
+        counts.writeFailures(into: &writer)
         writer.endObject()
     }
 
@@ -159,7 +153,7 @@ public struct BenchReport: Sendable {
                 "  close codes",
                 counts.closeCodes.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
         }
-        for (reason, count) in counts.failures.sorted(by: { $0.value > $1.value }).prefix(5) {
+        for (reason, count) in counts.commonFailures {
             row("  failure", "\(count)× \(reason)")
         }
         row("handshake p50 / p99", "\(ms(handshakes.percentile(50))) / \(ms(handshakes.percentile(99))) ms")

@@ -69,13 +69,7 @@ public struct ChurnReport: Sendable {
             writer.int(value)
         }
         writer.endObject()
-        writer.key("failures")
-        writer.beginObject()
-        for (reason, count) in counts.failures.sorted(by: { $0.key < $1.key }) {
-            writer.key(escaping: reason)
-            writer.int(count)
-        }
-        writer.endObject()
+        counts.writeFailures(into: &writer)
         writer.key("subscribed")
         writer.int(Int(stats.subscribedAcks))
         writer.key("messages")
@@ -107,7 +101,7 @@ public struct ChurnReport: Sendable {
         )
         row("users", users == 0 ? "anonymous" : "\(users) (JWT)")
         row("connects", "\(tally.attempted) attempted, \(counts.opened) ok, \(refused) refused, \(failedOtherwise) failed")
-        for (reason, count) in counts.failures.sorted(by: { $0.value > $1.value }).prefix(5) {
+        for (reason, count) in counts.commonFailures {
             row("  failure", "\(count)× \(reason)")
         }
         row("closed by server", "\(counts.closed)")

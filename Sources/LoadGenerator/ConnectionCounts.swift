@@ -1,3 +1,5 @@
+import JSON
+
 /// What became of a run's connections: one loop's, one process's, or a merged run's.
 /// One type with one `merge`, so threads and processes add up the same way.
 public struct ConnectionCounts: Sendable, Equatable {
@@ -28,4 +30,20 @@ public struct ConnectionCounts: Sendable, Equatable {
         closeCodes.merge(other.closeCodes, uniquingKeysWith: +)
         failures.merge(other.failures, uniquingKeysWith: +)
     }
+}
+
+extension ConnectionCounts {
+    /// `"failures":{reason:count,…}` in reason order, as both JSON reports write it.
+    func writeFailures(into writer: inout JSONWriter) {
+        writer.key("failures")
+        writer.beginObject()
+        for (reason, count) in failures.sorted(by: { $0.key < $1.key }) {
+            writer.key(escaping: reason)
+            writer.int(count)
+        }
+        writer.endObject()
+    }
+
+    /// The five most frequent reasons connections failed, for the text reports.
+    var commonFailures: ArraySlice<(key: String, value: Int)> { failures.sorted { $0.value > $1.value }.prefix(5) }
 }

@@ -1,4 +1,3 @@
-import Glibc
 import Reactor
 import Retry
 
@@ -9,12 +8,8 @@ extension LoadGenerator {
     public static func runChurn(
         _ configuration: BenchConfiguration, churn: ChurnConfiguration, log: (String) -> Void
     ) throws -> ChurnReport {
-        _ = signal(SIGPIPE, SIG_IGN)
         let schedule = churn.schedule
-        let files = ResourceLimits.raiseOpenFileLimit()
-        guard UInt64(schedule.peakConnections + reservedDescriptors) <= files.soft else {
-            throw Failure.fileLimit(connections: schedule.peakConnections, limit: files.soft)
-        }
+        try prepareProcess(for: schedule.peakConnections)
         let (target, sources) = try addresses(for: configuration)
         let progress = Progress()
         let start = MonotonicClock.now()

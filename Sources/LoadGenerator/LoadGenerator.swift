@@ -22,6 +22,16 @@ public enum LoadGenerator {
     /// Descriptors the process needs besides its sockets (epoll, eventfds, stdio, …).
     static let reservedDescriptors = 64
 
+    /// Ignores SIGPIPE and raises the open-file limit far enough for `connections`
+    /// clients at once, or says why it cannot.
+    static func prepareProcess(for connections: Int) throws {
+        _ = signal(SIGPIPE, SIG_IGN)
+        let files = ResourceLimits.raiseOpenFileLimit()
+        guard UInt64(connections + reservedDescriptors) <= files.soft else {
+            throw Failure.fileLimit(connections: connections, limit: files.soft)
+        }
+    }
+
     /// CPUs this process may run on (taskset / cgroup cpusets), at least 1.
     public static func availableCPUs() -> Int {
         // sched_getaffinity is not exported to Swift; /proc/self/status has the same mask.
@@ -50,11 +60,7 @@ public enum LoadGenerator {
 
     /// Runs the benchmark; `log` gets progress lines (for stderr).
     public static func run(_ configuration: BenchConfiguration, log: (String) -> Void) throws -> BenchReport {
-        _ = signal(SIGPIPE, SIG_IGN)
-        let files = ResourceLimits.raiseOpenFileLimit()
-        guard UInt64(configuration.connections + reservedDescriptors) <= files.soft else {
-            throw Failure.fileLimit(connections: configuration.connections, limit: files.soft)
-        }
+        try prepareProcess(for: configuration.connections)
         let (target, sources) = try addresses(for: configuration)
         let progress = Progress()
         let connectStart = MonotonicClock.now()
