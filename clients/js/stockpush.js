@@ -1,0 +1,514 @@
+// StockPush JavaScript client: one ES module, no dependencies, no build step.
+// Speaks docs/protocol.md on /ws/stock/prices; runs in browsers and in Node 20
+// (pass a WebSocket constructor, e.g. Debian's `ws`, where there is no global one).
+// It never gives up on its own: only close(), an auth refusal a retry cannot fix,
+// or an operator's disconnect stop it (see README.md, "Reconnect rules").
+
+const TYPES = ["strategy", "stock", "market"];
+
+/** A refusal from the server (`code` is the protocol's error code) or from the client. */
+export class StockPushError extends Error {
+  constructor(code, message, extra = {}) {
+    super(message || code);
+    this.name = "StockPushError";
+    this.code = code;
+    Object.assign(this, extra);
+  }
+}
+
+/** `{ strategy | stock | market: string | string[] }` or `{ type, targets }` → [type, targets]. */
+function parseSpec(spec) {
+  if (!spec || typeof spec !== "object") throw new TypeError("subscription spec must be an object");
+  let type = spec.type ?? spec.subscription_type;
+  let targets = spec.targets ?? spec.target;
+  for (const t of TYPES) {
+    if (spec[t] !== undefined) {
+      if (type && type !== t) throw new TypeError("one subscription type per call");
+      type = t;
+      targets = spec[t];
+    }
+  }
+  if (!TYPES.includes(type)) throw new TypeError(`subscription type must be one of ${TYPES.join(", ")}`);
+  targets = [...new Set(Array.isArray(targets) ? targets : [targets])];
+  if (targets.length === 0 || targets.some((t) => typeof t !== "string" || t === "")) {
+    throw new TypeError("targets must be non-empty strings");
+  }
+  return [type, targets];
+}
+
+/** The HTTP status of a refused handshake, where the WebSocket implementation tells it (ws does, browsers never). */
+function handshakeStatus(event) {
+  const text = String(event?.message ?? event?.error?.message ?? "");
+  const m = /Unexpected server response: (\d{3})/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+export class StockPushClient {
+  /**
+   * @param {string} url ws(s)://host[:port] or the full .../ws/stock/prices URL
+   * @param {object} [options] see stockpush.d.ts
+   */
+  constructor(url, options = {}) {
+    this.url = /\/ws\/stock\/prices/.test(url) ? url : url.replace(/\/+$/, "") + "/ws/stock/prices";
+    this.options = options;
+    this.baseMs = options.reconnect?.baseMs ?? 1000;
+    this.maxMs = options.reconnect?.maxMs ?? 30000;
+    this.stableMs = options.reconnect?.stableMs ?? 10000;
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (!this.WebSocket) throw new TypeError("no global WebSocket: pass options.WebSocket (e.g. the ws package)");
+    this.setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = options.clearTimeout ?? ((t) => clearTimeout(t));
+    this.now = options.now ?? (() => Date.now());
+    this.random = options.random ?? Math.random;
+    /** code → latest quote, from snapshots and updates. */
+    this.board = new Map();
+    this.state = "idle";
+    this.clientId = null;
+    this.attempt = 0;
+    this._listeners = new Map();
+    this._subs = new Map(); // "type\ttarget" → {type, target}: what is resubscribed after a reconnect
+    this._covers = new Map(); // same key → the stocks its last ack listed
+    this._waiters = new Set(); // pending subscribe() promises, answered across reconnects
+    this._requests = new Map(); // id → {kind, type, keys, replies, expect, resolve, reject}
+    this._nextId = 1;
+    this._ws = null;
+    this._timer = null;
+    this._watchdog = null;
+    this._lastSeq = 0;
+    this._hadConnection = false;
+  }
+
+  // --- events -------------------------------------------------------------------
+  on(event, fn) {
+    if (!this._listeners.has(event)) this._listeners.set(event, new Set());
+    this._listeners.get(event).add(fn);
+    return this;
+  }
+  off(event, fn) {
+    this._listeners.get(event)?.delete(fn);
+    return this;
+  }
+  _emit(event, ...args) {
+    for (const fn of [...(this._listeners.get(event) ?? [])]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        if (event !== "error") this._emit("error", e);
+      }
+    }
+  }
+  _setState(state, extra = {}) {
+    this.state = state;
+    this._emit("status", { state, ...extra });
+  }
+
+  // --- lifecycle ----------------------------------------------------------------
+  /** Opens the connection (and keeps it open until close()). */
+  connect() {
+    if (this.state === "connecting" || this.state === "open") return this;
+    this._cancelTimer();
+    this._open();
+    return this;
+  }
+
+  /** Closes for good: no reconnect. Pending requests reject with `closed`. */
+  close() {
+    this._cancelTimer();
+    this._stopWatchdog();
+    const ws = this._ws;
+    this._ws = null;
+    this._failPending(new StockPushError("closed", "client closed"), true);
+    this._setState("closed");
+    if (ws) {
+      this._detach(ws);
+      try {
+        ws.close(1000, "client closed");
+      } catch {}
+    }
+    this._emit("close", { code: 1000, reason: "client closed", willReconnect: false });
+  }
+
+  async _open() {
+    this._setState("connecting", { attempt: this.attempt });
+    let token = this.options.token;
+    try {
+      if (this.options.getToken) token = await this.options.getToken();
+    } catch (e) {
+      this._emit("error", new StockPushError("token_failed", String(e?.message ?? e)));
+      return this._scheduleReconnect(null);
+    }
+    if (this.state !== "connecting") return; // close() while waiting for the token
+    this._token = token;
+    const url = token ? `${this.url}${this.url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : this.url;
+    let ws;
+    try {
+      ws = new this.WebSocket(url);
+    } catch (e) {
+      this._emit("error", new StockPushError("connect_failed", String(e?.message ?? e)));
+      return this._scheduleReconnect(null);
+    }
+    this._ws = ws;
+    this._openedAt = null;
+    this._refusal = null;
+    ws.onopen = () => {
+      this._openedAt = this.now();
+    };
+    ws.onmessage = (ev) => this._onMessage(ev.data);
+    ws.onerror = (ev) => {
+      const status = handshakeStatus(ev);
+      if (status) this._refusal = status;
+    };
+    ws.onclose = (ev) => this._onClose(ws, ev?.code ?? 1006, ev?.reason ?? "");
+  }
+
+  _detach(ws) {
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+  }
+
+  _onClose(ws, code, reason) {
+    if (ws !== this._ws) return;
+    this._detach(ws);
+    this._ws = null;
+    this._stopWatchdog();
+    this._failPending(new StockPushError("disconnected", `connection closed (${code})`), false);
+    const wasOpen = this._openedAt !== null;
+    if (wasOpen && this.now() - this._openedAt >= this.stableMs) this.attempt = 0;
+    const stop = this._permanentFailure(code, reason);
+    this._emit("close", { code, reason, status: this._refusal, willReconnect: !stop });
+    if (stop) {
+      this._emit("error", stop);
+      this._setState("failed", { error: stop });
+      for (const w of this._waiters) w.reject(stop);
+      this._waiters.clear();
+      return;
+    }
+    const delay = this._shutdownDelay ?? null;
+    this._shutdownDelay = null;
+    this._scheduleReconnect(delay);
+  }
+
+  /** The refusals a retry cannot fix: 401 with the same token, and an operator's disconnect. */
+  _permanentFailure(code, reason) {
+    if (this._refusal === 401) {
+      if (!this.options.getToken) {
+        return new StockPushError("unauthorized", "the server refused the token (HTTP 401)", { status: 401 });
+      }
+      if (this._refusedToken !== undefined && this._refusedToken === this._token) {
+        return new StockPushError("unauthorized", "getToken() returned a token the server refused (HTTP 401)", {
+          status: 401,
+        });
+      }
+      this._refusedToken = this._token;
+      return null;
+    }
+    if (code === 1008 && /disconnected by admin/.test(reason)) {
+      return new StockPushError("disconnected_by_admin", "disconnected by an operator", { closeCode: code });
+    }
+    return null;
+  }
+
+  /** Full jitter: a uniform delay in [0, min(maxMs, baseMs·2^attempt)); or the server's own delay. */
+  backoffDelay(attempt = this.attempt) {
+    return Math.floor(this.random() * Math.min(this.maxMs, this.baseMs * 2 ** attempt));
+  }
+
+  _scheduleReconnect(serverDelay) {
+    if (this.state === "closed") return;
+    const delay = serverDelay ?? this.backoffDelay();
+    if (serverDelay === null) this.attempt += 1;
+    const attempt = this.attempt;
+    this._setState("reconnecting", { delay, attempt });
+    this._emit("reconnecting", { delay, attempt });
+    this._timer = this.setTimer(() => {
+      this._timer = null;
+      this._open();
+    }, delay);
+  }
+
+  _cancelTimer() {
+    if (this._timer !== null) this.clearTimer(this._timer);
+    this._timer = null;
+  }
+
+  // --- heartbeat watchdog -------------------------------------------------------
+  // Browsers cannot see ping frames: silence for one interval → `ping`; for two → reconnect.
+  _feedWatchdog() {
+    this._stopWatchdog();
+    const hb = this.options.heartbeatMs ?? this._serverHeartbeatMs ?? 30000;
+    this._watchdog = this.setTimer(() => {
+      this._send({ type: "ping", id: `hb${this._nextId++}` });
+      this._watchdog = this.setTimer(() => {
+        this._watchdog = null;
+        this._emit("error", new StockPushError("heartbeat_timeout", `nothing received for ${2 * hb} ms`));
+        this._drop(4000, "heartbeat timeout");
+      }, hb);
+    }, hb);
+  }
+  _stopWatchdog() {
+    if (this._watchdog !== null) this.clearTimer(this._watchdog);
+    this._watchdog = null;
+  }
+  /** Gives up on the current socket and reconnects (the socket's own close may never come). */
+  _drop(code, reason) {
+    const ws = this._ws;
+    if (!ws) return;
+    try {
+      ws.close(code, reason);
+    } catch {}
+    this._onClose(ws, code, reason);
+  }
+
+  // --- messages -----------------------------------------------------------------
+  _send(msg) {
+    if (!this._ws || this.state !== "open") return false;
+    try {
+      this._ws.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  _onMessage(raw) {
+    let msg;
+    try {
+      msg = JSON.parse(typeof raw === "string" ? raw : String(raw));
+    } catch {
+      return;
+    }
+    if (!msg || typeof msg !== "object") return;
+    this._feedWatchdog();
+    switch (msg.type) {
+      case "connected":
+        return this._onConnected(msg);
+      case "price_update":
+        return this._onPrices(msg);
+      case "subscribed":
+      case "unsubscribed":
+      case "error":
+      case "status":
+      case "pong":
+        return this._onReply(msg);
+      case "server_shutdown":
+        this._shutdownDelay = Math.max(0, Number(msg.reconnect_after_ms) || 0);
+        return this._emit("shutdown", msg);
+      case "broadcast":
+        return this._emit("broadcast", msg.data, msg);
+      default:
+        return; // unknown types are ignored (protocol: stability)
+    }
+  }
+
+  _onConnected(msg) {
+    this.clientId = msg.client_id;
+    if (msg.heartbeat_interval > 0) this._serverHeartbeatMs = msg.heartbeat_interval * 1000;
+    this._refusedToken = undefined;
+    const reconnected = this._hadConnection;
+    this._hadConnection = true;
+    this._lastSeq = 0;
+    this._setState("open", { clientId: msg.client_id });
+    this._emit("open", { clientId: msg.client_id, reconnected });
+    this._feedWatchdog();
+    if (this._subs.size > 0) this._resubscribe(reconnected ? "reconnect" : "connect");
+  }
+
+  /** Sends every held subscription again, one `targets` batch per type; the snapshots bring the board up to date. */
+  _resubscribe(reason) {
+    this._lastSeq = 0;
+    const byType = new Map();
+    for (const { type, target } of this._subs.values()) {
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type).push(target);
+    }
+    const pending = new Set();
+    for (const [type, targets] of byType) pending.add(this._sendSubscribe(type, targets));
+    this._resync = { reason, pending, covered: new Set() };
+    this._emit("resync", { reason });
+  }
+
+  _sendSubscribe(type, targets) {
+    const id = this._nextId++;
+    const keys = targets.map((t) => `${type}\t${t}`);
+    this._requests.set(id, { kind: "subscribe", type, keys, expect: keys.length, replies: 0 });
+    this._send({ type: "subscribe", subscription_type: type, targets, id });
+    return id;
+  }
+
+  _onPrices(msg) {
+    if (typeof msg.seq === "number") {
+      const gap = this._lastSeq > 0 && msg.seq !== this._lastSeq + 1;
+      this._lastSeq = msg.seq;
+      if (gap) {
+        this._emit("error", new StockPushError("seq_gap", `seq jumped to ${msg.seq}`));
+        this._applyQuotes(msg);
+        return this._resubscribe("gap");
+      }
+    }
+    this._applyQuotes(msg);
+  }
+
+  _applyQuotes(msg) {
+    const snapshot = msg.snapshot === true;
+    for (const quote of Array.isArray(msg.data) ? msg.data : []) {
+      if (!quote || typeof quote.code !== "string") continue;
+      this.board.set(quote.code, quote);
+      this._emit("quote", quote, { snapshot });
+    }
+    this._emit("update", msg);
+  }
+
+  _onReply(msg) {
+    const req = msg.id !== undefined ? this._requests.get(msg.id) : undefined;
+    if (msg.type === "pong" && !req) return;
+    if (!req) {
+      if (msg.type === "error") this._emit("error", new StockPushError(msg.code, msg.message, { reply: msg }));
+      return;
+    }
+    if (req.kind === "subscribe") return this._onSubscribeReply(msg.id, req, msg);
+    if (msg.type === "error" && !req.replies) {
+      this._requests.delete(msg.id);
+      return req.reject(new StockPushError(msg.code, msg.message, { reply: msg }));
+    }
+    req.replies += 1;
+    req.collected.push(msg);
+    if (req.replies >= req.expect) {
+      this._requests.delete(msg.id);
+      req.resolve(req.expect === 1 ? msg : req.collected);
+    }
+  }
+
+  _onSubscribeReply(id, req, msg) {
+    if (msg.type === "error" && msg.target === undefined) {
+      // Refused as a whole (invalid_message, rate_limited, not_ready): every target of the request fails.
+      this._requests.delete(id);
+      const err = new StockPushError(msg.code, msg.message, { reply: msg });
+      for (const key of req.keys) this._settleKey(key, null, err);
+      this._resyncDone(id);
+      return;
+    }
+    const key = `${req.type}\t${msg.target}`;
+    if (msg.type === "subscribed") {
+      this._covers.set(key, Array.isArray(msg.stocks) ? msg.stocks : []);
+      this._resync?.covered.add(key);
+      this._settleKey(key, msg, null);
+    } else if (msg.type === "error") {
+      this._settleKey(key, null, new StockPushError(msg.code, msg.message, { target: msg.target, reply: msg }));
+    }
+    req.replies += 1;
+    if (req.replies >= req.expect) {
+      this._requests.delete(id);
+      this._resyncDone(id);
+    }
+  }
+
+  /** After a reconnect's resubscribe is answered, drop the quotes no held subscription covers any more. */
+  _resyncDone(id) {
+    const r = this._resync;
+    if (!r || !r.pending.delete(id) || r.pending.size > 0) return;
+    this._resync = null;
+    const covered = new Set();
+    for (const [key, stocks] of this._covers) if (this._subs.has(key)) for (const s of stocks) covered.add(s);
+    for (const code of [...this.board.keys()]) if (!covered.has(code)) this.board.delete(code);
+  }
+
+  _settleKey(key, ack, err) {
+    if (err) {
+      this._subs.delete(key);
+      this._covers.delete(key);
+    }
+    for (const w of [...this._waiters]) {
+      if (!w.keys.has(key)) continue;
+      w.keys.delete(key);
+      if (ack) w.acks.push(ack);
+      if (err) w.errors.push(err);
+      if (w.keys.size > 0) continue;
+      this._waiters.delete(w);
+      if (w.errors.length === 0) w.resolve(w.single ? w.acks[0] : w.acks);
+      else {
+        const first = w.errors[0];
+        w.reject(
+          w.single ? first : new StockPushError(first.code, first.message, { target: first.target, errors: w.errors, acks: w.acks }),
+        );
+      }
+    }
+  }
+
+  _failPending(err, all) {
+    for (const [id, req] of this._requests) if (req.kind !== "subscribe") req.reject(err);
+    this._requests.clear();
+    this._resync = null;
+    if (all) {
+      for (const w of this._waiters) w.reject(err);
+      this._waiters.clear();
+    }
+  }
+
+  // --- requests -----------------------------------------------------------------
+  /**
+   * Subscribes and keeps the subscription across reconnects. Resolves with the
+   * `subscribed` ack (an array of acks for several targets); rejects with the
+   * server's `error` (for a batch: the first, with `errors` and `acks`). Before the
+   * connection is up, the request waits and goes out with the others on `connected`.
+   */
+  subscribe(spec) {
+    const [type, targets] = parseSpec(spec);
+    const keys = targets.map((t) => `${type}\t${t}`);
+    const promise = new Promise((resolve, reject) => {
+      this._waiters.add({ keys: new Set(keys), acks: [], errors: [], resolve, reject, single: targets.length === 1 });
+    });
+    for (let i = 0; i < targets.length; i++) this._subs.set(keys[i], { type, target: targets[i] });
+    if (this.state === "open") this._sendSubscribe(type, targets);
+    return promise;
+  }
+
+  /** Drops subscriptions (`{ all: true }` or no argument: every one). Resolves with the replies, or at once when offline. */
+  unsubscribe(spec = { all: true }) {
+    let msg, expect, removed;
+    if (spec.all) {
+      removed = [...this._subs.keys()];
+      msg = { type: "unsubscribe", all: true };
+      expect = 1;
+    } else {
+      const [type, targets] = parseSpec(spec);
+      removed = targets.map((t) => `${type}\t${t}`);
+      msg = { type: "unsubscribe", subscription_type: type, targets };
+      expect = targets.length;
+    }
+    for (const key of removed) {
+      this._subs.delete(key);
+      this._covers.delete(key);
+    }
+    this._dropUncovered(new Set([...this._covers.values()].flat()));
+    return this.state === "open" ? this._request(msg, expect) : Promise.resolve(null);
+  }
+
+  _dropUncovered(stillCovered) {
+    for (const code of [...this.board.keys()]) if (!stillCovered.has(code)) this.board.delete(code);
+  }
+
+  /** The server's `status` reply for this connection (client id, user, subscriptions, message count). */
+  status() {
+    return this._request({ type: "get_status" }, 1);
+  }
+
+  /** An application-level `ping`; resolves with the `pong`. */
+  ping() {
+    return this._request({ type: "ping" }, 1);
+  }
+
+  _request(msg, expect) {
+    if (this.state !== "open") return Promise.reject(new StockPushError("not_connected", "not connected"));
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      this._requests.set(id, { kind: msg.type, expect, replies: 0, collected: [], resolve, reject });
+      this._send({ ...msg, id });
+    });
+  }
+
+  /** What is held: [{ type, target }] (resubscribed after every reconnect). */
+  subscriptions() {
+    return [...this._subs.values()];
+  }
+}
+
+export default StockPushClient;
