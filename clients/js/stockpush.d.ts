@@ -1,0 +1,136 @@
+// Types of stockpush.js (the StockPush JavaScript client). Wire format: docs/protocol.md.
+
+export type SubscriptionType = "strategy" | "stock" | "market";
+
+/** One of `strategy`, `stock`, `market` (a string or an array), or `{ type, targets }`. */
+export type SubscriptionSpec =
+  | { strategy: string | string[] }
+  | { stock: string | string[] }
+  | { market: string | string[] }
+  | { type: SubscriptionType; targets: string | string[] };
+
+export interface Quote {
+  code: string;
+  name: string;
+  market: string;
+  price: number;
+  prev_close: number;
+  change: number;
+  change_percent: number;
+  volume: number;
+  turnover: number;
+  quote_time: string;
+  [field: string]: unknown;
+}
+
+export interface PriceUpdate {
+  type: "price_update";
+  seq: number;
+  snapshot: boolean;
+  count: number;
+  timestamp: string;
+  data: Quote[];
+}
+
+export interface SubscribedAck {
+  type: "subscribed";
+  subscription_type: SubscriptionType;
+  target: string;
+  stocks: string[];
+  id?: unknown;
+}
+
+export interface StatusReply {
+  type: "status";
+  client_id: string;
+  user: string;
+  connected_at: number;
+  subscriptions: { subscription_type: SubscriptionType; target: string }[];
+  message_count: number;
+  timestamp: string;
+  id?: unknown;
+}
+
+/** `idle` → `connecting` → `open` ⇄ `reconnecting`; `closed` after close(); `failed` after a refusal a retry cannot fix. */
+export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed" | "failed";
+
+export class StockPushError extends Error {
+  /** The server's error code (`unknown_target`, `too_many_subscriptions`, `not_ready`, …) or the client's own:
+   * `unauthorized`, `disconnected_by_admin`, `heartbeat_timeout`, `seq_gap`, `closed`, `disconnected`,
+   * `not_connected`, `token_failed`, `connect_failed`. */
+  code: string;
+  /** For one target of a batch. */
+  target?: string;
+  /** For a batch: every refusal, and the acks of the targets that were accepted. */
+  errors?: StockPushError[];
+  acks?: SubscribedAck[];
+  /** HTTP status of a refused handshake, when the WebSocket implementation exposes it (Node's ws does). */
+  status?: number;
+  reply?: object;
+}
+
+export interface WebSocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+}
+
+export interface StockPushOptions {
+  /** A fixed JWT, sent as `?token=`. */
+  token?: string;
+  /** Asked before every connection attempt (first connect and each reconnect). */
+  getToken?: () => string | Promise<string>;
+  /** Full-jitter backoff: delay = random × min(maxMs, baseMs × 2^attempt). Defaults 1000 / 30000;
+   * the attempt count resets once a connection has lasted stableMs (default 10000). */
+  reconnect?: { baseMs?: number; maxMs?: number; stableMs?: number };
+  /** Watchdog interval; default: the server's `heartbeat_interval`. Silence for one → `ping`, for two → reconnect. */
+  heartbeatMs?: number;
+  /** A WebSocket constructor where there is no global one (Node 20: the `ws` package). */
+  WebSocket?: new (url: string) => WebSocketLike;
+  /** Injected for tests. */
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface StockPushEvents {
+  quote: (quote: Quote, info: { snapshot: boolean }) => void;
+  update: (message: PriceUpdate) => void;
+  status: (status: { state: ConnectionState; delay?: number; attempt?: number; clientId?: string; error?: StockPushError }) => void;
+  open: (info: { clientId: string; reconnected: boolean }) => void;
+  close: (info: { code: number; reason: string; status: number | null; willReconnect: boolean }) => void;
+  reconnecting: (info: { delay: number; attempt: number }) => void;
+  error: (error: StockPushError) => void;
+  shutdown: (message: { type: "server_shutdown"; reconnect_after_ms: number; timestamp: string }) => void;
+  broadcast: (data: { message?: string; [key: string]: unknown }, message: object) => void;
+  resync: (info: { reason: "connect" | "reconnect" | "gap" }) => void;
+}
+
+export class StockPushClient {
+  constructor(url: string, options?: StockPushOptions);
+  readonly url: string;
+  /** code → latest quote, from snapshots and updates. */
+  readonly board: Map<string, Quote>;
+  readonly state: ConnectionState;
+  readonly clientId: string | null;
+  readonly attempt: number;
+  on<E extends keyof StockPushEvents>(event: E, listener: StockPushEvents[E]): this;
+  off<E extends keyof StockPushEvents>(event: E, listener: StockPushEvents[E]): this;
+  connect(): this;
+  close(): void;
+  /** One target: its ack; several: the acks in order. Rejects with the (first) refusal. */
+  subscribe(spec: SubscriptionSpec): Promise<SubscribedAck | SubscribedAck[]>;
+  /** No argument or `{ all: true }`: every subscription. Resolves with null when offline. */
+  unsubscribe(spec?: SubscriptionSpec | { all: true }): Promise<object | object[] | null>;
+  status(): Promise<StatusReply>;
+  ping(): Promise<{ type: "pong"; timestamp: string }>;
+  subscriptions(): { type: SubscriptionType; target: string }[];
+  /** The delay the next failed attempt would wait (full jitter within the cap). */
+  backoffDelay(attempt?: number): number;
+}
+
+export default StockPushClient;
