@@ -41,9 +41,10 @@ PY
 }
 
 # A Python venv for the test clients (websockets, pytest), kept in .build-venv, and
-# Debian's wscat (node-ws; it needs NODE_PATH=/usr/share/nodejs), which people test with.
+# Node with Debian's ws (node-ws: wscat, which people test with, and the WebSocket of
+# the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs).
 ensure_test_venv() {
-    ensure_packages node-ws
+    ensure_packages nodejs node-ws
     local venv="$ROOT/.build-venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
