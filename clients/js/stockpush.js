@@ -314,7 +314,6 @@ export class StockPushClient {
 
   /** Sends every held subscription again, one `targets` batch per type; the snapshots bring the board up to date. */
   _resubscribe(reason) {
-    this._lastSeq = 0;
     const byType = new Map();
     for (const { type, target } of this._subs.values()) {
       if (!byType.has(type)) byType.set(type, []);
