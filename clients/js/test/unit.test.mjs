@@ -234,3 +234,19 @@ test("close() stops for good and rejects what is pending", async () => {
   assert.deepEqual(clock.pending(), []);
   assert.equal(c.state, "closed");
 });
+
+test("status events follow the connection for a UI badge; unsubscribe prunes the board", async () => {
+  const c = client({ reconnect: { baseMs: 1000, maxMs: 8000 } });
+  const states = [];
+  c.on("status", (s) => states.push(s.delay === undefined ? s.state : `${s.state} ${s.delay}`));
+  const ws = await connected(c);
+  c.subscribe({ stock: ["A", "B"] });
+  ws.ackSubscribe([quote("A", 1), quote("B", 2)]);
+  const u = c.unsubscribe({ stock: "B" });
+  assert.deepEqual([...c.board.keys()], ["A"]);
+  ws.server({ type: "unsubscribed", subscription_type: "stock", target: "B", id: ws.sent.at(-1).id });
+  await u;
+  ws.drop();
+  c.close();
+  assert.deepEqual(states, ["connecting", "open", "reconnecting 500", "closed"]);
+});
