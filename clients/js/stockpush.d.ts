@@ -57,7 +57,7 @@ export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | 
 export class StockPushError extends Error {
   /** The server's error code (`unknown_target`, `too_many_subscriptions`, `not_ready`, …) or the client's own:
    * `unauthorized`, `disconnected_by_admin`, `heartbeat_timeout`, `seq_gap`, `closed`, `disconnected`,
-   * `not_connected`, `token_failed`, `connect_failed`. */
+   * `not_connected`, `timeout`, `token_failed`, `connect_failed`. */
   code: string;
   /** For one target of a batch. */
   target?: string;
@@ -88,6 +88,8 @@ export interface StockPushOptions {
   reconnect?: { baseMs?: number; maxMs?: number; stableMs?: number };
   /** Watchdog interval; default: the server's `heartbeat_interval`. Silence for one → `ping`, for two → reconnect. */
   heartbeatMs?: number;
+  /** status(), ping() and unsubscribe() reject with `timeout` after this long without a reply (default 10000). */
+  requestTimeoutMs?: number;
   /** A WebSocket constructor where there is no global one (Node 20: the `ws` package). */
   WebSocket?: new (url: string) => WebSocketLike;
   /** Injected for tests. */

@@ -498,8 +498,17 @@ export class StockPushClient {
   _request(msg, expect) {
     if (this.state !== "open") return Promise.reject(new StockPushError("not_connected", "not connected"));
     const id = this._nextId++;
+    const ms = this.options.requestTimeoutMs ?? 10000;
     return new Promise((resolve, reject) => {
-      this._requests.set(id, { kind: msg.type, expect, replies: 0, collected: [], resolve, reject });
+      // A request the server never answers (e.g. dropped by its rate limit) must not hang the caller.
+      const timer = this.setTimer(() => {
+        if (this._requests.delete(id)) reject(new StockPushError("timeout", `no reply to ${msg.type} within ${ms} ms`));
+      }, ms);
+      const settle = (fn) => (value) => {
+        this.clearTimer(timer);
+        fn(value);
+      };
+      this._requests.set(id, { kind: msg.type, expect, replies: 0, collected: [], resolve: settle(resolve), reject: settle(reject) });
       this._send({ ...msg, id });
     });
   }

@@ -250,3 +250,13 @@ test("status events follow the connection for a UI badge; unsubscribe prunes the
   c.close();
   assert.deepEqual(states, ["connecting", "open", "reconnecting 500", "closed"]);
 });
+
+test("a request the server never answers rejects with timeout", async () => {
+  const c = client({ requestTimeoutMs: 5000 });
+  await connected(c);
+  const s = c.status();
+  clock.advance(4999);
+  clock.advance(1);
+  await assert.rejects(s, (e) => e.code === "timeout");
+  await assert.rejects(new StockPushClient("ws://h", { WebSocket: FakeSocket }).status(), (e) => e.code === "not_connected");
+});
