@@ -121,6 +121,15 @@ test("subscribe: ack, snapshot on the board, then updates; unknown target reject
   const c = client(URL_);
   try {
     const snapshot = next(c, "update", (m) => m.snapshot === true);
+    // Updates hold only quotes that changed since this client last saw them.
+    const seen = new Map();
+    const unchanged = [];
+    c.on("update", (m) => {
+      for (const q of m.data) {
+        if (!m.snapshot && JSON.stringify(seen.get(q.code)) === JSON.stringify(q)) unchanged.push(q.code);
+        seen.set(q.code, q);
+      }
+    });
     c.connect();
     const acks = await c.subscribe({ strategy: "volume_wave" });
     assert.equal(acks.type, "subscribed");
@@ -130,6 +139,8 @@ test("subscribe: ack, snapshot on the board, then updates; unknown target reject
     for (const code of c.board.keys()) assert.ok(VOLUME_WAVE.includes(code), code);
     const update = await next(c, "update", (m) => m.snapshot === false);
     for (const q of update.data) assert.equal(c.board.get(q.code), q);
+    await next(c, "update", (m) => m.snapshot === false);
+    assert.deepEqual(unchanged, []);
     const status = await c.status();
     assert.deepEqual(status.subscriptions, [{ subscription_type: "strategy", target: "volume_wave" }]);
     await assert.rejects(c.subscribe({ stock: "NOPE" }), (e) => e.code === "unknown_target" && e.target === "NOPE");
