@@ -159,10 +159,13 @@ export class StockPushClient {
       if (status) this._refusal = status;
     };
     ws.onclose = (ev) => this._onClose(ws, ev?.code ?? 1006, ev?.reason ?? "");
+    this._feedWatchdog(); // a handshake that hangs is given up like a silent connection
   }
 
   _detach(ws) {
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // Node's ws emits `error` after close() on a connecting socket; an EventEmitter with no listener would throw.
+    ws.onerror = () => {};
   }
 
   _onClose(ws, code, reason) {

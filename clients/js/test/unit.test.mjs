@@ -260,3 +260,15 @@ test("a request the server never answers rejects with timeout", async () => {
   await assert.rejects(s, (e) => e.code === "timeout");
   await assert.rejects(new StockPushClient("ws://h", { WebSocket: FakeSocket }).status(), (e) => e.code === "not_connected");
 });
+
+test("a handshake that never completes is given up after two heartbeat intervals", async () => {
+  const c = client({ heartbeatMs: 1000 });
+  c.connect();
+  await tick();
+  const ws = FakeSocket.last();
+  clock.advance(1999);
+  assert.equal(c.state, "connecting");
+  clock.advance(1);
+  assert.equal(ws.closed.code, 4000);
+  assert.equal(c.state, "reconnecting");
+});
