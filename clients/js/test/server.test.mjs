@@ -150,6 +150,24 @@ test("subscribe: ack, snapshot on the board, then updates; unknown target reject
   }
 });
 
+test("an operator's disconnect (DELETE /api/websocket/clients/{id}) is not undone by a reconnect", { skip }, async () => {
+  const c = client(URL_);
+  try {
+    c.connect();
+    await next(c, "open");
+    const stopped = next(c, "error", (e) => e.code === "disconnected_by_admin");
+    const http = URL_.replace(/^ws/, "http");
+    const res = await fetch(`${http}/api/websocket/clients/${c.clientId}`, { method: "DELETE" });
+    assert.equal(res.status, 200);
+    await stopped;
+    assert.equal(c.state, "failed");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!c.log.some(([e]) => e === "reconnecting"));
+  } finally {
+    c.close();
+  }
+});
+
 test("a lost price_update: the seq gap re-subscribes and a fresh snapshot arrives", { skip }, async () => {
   const c = client(URL_, { WebSocket: lossy(loadWs(), 3) });
   try {
