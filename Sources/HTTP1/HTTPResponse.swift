@@ -66,7 +66,7 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// Writes the status line, headers, blank line and (unless `includeBody` is false, for
     /// HEAD) the body. `Content-Length` is always computed from `body` (any set by the
-    /// handler is replaced), except for 1xx/204 where it is forbidden. `Connection: close`
+    /// handler is replaced), except for 1xx/204/304, which have no body. `Connection: close`
     /// is added when `!keepAlive`, `Connection: keep-alive` for a kept-alive HTTP/1.0
     /// exchange. CR, LF and NUL in header names/values become spaces, so a value that
     /// came from a client cannot split the response.

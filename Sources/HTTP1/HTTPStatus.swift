@@ -10,13 +10,15 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code) \(reasonPhrase)" }
 
-    /// 1xx and 204 responses must not carry a body or `Content-Length` (RFC 9110 §8.6).
-    var forbidsContentLength: Bool { (100..<200).contains(code) || code == 204 }
+    /// 1xx, 204 and 304 carry no body; this server sends them without `Content-Length`
+    /// (forbidden for 1xx/204 by RFC 9110 §8.6; for 304 it would have to be the 200's).
+    var forbidsContentLength: Bool { (100..<200).contains(code) || code == 204 || code == 304 }
 
     public static let switchingProtocols = HTTPStatus(code: 101, reasonPhrase: "Switching Protocols")
     public static let ok = HTTPStatus(code: 200, reasonPhrase: "OK")
     public static let created = HTTPStatus(code: 201, reasonPhrase: "Created")
     public static let noContent = HTTPStatus(code: 204, reasonPhrase: "No Content")
+    public static let notModified = HTTPStatus(code: 304, reasonPhrase: "Not Modified")
     public static let badRequest = HTTPStatus(code: 400, reasonPhrase: "Bad Request")
     public static let unauthorized = HTTPStatus(code: 401, reasonPhrase: "Unauthorized")
     public static let forbidden = HTTPStatus(code: 403, reasonPhrase: "Forbidden")

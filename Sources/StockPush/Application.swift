@@ -8,9 +8,10 @@ import Synchronization
 public enum Application {
     public static func routes(
         echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, audit: AuditLog? = nil,
-        cluster: ClusterBus? = nil, server: @escaping @Sendable () -> HTTPServer? = { nil }
+        cluster: ClusterBus? = nil, site: StaticSite = .empty, server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
+        site.install(into: &routes)
         if let push {
             routes.webSocket("/ws/stock/prices") { request, context in
                 PriceStreamRoute.upgrade(request, context, shared: push)

@@ -46,6 +46,7 @@ public enum ServeCommand {
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
+            + webOptions
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -177,7 +178,7 @@ public enum ServeCommand {
             rollback.started(node.stop)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, cluster: node.bus,
-                reference: reference, logger: logger)
+                site: loadSite(options, logger: logger), reference: reference, logger: logger)
             rollback.started { server.shutdown(gracePeriod: 0) }
             node.listening(host: configuration.host, port: server.port)
             let publisher = PricePublisher()
@@ -200,10 +201,11 @@ public enum ServeCommand {
     /// every loop, reachable from its routes through `reference`.
     static func makeServer(
         configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
-        audit: AuditLog? = nil, cluster: ClusterBus? = nil, reference: ServerReference, logger: Logger
+        audit: AuditLog? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty, reference: ServerReference,
+        logger: Logger
     ) throws -> HTTPServer {
         let routes = Application.routes(
-            echo: echo, health: health, push: shared, audit: audit, cluster: cluster, server: { reference.get() })
+            echo: echo, health: health, push: shared, audit: audit, cluster: cluster, site: site, server: { reference.get() })
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer
