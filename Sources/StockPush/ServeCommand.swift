@@ -46,7 +46,7 @@ public enum ServeCommand {
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
-            + webOptions
+        + webOptions
 
     public static let usage = """
         Usage: stockpush serve [options]
