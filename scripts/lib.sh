@@ -40,17 +40,18 @@ PY
     return 1
 }
 
-# A Python venv for the test clients (websockets, pytest), kept in .build-venv, and
-# Node with Debian's ws (node-ws: wscat, which people test with, and the WebSocket of
-# the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs).
+# A Python venv for the test clients (websockets, pytest, Playwright), kept in
+# .build-venv; Node with Debian's ws (node-ws: wscat, which people test with, and the
+# WebSocket of the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs); Debian's
+# Chromium for the browser tests (Playwright drives it; never `playwright install`).
 ensure_test_venv() {
-    ensure_packages nodejs node-ws
+    ensure_packages nodejs node-ws chromium
     local venv="$ROOT/.build-venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
     fi
-    "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt' 2>/dev/null ||
-        "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2'
+    "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt, playwright' 2>/dev/null ||
+        "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2' 'playwright>=1.40'
     VENV_PYTHON="$venv/bin/python"
 }
 

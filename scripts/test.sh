@@ -106,6 +106,9 @@ echo "== server exited cleanly after SIGTERM"
 echo "== end-to-end tests (release binary with Redis and PostgreSQL)"
 STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/e2e
 
+echo "== browser tests (the server's pages in headless Chromium)"
+STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/browser
+
 echo "== cluster tests (nginx + 3 instances + Redis + PostgreSQL of their own, scripts/cluster.sh)"
 STOCKPUSH_BIN="$BIN" "$VENV_PYTHON" -m pytest -q Tests/cluster
 

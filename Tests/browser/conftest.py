@@ -1,0 +1,59 @@
+"""Browser tests: the release binary (with Redis and PostgreSQL, as in Tests/e2e) serves
+its pages, and a real headless Chromium (Debian's `chromium`, driven by Playwright from
+PyPI, never `playwright install`) loads them over real sockets.
+
+    swift build -c release --product stockpush
+    STOCKPUSH_BIN=$PWD/.build/release/stockpush REDIS_URL=... DATABASE_URL=... \\
+        .build-venv/bin/python -m pytest -q Tests/browser
+
+Fixtures: `server_factory` / `server` (from Tests/e2e/conftest.py), `browser` (one
+Chromium per module) and `page` (a fresh page per test; console errors and page
+errors fail the test)."""
+import importlib.util
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(__file__)
+E2E = os.path.join(HERE, "..", "e2e")
+sys.path.insert(0, E2E)
+
+# The e2e fixtures, shared (loaded under another name: this file is `conftest` too).
+_spec = importlib.util.spec_from_file_location("e2e_conftest", os.path.join(E2E, "conftest.py"))
+_e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_e2e)
+environment, database = _e2e.environment, _e2e.database
+server_factory, server = _e2e.server_factory, _e2e.server
+pytest_runtest_makereport = _e2e.pytest_runtest_makereport
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; an uncaught error or a console error on it fails the test."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda message: errors.append(f"console {message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
