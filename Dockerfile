@@ -43,6 +43,9 @@ COPY --from=build /out/stockpush /usr/local/bin/stockpush
 # Migrations come straight from the build context (the build stage does not need them,
 # so editing one does not invalidate the compiled binary's cache layer).
 COPY migrations /app/migrations
+# The pages (the board at /, the dashboard at /admin) and the JS SDK they use (/sdk/).
+COPY web /app/web
+COPY clients/js/stockpush.js clients/js/stockpush.d.ts /app/clients/js/
 
 WORKDIR /app
 ENV PORT=8000 \
