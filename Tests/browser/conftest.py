@@ -26,6 +26,7 @@ _spec.loader.exec_module(_e2e)
 environment, database = _e2e.environment, _e2e.database
 server_factory, server = _e2e.server_factory, _e2e.server
 pytest_runtest_makereport = _e2e.pytest_runtest_makereport
+spec_drift_guard = _e2e.spec_drift_guard
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
