@@ -84,14 +84,33 @@ def server_message_validators():
 
 
 @functools.lru_cache(maxsize=None)
-def client_message_types():
+def client_message_validators():
+    """{type: (message name, validator, uri)} for every request a client may send."""
     doc = load(ASYNCAPI_PATH)
-    types = set()
+    registry = Registry().with_resource("urn:asyncapi", Resource(contents=doc, specification=DRAFT7))
+    found = {}
     for operation in doc["operations"].values():
         if operation["action"] == "receive":
             for ref in operation.get("messages", []):
-                types.add(message_type(doc, _resolve(doc, ref)["$ref"].rsplit("/", 1)[1]))
-    return types
+                name = _resolve(doc, ref)["$ref"].rsplit("/", 1)[1]
+                uri = f"urn:asyncapi#/components/messages/{name}/payload"
+                found[message_type(doc, name)] = (name, jsonschema.Draft7Validator({"$ref": uri}, registry=registry), uri)
+    return found
+
+
+def client_message_types():
+    return set(client_message_validators())
+
+
+def check_request(message):
+    """Validates a client -> server request against asyncapi.yaml (for documentation
+    examples; the tests' own garbage is never checked)."""
+    name, validator, uri = client_message_validators()[message["type"]]
+    errors = _errors(validator, message)
+    if errors:
+        _drift(f"SpecDrift: request {message['type']!r} does not match docs/asyncapi.yaml "
+               f"#/components/messages/{name}/payload", _describe(errors, "asyncapi", uri))
+    return message
 
 
 def message_type(doc, name):
