@@ -97,12 +97,17 @@ def test_every_route_of_the_code_is_in_openapi_and_every_openapi_path_is_served(
     served = {(m, p) for m, p, _ in spec_operations()} - {k for k, v in static.items() if v != "mount"}
     assert sorted(routes - served) == [], "routes the code registers that docs/openapi.yaml lacks"
     assert sorted(served - routes) == [], "paths in docs/openapi.yaml that the code does not register"
-    # The web root's files are served at their paths (Web/StaticSite.swift): the
-    # templated /{file} covers them all, and the named pages must exist.
+
+
+def test_the_pages_in_openapi_are_files_of_the_web_root():
+    """The web root's files are served at their paths (Web/StaticSite.swift), so the
+    templated /{file} covers every one of them, and a named page is a file there."""
     assert "site.install(into: &routes)" in swift("StockPush/Application.swift")
-    for (method, path), source in static.items():
+    pages = [(p, op["x-stockpush-static"]) for _, p, op in spec_operations() if "x-stockpush-static" in op]
+    assert ("/{file}", "web-root") in pages
+    for path, source in pages:
         if source not in ("mount", "web-root"):
-            assert os.path.isfile(os.path.join(ROOT, "web", source)), f"{method} {path}: web/{source} is missing"
+            assert os.path.isfile(os.path.join(ROOT, "web", source)), f"GET {path}: web/{source} is missing"
 
 
 def server_message_types_in_code():
