@@ -37,26 +37,40 @@ extension Connection {
         var parameters: [String: String] = [:]
         if case .found(_, let found) = match { parameters = found }
         let context = RequestContext(remoteAddress: remoteAddress, loop: loop, connectionID: id, parameters: parameters)
+        let filter = server.routes.filter
+        if request.method == .options, let answer = filter?.answer(request, context) {
+            respond(answer, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            return
+        }
+        if case .found(.webSocket(let upgrade), _) = match {
+            return upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
+        }
+        let extraHeaders = filter?.headers(request, context) ?? HTTPHeaders()
         switch match {
         case .found(.http(let handler), _):
-            respond(handler(request, context), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            var response = handler(request, context)
+            response.headers.append(extraHeaders)
+            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         case .found(.async(let handler), _):
             // Stop reading and parsing until the answer is in: responses keep request order.
-            awaitingAsync = AsyncRequest(version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            awaitingAsync = AsyncRequest(
+                version: request.version, keepAlive: request.keepAlive, includeBody: includeBody,
+                extraHeaders: extraHeaders)
             holdReading(true)
             handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
-        case .found(.webSocket(let upgrade), _):
-            upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
+        case .found(.webSocket, _):
+            break  // answered above
         case .methodNotAllowed(let allowed):
             var response = HTTPResponse.error(
                 .methodNotAllowed, code: "method_not_allowed",
                 message: "\(request.method) is not allowed on \(request.path)")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
+            response.headers.append(extraHeaders)
             respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         case .notFound:
-            respond(
-                HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)"),
-                version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            var response = HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)")
+            response.headers.append(extraHeaders)
+            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         }
     }
 
@@ -64,6 +78,8 @@ extension Connection {
     func completeAsyncResponse(_ response: HTTPResponse) {
         guard phase == .http, let pending = awaitingAsync else { return }
         awaitingAsync = nil
+        var response = response
+        response.headers.append(pending.extraHeaders)
         respond(response, version: pending.version, keepAlive: pending.keepAlive, includeBody: pending.includeBody)
         guard phase == .http else { return }
         holdReading(false)

@@ -83,6 +83,13 @@ enum MetricsRoute {
             core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
         metric(
+            "stockpush_origin_refusals_total", "counter",
+            "WebSocket handshakes refused with 403 for an Origin not allowed (ALLOWED_ORIGINS).",
+            shared.metrics.originRefusals.current)
+        metric(
+            "stockpush_cors_refusals_total", "counter", "CORS preflights refused with 403 for an Origin not allowed.",
+            shared.metrics.corsRefusals.current)
+        metric(
             "stockpush_cluster_limit_fallbacks_total", "counter",
             "Handshakes admitted on this instance's per-user count alone (Redis down or slow).",
             shared.metrics.clusterLimitFallbacks.current)
