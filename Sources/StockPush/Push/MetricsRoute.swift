@@ -106,6 +106,13 @@ enum MetricsRoute {
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
+        text += renderErrorsAndLatency(loops, shared: shared)
+        return text
+    }
+
+    /// The labelled and histogram series, which `metric` cannot write.
+    static func renderErrorsAndLatency(_ loops: [LoopNumbers], shared: PushShared) -> String {
+        var text = ""
         text += "# HELP stockpush_errors_total Error replies sent to clients, by code.\n# TYPE stockpush_errors_total counter\n"
         var errors: [String: Int] = [:]
         for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }

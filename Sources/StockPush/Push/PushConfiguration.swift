@@ -62,7 +62,9 @@ public struct PushConfiguration: Sendable {
             help: "comma-separated CIDRs whose X-Forwarded-For/X-Real-IP name the client (unset: none)"),
         OptionSpec(
             "--allowed-origins", env: "ALLOWED_ORIGINS",
-            help: "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"),
+            help:
+                "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"
+        ),
     ]
 
     public init(from options: Options) throws(UsageError) {
@@ -97,7 +99,8 @@ public struct PushConfiguration: Sendable {
                 guard case .invalidEntry(let entry) = error else { throw .missingValue("--allowed-origins") }
                 throw .invalidValue(
                     option: "--allowed-origins", value: entry,
-                    expected: "comma-separated origins scheme://host[:port], e.g. https://app.example.com,http://localhost:3000, or *")
+                    expected:
+                        "comma-separated origins scheme://host[:port], e.g. https://app.example.com,http://localhost:3000, or *")
             }
         }
     }
