@@ -1,46 +1,17 @@
 """Browser security basics against the real server: which pages may open the price
 stream (ALLOWED_ORIGINS; a foreign Origin gets 403), CORS on the HTTP API, and the
 security headers of the pages."""
-import base64
 import json
-import os
-import socket
 
 import pytest
 
-from e2e_support import http_request, parse_metrics
+from e2e_support import http_request, parse_metrics, websocket_handshake
 
 REFUSALS = "stockpush_origin_refusals_total"
 
 
 def handshake(server, headers=None, host=None):
-    """A WebSocket handshake with the given extra headers -> (status, headers, body).
-    `host` replaces the Host header (default: the server's address as dialled)."""
-    key = base64.b64encode(os.urandom(16)).decode()
-    fields = {
-        "Host": host or f"{server.host}:{server.port}", "Upgrade": "websocket", "Connection": "Upgrade",
-        "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13", **(headers or {}),
-    }
-    request = "GET /ws/stock/prices HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
-    with socket.create_connection((server.host, server.port), timeout=5) as sock:
-        sock.sendall(request.encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        response_headers = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
-        length = int(response_headers.get("content-length", "0")) if status != 101 else 0
-        while len(body) < length:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            body += chunk
-    return status, response_headers, body
+    return websocket_handshake(server.host, server.port, headers, host_header=host)
 
 
 def refusals(server):
