@@ -2,12 +2,10 @@
 // sample (gaps where a value is missing), labelled axes, a legend, and a text summary
 // (also the SVG's aria-label) for screen readers and for anyone who prefers numbers.
 
-import { el, svg, formatClock } from "./dom.js";
+import { el, svg } from "./dom.js";
 
-const WIDTH = 640;
-const HEIGHT = 220;
+const HEIGHT = 200;
 const MARGIN = { left: 64, right: 14, top: 12, bottom: 28 };
-const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 
 /** The smallest of 1, 2, 5 × 10^n at least `x`. */
@@ -36,9 +34,7 @@ export class LineChart {
     this.options = { windowSeconds: 300, integer: false, floor: 1, ...options };
     this.container = container;
     const titleID = `${container.id}-title`;
-    this.svg = svg("svg", {
-      viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "chart-svg", "aria-labelledby": titleID,
-    });
+    this.svg = svg("svg", { role: "img", class: "chart-svg", "aria-labelledby": titleID });
     this.legend = el("ul", { class: "legend" });
     this.summary = el("p", { class: "summary", "aria-live": "off" });
     this.caption = el("figcaption", {}, el("h2", { id: titleID }, options.title), this.legend);
@@ -48,10 +44,22 @@ export class LineChart {
         series.label));
     });
     this.update([], Date.now());
+    // Drawn at the size shown (in CSS pixels), so labels keep their size on any screen.
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => {
+        if (this.svg.clientWidth && Math.abs(this.svg.clientWidth - this.width) > 1) this.update(this.samples, this.now);
+      }).observe(this.container);
+    }
   }
 
   /** samples: [{t: epoch ms, <key>: number|null}], oldest first. */
   update(samples, now) {
+    this.samples = samples;
+    this.now = now;
+    const width = Math.max(260, Math.round(this.svg.clientWidth || 640));
+    this.width = width;
+    this.svg.setAttribute("viewBox", `0 0 ${width} ${HEIGHT}`);
+    const plotWidth = width - MARGIN.left - MARGIN.right;
     const { series, windowSeconds, format } = this.options;
     const start = now - windowSeconds * 1000;
     const visible = samples.filter((sample) => sample.t >= start);
@@ -60,28 +68,30 @@ export class LineChart {
       for (const { key } of series) if (sample[key] > max) max = sample[key];
     }
     const { step, top } = yAxis(max, this.options);
-    const x = (t) => MARGIN.left + ((t - start) / (windowSeconds * 1000)) * PLOT_W;
+    const x = (t) => MARGIN.left + ((t - start) / (windowSeconds * 1000)) * plotWidth;
     const y = (value) => MARGIN.top + PLOT_H - (value / top) * PLOT_H;
     const nodes = [];
 
     // Grid and y labels.
     for (let value = 0; value <= top + step / 2; value += step) {
       const py = y(value).toFixed(1);
-      nodes.push(svg("line", { class: "grid", x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: py, y2: py }));
+      nodes.push(svg("line", { class: "grid", x1: MARGIN.left, x2: width - MARGIN.right, y1: py, y2: py }));
       nodes.push(svg("text", { class: "axis-label", x: MARGIN.left - 6, y: py, "text-anchor": "end",
         "dominant-baseline": "middle" }, format(value)));
     }
-    // x labels: a tick per minute, the left edge as a clock time.
+    // x labels: a tick per minute (every other one when narrow), "now" at the right.
     const minutes = Math.round(windowSeconds / 60);
+    const every = plotWidth / minutes < 56 ? 2 : 1;
     for (let m = minutes; m >= 0; m -= 1) {
       const px = x(now - m * 60000).toFixed(1);
       nodes.push(svg("line", { class: "tick", x1: px, x2: px, y1: MARGIN.top + PLOT_H, y2: MARGIN.top + PLOT_H + 4 }));
-      const label = m === 0 ? "now" : m === minutes ? formatClock(new Date(start)) : `−${m} min`;
+      if (m % every !== 0) continue;
+      const label = m === 0 ? "now" : `−${m} min`;
       const anchor = m === 0 ? "end" : m === minutes ? "start" : "middle";
       nodes.push(svg("text", { class: "axis-label", x: px, y: HEIGHT - 6, "text-anchor": anchor }, label));
     }
     nodes.push(svg("line", { class: "axis", x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: MARGIN.top + PLOT_H }));
-    nodes.push(svg("line", { class: "axis", x1: MARGIN.left, x2: WIDTH - MARGIN.right,
+    nodes.push(svg("line", { class: "axis", x1: MARGIN.left, x2: width - MARGIN.right,
       y1: MARGIN.top + PLOT_H, y2: MARGIN.top + PLOT_H }));
 
     // One path per series, broken where a value is missing, and a dot per sample.

@@ -91,7 +91,7 @@ export class ClientList {
         el("td", {}, el("code", {}, client.instance)),
         el("td", {}, client.remote_addr),
         el("td", { title: new Date(client.connected_at * 1000).toISOString() }, formatAgo(client.connected_at * 1000, now)),
-        el("td", { title: subscriptions.join(", ") }, shown || "–"),
+        el("td", { class: "wrap", title: subscriptions.join(", ") }, shown || "–"),
         el("td", { class: "num" }, formatCount(client.message_count)),
         el("td", { class: "num" }, formatBytes(client.queued_bytes)),
         el("td", { class: "num" }, formatCount(client.seq)),

@@ -1,0 +1,284 @@
+"""The admin dashboard at /admin, in headless Chromium against the release server with an
+admin token: sign-in and the token in sessionStorage, charts that follow the real
+connection count, the client list (paging both ways, filters, disconnect), broadcast
+and manual push reaching real Python WebSocket clients, the instances table, and no
+request to any other host.
+
+Python clients run on an asyncio loop in a thread of their own (Playwright's sync API
+owns the test's thread); `Loop.run(coro)` runs a coroutine there and waits for it."""
+import asyncio
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import screenshot
+from e2e_support import Client, http_json
+
+TOKEN = "dashboard-secret"
+WAIT = 15_000  # ms: generous, the CPU is shared
+
+
+class Loop:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro, timeout=20):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def admin(server_factory):
+    return server_factory(admin_token=TOKEN)
+
+
+@pytest.fixture
+def clients(admin):
+    """connect(n) -> n open Clients; all are closed after the test."""
+    loop = Loop()
+    opened = []
+
+    def connect(n=1):
+        new = [loop.run(Client.open(admin.ws)) for _ in range(n)]
+        opened.extend(new)
+        return new
+
+    connect.run = loop.run
+    yield connect
+    for client in opened:
+        try:
+            loop.run(client.close(), timeout=5)
+        except Exception:
+            pass
+    loop.close()
+
+
+def open_dashboard(page, server, token=TOKEN):
+    page.goto(server.http + "/admin?poll=1000")
+    expect(page.locator("#sign-in")).to_be_visible()
+    page.fill("#token-input", token)
+    page.click("#sign-in-form button[type=submit]")
+    if token == TOKEN:
+        expect(page.locator("#dashboard")).to_be_visible(timeout=WAIT)
+
+
+def stored_token(page):
+    return page.evaluate("sessionStorage.getItem('stockpush.adminToken')")
+
+
+def drop_401_logs(page):
+    """Chromium logs every 401 answer as a console error ("Failed to load resource"); a
+    refused token is what these tests provoke, so those lines (and only those) are dropped."""
+    page.errors[:] = [e for e in page.errors if "status of 401" not in e]
+
+
+def test_asks_for_the_token_keeps_it_across_reload_and_refuses_a_wrong_one(admin, page):
+    open_dashboard(page, admin, token="not-the-token")
+    message = page.locator("#sign-in-message")
+    expect(message).to_be_visible(timeout=WAIT)
+    expect(message).to_contain_text("refused")
+    expect(message).to_contain_text("ADMIN_TOKEN")
+    assert stored_token(page) is None
+    expect(page.locator("#dashboard")).to_be_hidden()
+
+    page.fill("#token-input", TOKEN)
+    page.click("#sign-in-form button[type=submit]")
+    expect(page.locator("#dashboard")).to_be_visible(timeout=WAIT)
+    assert stored_token(page) == TOKEN
+
+    page.reload()
+    expect(page.locator("#dashboard")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#sign-in")).to_be_hidden()
+    expect(page.locator("#server-summary")).to_contain_text("Instance", timeout=WAIT)
+
+    page.click("#sign-out")
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert stored_token(page) is None
+
+    # A stored token that the server no longer accepts: a clear message, asked again.
+    page.evaluate("sessionStorage.setItem('stockpush.adminToken', 'revoked-token')")
+    page.reload()
+    expect(page.locator("#sign-in-message")).to_contain_text("refused the stored admin token", timeout=WAIT)
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert stored_token(page) is None
+    drop_401_logs(page)
+
+
+def test_the_connection_chart_follows_the_real_count(admin, page, clients):
+    open_dashboard(page, admin)
+    line = page.locator("#chart-connections path[data-series=connections]")
+    expect(line).to_have_attribute("data-last", "0", timeout=WAIT)
+    opened = clients(3)
+    expect(line).to_have_attribute("data-last", "3", timeout=WAIT)
+    # The dot of the newest sample holds the value, and the text summary says it too.
+    assert page.locator("#chart-connections circle").last.get_attribute("data-value") == "3"
+    expect(page.locator("#chart-connections .summary")).to_contain_text("now 3")
+    assert "now 3" in page.locator("#chart-connections svg").get_attribute("aria-label")
+    assert page.locator("#chart-connections .axis-label", has_text="now").count() == 1
+
+    # Subscribed clients get messages and the ticks' publish latency is measured.
+    for client in opened:
+        clients.run(client.subscribe("strategy", "volume_wave"))
+    expect(page.locator("#chart-messages path[data-series=mps]")).not_to_have_attribute(
+        "data-last", "0", timeout=WAIT)
+    p99 = page.locator("#chart-latency path[data-series=p99]")
+    expect(p99).not_to_have_attribute("data-last", "", timeout=WAIT)
+    assert 0 < float(p99.get_attribute("data-last")) < 5
+
+    for client in opened:
+        clients.run(client.close())
+    expect(line).to_have_attribute("data-last", "0", timeout=WAIT)
+    assert int(page.locator("#chart-connections svg").get_attribute("data-samples")) >= 3
+
+
+def client_rows(page):
+    return page.locator("#clients-table tbody tr[data-client]")
+
+
+def listed_ids(page):
+    return [row.get_attribute("data-client") for row in client_rows(page).all()]
+
+
+def test_the_client_list_shows_a_client_and_disconnect_closes_it(admin, page, clients):
+    victim, bystander = clients(2)
+    open_dashboard(page, admin)
+    row = page.locator(f"#clients-table tbody tr[data-client='{victim.client_id}']")
+    expect(row).to_be_visible(timeout=WAIT)
+    expect(row).to_contain_text("anonymous")
+    expect(row).to_contain_text(admin.ws.split("/")[2].split(":")[0])  # its address
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    row.get_by_role("button", name="Disconnect").click()
+    assert clients.run(victim.expect_close(timeout=10)) == 1008
+    assert victim.client_id in dialogs[0]
+    expect(row).to_have_count(0, timeout=WAIT)
+    expect(page.locator("#clients-message")).to_contain_text(f"Disconnected {victim.client_id}")
+    expect(page.locator(f"#clients-table tbody tr[data-client='{bystander.client_id}']")).to_be_visible()
+
+
+def test_a_dismissed_confirmation_disconnects_nobody(admin, page, clients):
+    (client,) = clients(1)
+    open_dashboard(page, admin)
+    row = page.locator(f"#clients-table tbody tr[data-client='{client.client_id}']")
+    expect(row).to_be_visible(timeout=WAIT)
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("button", name="Disconnect").click()
+    clients.run(client.ping())  # still connected, still answered
+    status, body = http_json(admin.http, "GET", "/api/websocket/clients", headers=admin.admin_headers())
+    assert client.client_id in [c["client_id"] for c in body["clients"]]
+
+
+def test_paging_goes_both_ways_and_filters_narrow_the_list(admin, page, clients):
+    opened = clients(5)
+    clients.run(opened[2].subscribe("stock", "AAPL"))
+    ids = sorted(c.client_id for c in opened)
+    open_dashboard(page, admin)
+    expect(client_rows(page)).to_have_count(5, timeout=WAIT)
+
+    page.fill("#client-filters input[name=limit]", "2")
+    page.click("#client-filters button[type=submit]")
+    pager = page.locator("#clients-page")
+    expect(pager).to_contain_text("Page 1: clients 1–2 of 5", timeout=WAIT)
+    expect(page.locator("#clients-prev")).to_be_disabled()
+    first = listed_ids(page)
+
+    page.click("#clients-next")
+    expect(pager).to_contain_text("Page 2: clients 3–4 of 5", timeout=WAIT)
+    second = listed_ids(page)
+    page.click("#clients-next")
+    expect(pager).to_contain_text("Page 3: clients 5–5 of 5", timeout=WAIT)
+    expect(page.locator("#clients-next")).to_be_disabled()
+    third = listed_ids(page)
+    assert sorted(first + second + third) == ids
+
+    page.click("#clients-prev")
+    expect(pager).to_contain_text("Page 2", timeout=WAIT)
+    expect(client_rows(page).first).to_have_attribute("data-client", second[0])
+    assert listed_ids(page) == second
+    page.click("#clients-prev")
+    expect(pager).to_contain_text("Page 1", timeout=WAIT)
+    expect(client_rows(page).first).to_have_attribute("data-client", first[0])
+    assert listed_ids(page) == first
+    expect(page.locator("#clients-prev")).to_be_disabled()
+
+    # Filters: a subscription, then an instance that does not exist.
+    page.fill("#client-filters input[name=subscription]", "AAPL")
+    page.click("#client-filters button[type=submit]")
+    expect(pager).to_contain_text("of 1 matching", timeout=WAIT)
+    assert listed_ids(page) == [opened[2].client_id]
+    page.fill("#client-filters input[name=subscription]", "")
+    page.fill("#client-filters input[name=user]", "nobody-at-all")
+    page.click("#client-filters button[type=submit]")
+    expect(pager).to_contain_text("of 0 matching", timeout=WAIT)
+    expect(page.locator("#clients-table tbody")).to_contain_text("No client matches")
+
+
+def test_broadcast_reaches_a_python_client_and_shows_the_count(admin, page, clients):
+    (client,) = clients(1)
+    open_dashboard(page, admin)
+    page.fill("#broadcast-message", "maintenance at 18:00")
+    page.click("#broadcast-form button[type=submit]")
+    result = page.locator("#broadcast-result")
+    expect(result).to_contain_text("Broadcast sent to 1 client.", timeout=WAIT)
+    expect(result).to_have_attribute("data-total", "1")
+    stats = http_json(admin.http, "GET", "/api/websocket/stats", headers=admin.admin_headers())[1]
+    expect(result.locator(f"li[data-instance='{stats['instance']}']")).to_contain_text(": 1")
+    message = clients.run(client.recv_type("broadcast", timeout=5))
+    assert message["data"]["message"] == "maintenance at 18:00"
+
+
+def test_manual_push_reaches_a_subscriber_and_errors_are_shown(admin, page, clients):
+    subscriber, other = clients(2)
+    clients.run(subscriber.subscribe("stock", "600519"))
+    open_dashboard(page, admin)
+    page.fill("#push-form input[name=stock]", "600519")
+    page.click("#push-form button[type=submit]")
+    result = page.locator("#push-result")
+    expect(result).to_contain_text("Pushed 1 quote (stock 600519) to 1 client.", timeout=WAIT)
+    expect(result).to_have_attribute("data-total", "1")
+    pushed = clients.run(subscriber.recv_until(
+        lambda m: m["type"] == "price_update" and m["snapshot"], timeout=5))
+    assert [quote["code"] for quote in pushed["data"]] == ["600519"]
+
+    page.fill("#push-form input[name=stock]", "NOPE")
+    page.click("#push-form button[type=submit]")
+    expect(result).to_contain_text("404 unknown_target", timeout=WAIT)
+    expect(result).to_have_class("result error")
+    page.errors[:] = [e for e in page.errors if "status of 404" not in e]
+
+
+def test_the_instances_table_shows_the_instance(admin, page):
+    stats = http_json(admin.http, "GET", "/api/websocket/stats", headers=admin.admin_headers())[1]
+    (me,) = stats["instances"]
+    open_dashboard(page, admin)
+    row = page.locator(f"#instances-table tr[data-instance='{me['id']}']")
+    expect(row).to_be_visible(timeout=WAIT)
+    expect(row).to_contain_text(me["address"])
+    expect(row).to_contain_text("leader")
+    expect(row).to_contain_text("answered")
+    expect(page.locator("#instances-note")).to_contain_text("1 live instance")
+
+
+def test_no_request_leaves_the_server_and_a_screenshot(admin, page, clients):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    opened = clients(2)
+    for client in opened:
+        clients.run(client.subscribe("strategy", "volume_wave"))
+    open_dashboard(page, admin)
+    expect(client_rows(page)).to_have_count(2, timeout=WAIT)
+    expect(page.locator("#chart-latency path[data-series=p50]")).not_to_have_attribute("data-last", "", timeout=WAIT)
+    page.fill("#broadcast-message", "hello")
+    page.click("#broadcast-form button[type=submit]")
+    expect(page.locator("#broadcast-result")).to_contain_text("Broadcast sent to 2 clients.", timeout=WAIT)
+    screenshot(page, "admin-dashboard")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "admin-dashboard-phone")
+    assert requests and all(url.startswith(admin.http + "/") for url in requests), requests
