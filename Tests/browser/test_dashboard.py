@@ -8,6 +8,7 @@ Python clients run on an asyncio loop in a thread of their own (Playwright's syn
 owns the test's thread); `Loop.run(coro)` runs a coroutine there and waits for it."""
 import asyncio
 import threading
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -44,8 +45,8 @@ def clients(admin):
     loop = Loop()
     opened = []
 
-    def connect(n=1):
-        new = [loop.run(Client.open(admin.ws)) for _ in range(n)]
+    def connect(n=1, server=None):
+        new = [loop.run(Client.open((server or admin).ws)) for _ in range(n)]
         opened.extend(new)
         return new
 
@@ -282,3 +283,90 @@ def test_no_request_leaves_the_server_and_a_screenshot(admin, page, clients):
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "admin-dashboard-phone")
     assert requests and all(url.startswith(admin.http + "/") for url in requests), requests
+
+
+def wait_for_stats(server, predicate, what, timeout=15):
+    deadline = time.monotonic() + timeout
+    while True:
+        status, stats = http_json(server.http, "GET", "/api/websocket/stats", headers=server.admin_headers())
+        if status == 200 and predicate(stats):
+            return stats
+        assert time.monotonic() < deadline, f"not {what} within {timeout} s: {stats}"
+        time.sleep(0.1)
+
+
+def test_a_cluster_shows_every_instance_and_the_one_that_stops_answering(server_factory, page, clients):
+    # A long TTL keeps a killed instance listed (as not answering) for the whole test.
+    args = ("--cluster-ttl-ms", "60000", "--cluster-timeout-ms", "800")
+    a = server_factory("--instance-id", "dash-a", *args, admin_token=TOKEN)
+    b = server_factory("--instance-id", "dash-b", *args, admin_token=TOKEN, prefix=a.prefix, database=a.database)
+    wait_for_stats(a, lambda stats: sorted(stats["covered"]) == ["dash-a", "dash-b"], "both answering")
+    (on_a,) = clients(1, server=a)
+    (on_b,) = clients(1, server=b)
+
+    open_dashboard(page, a)
+    for instance in ("dash-a", "dash-b"):
+        row = page.locator(f"#instances-table tr[data-instance='{instance}']")
+        expect(row).to_contain_text("answered", timeout=WAIT)
+    expect(page.locator("#instances-note")).to_contain_text("2 live instances")
+    expect(page.locator("#instances-table")).to_contain_text("leader")
+    for client, instance in ((on_a, "dash-a"), (on_b, "dash-b")):
+        expect(page.locator(f"#clients-table tbody tr[data-client='{client.client_id}']")).to_contain_text(
+            instance, timeout=WAIT)
+
+    page.click("#broadcast-form button[type=submit]")
+    result = page.locator("#broadcast-result")
+    expect(result).to_contain_text("Broadcast sent to 2 clients.", timeout=WAIT)
+    expect(result.locator("li[data-instance='dash-a']")).to_contain_text(": 1")
+    expect(result.locator("li[data-instance='dash-b']")).to_contain_text(": 1")
+    for client in (on_a, on_b):
+        assert clients.run(client.recv_type("broadcast", timeout=5))["data"]["message"] == "broadcast test"
+
+    page.fill("#client-filters input[name=instance]", "dash-b")
+    page.click("#client-filters button[type=submit]")
+    expect(page.locator("#clients-page")).to_contain_text("of 1 matching", timeout=WAIT)
+    assert listed_ids(page) == [on_b.client_id]
+    page.fill("#client-filters input[name=instance]", "")
+    page.click("#client-filters button[type=submit]")
+
+    b.kill()
+    silent = page.locator("#instances-table tr[data-instance='dash-b']")
+    expect(silent).to_contain_text("did not answer", timeout=WAIT)
+    expect(silent).to_have_class("missing")
+    expect(page.locator("#instances-note")).to_contain_text("Did not answer in time: dash-b")
+    expect(page.locator("#clients-message")).to_contain_text("Not listed (did not answer in time): dash-b")
+    # Totals without dash-b: the chart marks those samples.
+    expect(page.locator("#chart-connections .summary")).to_contain_text("leave out instances that did not answer")
+    screenshot(page, "admin-dashboard-cluster")
+
+
+def test_latency_quantiles_are_read_from_the_histogram_buckets(admin, page):
+    """metrics.js, in the page: p50/p99 of the observations between two scrapes,
+    interpolated inside buckets as Prometheus' histogram_quantile does."""
+    page.goto(admin.http + "/admin")
+    before = "\n".join([
+        '# TYPE stockpush_publish_latency_seconds histogram',
+        'stockpush_publish_latency_seconds_bucket{le="0.001"} 10',
+        'stockpush_publish_latency_seconds_bucket{le="0.005"} 10',
+        'stockpush_publish_latency_seconds_bucket{le="0.01"} 10',
+        'stockpush_publish_latency_seconds_bucket{le="+Inf"} 10',
+        'stockpush_publish_latency_seconds_sum 0.005',
+        'stockpush_publish_latency_seconds_count 10',
+        'stockpush_connections 4',
+    ])
+    # 100 more: 50 under 1 ms, 40 in (1, 5] ms, 9 in (5, 10] ms, 1 above.
+    after = (before.replace('le="0.001"} 10', 'le="0.001"} 60').replace('le="0.005"} 10', 'le="0.005"} 100')
+             .replace('le="0.01"} 10', 'le="0.01"} 109').replace('le="+Inf"} 10', 'le="+Inf"} 110')
+             .replace("_sum 0.005", "_sum 0.305").replace("_count 10", "_count 110"))
+    result = page.evaluate("""async ([before, after]) => {
+        const m = await import("/admin/js/metrics.js");
+        const a = m.readScrape(before), b = m.readScrape(after);
+        return {latency: m.latencyBetween(a, b), none: m.latencyBetween(b, b), back: m.latencyBetween(b, a),
+                connections: b.connections};
+    }""", [before, after])
+    latency = result["latency"]
+    assert latency["count"] == 100 and result["connections"] == 4
+    assert abs(latency["p50"] - 0.001) < 1e-9  # rank 50 is the top of the first bucket
+    assert abs(latency["p99"] - 0.01) < 1e-9  # rank 99 is the top of (5, 10] ms
+    assert abs(latency["mean"] - 0.003) < 1e-9
+    assert result["none"] is None and result["back"] is None  # no new tick; counters that went back

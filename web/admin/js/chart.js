@@ -28,7 +28,9 @@ export function yAxis(max, { integer = false, floor = 1 } = {}) {
 export class LineChart {
   /**
    * container: the <figure>; options: {title, series: [{key, label}], format(value),
-   * windowSeconds, integer, floor (smallest y top, e.g. 1 connection or 1 ms)}.
+   * windowSeconds, integer, floor (smallest y top, e.g. 1 connection or 1 ms), note (a line
+   * under the title)}. A sample with `partial: true` is drawn as a hollow dot (some
+   * instances did not answer, so it counts only the others).
    */
   constructor(container, options) {
     this.options = { windowSeconds: 300, integer: false, floor: 1, ...options };
@@ -37,7 +39,8 @@ export class LineChart {
     this.svg = svg("svg", { role: "img", class: "chart-svg", "aria-labelledby": titleID });
     this.legend = el("ul", { class: "legend" });
     this.summary = el("p", { class: "summary", "aria-live": "off" });
-    this.caption = el("figcaption", {}, el("h2", { id: titleID }, options.title), this.legend);
+    this.caption = el("figcaption", {}, el("h2", { id: titleID }, options.title), this.legend,
+      options.note ? el("p", { class: "note muted" }, options.note) : null);
     container.replaceChildren(this.caption, this.svg, this.summary);
     options.series.forEach((series, index) => {
       this.legend.append(el("li", { class: `series-${index}` }, el("span", { class: "swatch", "aria-hidden": "true" }),
@@ -81,7 +84,7 @@ export class LineChart {
     }
     // x labels: a tick per minute (every other one when narrow), "now" at the right.
     const minutes = Math.round(windowSeconds / 60);
-    const every = plotWidth / minutes < 56 ? 2 : 1;
+    const every = plotWidth / minutes < 80 ? 2 : 1;
     for (let m = minutes; m >= 0; m -= 1) {
       const px = x(now - m * 60000).toFixed(1);
       nodes.push(svg("line", { class: "tick", x1: px, x2: px, y1: MARGIN.top + PLOT_H, y2: MARGIN.top + PLOT_H + 4 }));
@@ -109,7 +112,8 @@ export class LineChart {
         const py = y(Math.min(value, top)).toFixed(1);
         d += `${pen}${px},${py} `;
         pen = "L";
-        dots.append(svg("circle", { cx: px, cy: py, r: 2.2, "data-value": value, "data-t": sample.t }));
+        dots.append(svg("circle", { cx: px, cy: py, r: sample.partial ? 3 : 2.2, class: sample.partial ? "partial" : null,
+          "data-value": value, "data-t": sample.t }));
       }
       const last = [...visible].reverse().find((sample) => sample[key] !== null && sample[key] !== undefined);
       nodes.push(svg("path", { class: `line series-${index}`, d: d.trim(), "data-series": key,
@@ -133,6 +137,7 @@ export class LineChart {
       const now = values[values.length - 1];
       return `${label} now ${format(now)} (lowest ${format(Math.min(...values))}, highest ${format(Math.max(...values))})`;
     });
-    return `${title}, last ${Math.round(windowSeconds / 60)} min: ${parts.join("; ")}.`;
+    const partial = visible.some((sample) => sample.partial) ? " Hollow dots leave out instances that did not answer." : "";
+    return `${title}, last ${Math.round(windowSeconds / 60)} min: ${parts.join("; ")}.${partial}`;
   }
 }

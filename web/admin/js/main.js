@@ -31,6 +31,7 @@ function setUpCharts() {
     }),
     latency: new LineChart($("#chart-latency"), {
       title: "Publish latency", format: formatSeconds, floor: 0.001, windowSeconds: WINDOW_SECONDS,
+      note: "Ticks published by the instance answering /metrics, between two polls.",
       series: [{ key: "p50", label: "p50" }, { key: "p99", label: "p99" }],
     }),
   };
@@ -60,7 +61,8 @@ function summarize(stats) {
   } else {
     parts.push("no tick yet");
   }
-  parts.push(`${formatCount(stats.active_connections)} connections`);
+  const n = stats.active_connections;
+  parts.push(`${formatCount(n)} connection${n === 1 ? "" : "s"}`);
   parts.push(`updated ${formatClock(new Date())}`);
   $("#server-summary").textContent = parts.join(" · ");
 }
@@ -76,6 +78,7 @@ async function poll() {
   if (stats.status === "fulfilled") {
     const value = stats.value;
     sample.connections = value.active_connections;
+    sample.partial = (value.missing || []).length > 0;
     sample.mps = messagesPerSecond(state.lastStats?.value, value, t - (state.lastStats?.t ?? t));
     state.lastStats = { t, value };
     renderInstances(value);
