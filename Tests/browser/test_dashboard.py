@@ -60,7 +60,23 @@ def clients(admin):
     loop.close()
 
 
+CSP = "default-src 'self'"
+
+
+def with_csp(page):
+    """Serves the dashboard's documents with the Content-Security-Policy a deployment puts
+    on them: an inline script, style attribute or handler would be refused, and Chromium
+    reports that as a console error, which fails the test."""
+    def add_policy(route):
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": CSP}
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/admin*", add_policy)
+
+
 def open_dashboard(page, server, token=TOKEN):
+    with_csp(page)
     page.goto(server.http + "/admin?poll=1000")
     expect(page.locator("#sign-in")).to_be_visible()
     page.fill("#token-input", token)
@@ -109,6 +125,15 @@ def test_asks_for_the_token_keeps_it_across_reload_and_refuses_a_wrong_one(admin
     expect(page.locator("#sign-in")).to_be_visible()
     assert stored_token(page) is None
     drop_401_logs(page)
+
+
+def test_a_server_without_admin_token_takes_an_empty_one(server, page):
+    with_csp(page)
+    page.goto(server.http + "/admin?poll=1000")
+    page.click("#sign-in-form button[type=submit]")
+    expect(page.locator("#dashboard")).to_be_visible(timeout=WAIT)
+    assert stored_token(page) == ""
+    expect(page.locator("#instances-table tbody tr[data-instance]")).to_have_count(1, timeout=WAIT)
 
 
 def test_the_connection_chart_follows_the_real_count(admin, page, clients):
@@ -343,6 +368,7 @@ def test_a_cluster_shows_every_instance_and_the_one_that_stops_answering(server_
 def test_latency_quantiles_are_read_from_the_histogram_buckets(admin, page):
     """metrics.js, in the page: p50/p99 of the observations between two scrapes,
     interpolated inside buckets as Prometheus' histogram_quantile does."""
+    with_csp(page)
     page.goto(admin.http + "/admin")
     before = "\n".join([
         '# TYPE stockpush_publish_latency_seconds histogram',
