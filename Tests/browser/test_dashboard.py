@@ -307,6 +307,8 @@ def test_no_request_leaves_the_server_and_a_screenshot(admin, page, clients):
     screenshot(page, "admin-dashboard")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "admin-dashboard-phone")
+    page.emulate_media(color_scheme="dark")
+    screenshot(page, "admin-dashboard-phone-dark")
     assert requests and all(url.startswith(admin.http + "/") for url in requests), requests
 
 

@@ -35,11 +35,11 @@ export class LineChart {
   constructor(container, options) {
     this.options = { windowSeconds: 300, integer: false, floor: 1, ...options };
     this.container = container;
-    const titleID = `${container.id}-title`;
-    this.svg = svg("svg", { role: "img", class: "chart-svg", "aria-labelledby": titleID });
+    // The aria-label (set on every update) is the text summary, which names the chart.
+    this.svg = svg("svg", { role: "img", class: "chart-svg" });
     this.legend = el("ul", { class: "legend" });
     this.summary = el("p", { class: "summary", "aria-live": "off" });
-    this.caption = el("figcaption", {}, el("h2", { id: titleID }, options.title), this.legend,
+    this.caption = el("figcaption", {}, el("h2", {}, options.title), this.legend,
       options.note ? el("p", { class: "note muted" }, options.note) : null);
     container.replaceChildren(this.caption, this.svg, this.summary);
     options.series.forEach((series, index) => {

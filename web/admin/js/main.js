@@ -45,7 +45,7 @@ function drawCharts() {
 
 /** Messages per second between two stats answers of the same instances, else the server's last-second figure. */
 function messagesPerSecond(before, after, elapsedMs) {
-  const same = before && before.covered.join() === after.covered.join();
+  const same = before && [...before.covered].sort().join() === [...after.covered].sort().join();
   if (same && elapsedMs > 0 && after.total_messages >= before.total_messages) {
     return ((after.total_messages - before.total_messages) * 1000) / elapsedMs;
   }
