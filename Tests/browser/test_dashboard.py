@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import screenshot
-from e2e_support import Client, http_json
+from e2e_support import Client, http_json, http_request
 
 TOKEN = "dashboard-secret"
 WAIT = 15_000  # ms: generous, the CPU is shared
@@ -278,6 +278,17 @@ def test_manual_push_reaches_a_subscriber_and_errors_are_shown(admin, page, clie
     expect(result).to_contain_text("404 unknown_target", timeout=WAIT)
     expect(result).to_have_class("result error")
     page.errors[:] = [e for e in page.errors if "status of 404" not in e]
+
+
+def test_the_push_form_suggests_the_catalog(admin, page):
+    status, _, _ = http_request(admin.http, "GET", "/api/catalog")
+    if status == 404:
+        pytest.skip("this stockpush binary predates GET /api/catalog")
+    open_dashboard(page, admin)
+    page.focus("#push-form input[name=strategy]")
+    expect(page.locator("#catalog-strategies option[value=volume_wave]")).to_have_count(1, timeout=WAIT)
+    expect(page.locator("#catalog-stocks option[value='600519']")).to_have_count(1)
+    expect(page.locator("#catalog-markets option[value=SH]")).to_have_count(1)
 
 
 def test_the_instances_table_shows_the_instance(admin, page):

@@ -2,7 +2,7 @@
 // in total and per instance, or the server's error.
 
 import { $, el, formatCount } from "./dom.js";
-import { api, Unauthorized } from "./api.js";
+import { api, request, Unauthorized } from "./api.js";
 import { perInstanceList } from "./instances.js";
 
 /** Splits "a, b c" into ["a", "b", "c"]. */
@@ -37,6 +37,24 @@ async function run(form, node, action, describe) {
   }
 }
 
+/**
+ * Suggestions for the push form from `GET /api/catalog` (markets, strategies, active
+ * stocks), asked once, when the form is first used; without it the fields stay free text.
+ */
+async function loadCatalog() {
+  let catalog;
+  try {
+    catalog = await request("GET", "/api/catalog", { quiet401: true });
+  } catch {
+    return;
+  }
+  const options = (id, items) => $(id).replaceChildren(
+    ...items.map(([value, label]) => el("option", { value, label: label || value })));
+  options("#catalog-strategies", (catalog.strategies || []).map((s) => [s.name, s.description]));
+  options("#catalog-stocks", (catalog.stocks || []).map((s) => [s.code, `${s.name} (${s.market})`]));
+  options("#catalog-markets", (catalog.markets || []).map((m) => [m.code, m.name]));
+}
+
 export function setUpActions() {
   const broadcastForm = $("#broadcast-form");
   broadcastForm.addEventListener("submit", (event) => {
@@ -50,6 +68,12 @@ export function setUpActions() {
   });
 
   const pushForm = $("#push-form");
+  let catalogAsked = false;
+  pushForm.addEventListener("focusin", () => {
+    if (catalogAsked) return;
+    catalogAsked = true;
+    loadCatalog();
+  });
   pushForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const form = new FormData(pushForm);
