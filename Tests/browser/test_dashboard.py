@@ -103,6 +103,7 @@ def test_asks_for_the_token_keeps_it_across_reload_and_refuses_a_wrong_one(admin
     expect(message).to_contain_text("ADMIN_TOKEN")
     assert stored_token(page) is None
     expect(page.locator("#dashboard")).to_be_hidden()
+    screenshot(page, "admin-sign-in-refused")
 
     page.fill("#token-input", TOKEN)
     page.click("#sign-in-form button[type=submit]")
