@@ -106,7 +106,9 @@ export class ClientList {
     const number = this.previous.length + 1;
     const first = this.previous.length * this.filters.limit + 1;
     const range = page.count ? `clients ${first}–${first + page.count - 1}` : "no clients";
-    $("#clients-page").textContent = `Page ${number}: ${range} of ${formatCount(page.total)} matching`;
+    // Set only when it changes: it is a live region, and the list is refreshed at every poll.
+    const status = `Page ${number}: ${range} of ${formatCount(page.total)} matching`;
+    if ($("#clients-page").textContent !== status) $("#clients-page").textContent = status;
     $("#clients-prev").disabled = this.previous.length === 0;
     $("#clients-next").disabled = !page.next_cursor;
     const missing = page.missing || [];
