@@ -393,6 +393,7 @@ def test_latency_quantiles_are_read_from_the_histogram_buckets(admin, page):
         'stockpush_publish_latency_seconds_sum 0.005',
         'stockpush_publish_latency_seconds_count 10',
         'stockpush_connections 4',
+        'stockpush_instance_info{instance="node-\\"1\\""} 1',
     ])
     # 100 more: 50 under 1 ms, 40 in (1, 5] ms, 9 in (5, 10] ms, 1 above.
     after = (before.replace('le="0.001"} 10', 'le="0.001"} 60').replace('le="0.005"} 10', 'le="0.005"} 100')
@@ -401,8 +402,9 @@ def test_latency_quantiles_are_read_from_the_histogram_buckets(admin, page):
     result = page.evaluate("""async ([before, after]) => {
         const m = await import("/admin/js/metrics.js");
         const a = m.readScrape(before), b = m.readScrape(after);
+        const other = m.readScrape(after.replace('instance="node-\\\\"1\\\\""', 'instance="node-2"'));
         return {latency: m.latencyBetween(a, b), none: m.latencyBetween(b, b), back: m.latencyBetween(b, a),
-                connections: b.connections};
+                connections: b.connections, instance: b.instance, across: m.latencyBetween(a, other)};
     }""", [before, after])
     latency = result["latency"]
     assert latency["count"] == 100 and result["connections"] == 4
@@ -410,3 +412,5 @@ def test_latency_quantiles_are_read_from_the_histogram_buckets(admin, page):
     assert abs(latency["p99"] - 0.01) < 1e-9  # rank 99 is the top of (5, 10] ms
     assert abs(latency["mean"] - 0.003) < 1e-9
     assert result["none"] is None and result["back"] is None  # no new tick; counters that went back
+    # Behind a balancer: scrapes of two instances are never subtracted.
+    assert result["instance"] == 'node-"1"' and result["across"] is None

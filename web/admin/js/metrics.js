@@ -73,15 +73,23 @@ export const LATENCY = "stockpush_publish_latency_seconds";
 /** What one scrape gives the charts: the latency histogram and the connection gauge. */
 export function readScrape(text) {
   const samples = parseMetrics(text);
+  let instance = null;
+  for (const series of samples.keys()) {
+    const match = /^stockpush_instance_info\{instance="((?:[^"\\]|\\.)*)"\}$/.exec(series);
+    if (match) instance = match[1].replace(/\\(.)/g, (_, c) => (c === "n" ? "\n" : c));
+  }
   return {
+    instance,
     latency: readHistogram(samples, LATENCY),
     connections: samples.get("stockpush_connections") ?? null,
     messages: samples.get("stockpush_messages_sent_total") ?? null,
   };
 }
 
-/** {p50, p99, mean} in seconds of the ticks published between two scrapes, or null. */
+/** {p50, p99, mean} in seconds of the ticks published between two scrapes of one instance, or null. */
 export function latencyBetween(before, after) {
+  // Two scrapes answered by different instances (behind a balancer) cannot be subtracted.
+  if (before?.instance !== after?.instance) return null;
   const delta = histogramDelta(before?.latency, after?.latency);
   if (!delta) return null;
   return { p50: quantile(delta, 0.5), p99: quantile(delta, 0.99), mean: delta.sum / delta.count, count: delta.count };
