@@ -148,6 +148,7 @@ export class PriceTable {
     const info = row.info;
     const trend = direction(q.change);
     c.name.textContent = q.name ?? info.name ?? "";
+    c.name.title = c.name.textContent;
     c.market.textContent = q.market ?? info.market ?? "";
     c.price.textContent = fixed(q.price, decimals);
     c.price.title = typeof q.prev_close === "number" ? `previous close ${fixed(q.prev_close, decimals)}` : "";

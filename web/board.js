@@ -47,6 +47,14 @@ const pickers = new Pickers(document, {
   onError: (message) => notify(message),
 });
 
+// The choosers start folded on a phone (the table first); a reload keeps what the user did.
+const picker = $("picker");
+picker.open = prefs.pickerOpen ?? !matchMedia("(max-width: 40rem)").matches;
+picker.addEventListener("toggle", () => {
+  prefs.pickerOpen = picker.open;
+  savePrefs(prefs);
+});
+
 let noticeTimer = null;
 function notify(message) {
   const notice = $("notice");
