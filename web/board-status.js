@@ -70,6 +70,7 @@ export class ConnectionView {
     if (this.detail.textContent !== detail) this.detail.textContent = detail;
     const retryable = this.state === "reconnecting" || this.state === "failed" || this.state === "closed";
     if (this.retry.hidden === retryable) this.retry.hidden = !retryable;
+    document.body.classList.toggle("stale", this.state !== "open");
   }
 
   tick() {
@@ -85,6 +86,5 @@ export class ConnectionView {
     const ms = now - this.lastTimestamp;
     this.ageEl.textContent = age(ms);
     this.ageEl.classList.toggle("stale", ms > STALE_MS || this.state !== "open");
-    document.body.classList.toggle("stale", this.state !== "open");
   }
 }
