@@ -1,7 +1,7 @@
 // The live price board at /: wires the SDK's client to the choosers, the table and the
 // connection badge. Everything it loads comes from this server (CSP default-src 'self').
 import { StockPushClient } from "/sdk/stockpush.js";
-import { loadCatalog } from "./board-catalog.js";
+import { fetchCatalog, loadCatalog } from "./board-catalog.js";
 import { Colours } from "./board-colours.js";
 import { Pickers } from "./board-pickers.js";
 import {
@@ -156,6 +156,10 @@ client.on("quote", (quote) => {
     table.update(quote);
   }
 });
+client.on("open", ({ reconnected }) => {
+  // The server may come back with another catalog (a deploy, an edit while we were away).
+  if (reconnected && catalog) fetchCatalog().then((loaded) => useCatalog(loaded, false), () => {});
+});
 client.on("shutdown", () => notify("The server is restarting; the board reconnects by itself."));
 client.connect();
 
@@ -173,16 +177,21 @@ else refreshRows();
 loadCatalog((error, delay) => {
   notify(`Could not load the list of strategies and stocks (${error.message}); trying again in ${Math.round(delay / 1000)} s.`);
 }).then((loaded) => {
-  catalog = loaded;
   $("notice").hidden = true;
+  useCatalog(loaded, true);
+});
+
+/** A (new) catalog; the first one also picks the default when nothing is chosen. */
+function useCatalog(loaded, first) {
+  catalog = loaded;
   pickers.setCatalog(catalog);
-  if (!selection || isEmpty(selection)) {
+  if (first && (!selection || isEmpty(selection))) {
     // Nothing chosen yet: the first strategy, so the board moves from the first second.
-    const first = catalog.strategies[0]?.name;
+    const strategy = catalog.strategies[0]?.name;
     const market = catalog.markets[0]?.code;
-    applySelection({ ...emptySelection(), ...(first ? { strategy: [first] } : market ? { market: [market] } : {}) });
+    applySelection({ ...emptySelection(), ...(strategy ? { strategy: [strategy] } : market ? { market: [market] } : {}) });
   } else {
     pickers.show(selection);
     refreshRows();
   }
-});
+}

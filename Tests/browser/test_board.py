@@ -183,6 +183,20 @@ def test_choices_survive_a_reload_and_a_new_tab(server, page):
     other.close()
 
 
+def test_unknown_choices_are_explained_and_dropped(server, page):
+    page.goto(server.http + "/#strategy=no_such_strategy&market=&stock=0700")
+    page.wait_for_selector("#notice:not([hidden])", timeout=5000)
+    assert "no_such_strategy" in page.text_content("#notice")
+    wait_rows_with_prices(page, {"0700"})
+    page.wait_for_function("!location.hash.includes('no_such_strategy')", timeout=5000)
+    assert not page.get_by_role("checkbox", name=re.compile(r"^no_such_strategy")).count()
+    # A typed stock must name exactly one: a code (any case) or a unique part of a name.
+    page.fill("#stock-input", "zzzz-nothing")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('notice').textContent.includes('zzzz-nothing')", timeout=5000)
+    wait_rows_with_prices(page, {"0700"})
+
+
 def test_sorting_by_clicking_headers(server, page):
     page.goto(server.http + "/#market=US")
     cat = catalog(page)
