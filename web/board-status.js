@@ -45,7 +45,8 @@ export class ConnectionView {
     const online = navigator.onLine !== false;
     switch (this.state) {
       case "open":
-        return ["Live", ""];
+        // The socket may look open for a while after the network went away: say what the browser knows.
+        return online ? ["Live", ""] : ["Offline", "no network"];
       case "reconnecting": {
         const left = Math.max(0, Math.ceil((this.retryAt - Date.now()) / 1000));
         const when = this.retryAt === null ? "soon" : left > 0 ? `in ${left} s` : "now";

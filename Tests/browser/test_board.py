@@ -155,6 +155,20 @@ def test_killed_server_shows_reconnecting_and_a_restart_brings_it_back_with_the_
     page.errors[:] = [e for e in page.errors if not OUTAGE_NOISE.search(e)]
 
 
+def test_the_badge_says_offline_without_a_network_and_live_when_it_is_back(server, page):
+    page.goto(server.http + "/")
+    cat = catalog(page)
+    wait_rows_with_prices(page, strategy_codes(cat, cat["strategies"][0]["name"]))
+    wait_live(page)
+    page.context.set_offline(True)
+    page.wait_for_function("document.getElementById('conn-state').textContent === 'Offline'", timeout=5000)
+    page.context.set_offline(False)
+    page.wait_for_function("document.getElementById('conn-state').textContent === 'Live'", timeout=30000)
+    wait_live(page)
+    wait_some_price_changes(page, prices(page))
+    page.errors[:] = [e for e in page.errors if not OUTAGE_NOISE.search(e)]
+
+
 def test_choices_survive_a_reload_and_a_new_tab(server, page):
     page.goto(server.http + "/")
     cat = catalog(page)
