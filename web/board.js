@@ -107,26 +107,30 @@ function recordAcks(acks) {
   refreshRows();
 }
 
-/** A refused subscribe: an unknown target leaves the selection; anything else is tried again shortly. */
+/** A refused subscribe: an unknown target, or one past the server's limit, leaves the selection
+ * (with a notice); a refusal for now (not_ready, rate_limited) is tried again shortly. */
 function refused(type, error) {
   if (error?.acks) recordAcks(error.acks);
-  const errors = error?.errors ?? [error];
-  const unknown = [];
-  let retry = false;
-  for (const e of errors) {
+  const drop = { unknown_target: [], too_many_subscriptions: [] };
+  let retry = null;
+  for (const e of error?.errors ?? [error]) {
     const target = e?.target ?? e?.reply?.target;
-    if (e?.code === "unknown_target" && target) unknown.push(target);
-    else retry = true;
-    if (target) held[type] = held[type].filter((t) => t !== target);
-    else held[type] = [];
+    if (target && drop[e?.code]) drop[e.code].push(target);
+    else retry = e?.code ?? "error";
+    held[type] = target ? held[type].filter((t) => t !== target) : [];
   }
-  if (unknown.length) {
-    notify(`Unknown ${type} ${unknown.join(", ")}: removed from the board.`);
-    const next = { ...selection, [type]: selection[type].filter((t) => !unknown.includes(t)) };
-    applySelection(next);
+  const gone = [...drop.unknown_target, ...drop.too_many_subscriptions];
+  if (gone.length) {
+    const why = [];
+    if (drop.unknown_target.length) why.push(`unknown ${type} ${drop.unknown_target.join(", ")}`);
+    if (drop.too_many_subscriptions.length) {
+      why.push(`${drop.too_many_subscriptions.join(", ")}: more than the server allows at once`);
+    }
+    notify(`Removed from the board: ${why.join("; ")}.`);
+    applySelection({ ...selection, [type]: selection[type].filter((t) => !gone.includes(t)) });
   }
   if (retry) {
-    notify(`The server refused ${type} ${errors.map((e) => e?.target).filter(Boolean).join(", ")} for now (${errors[0]?.code}); retrying.`);
+    notify(`The server cannot take ${type} subscriptions just now (${retry}); trying again.`);
     setTimeout(() => applySelection(selection, { save: false }), RETRY_REFUSED_MS);
   }
 }

@@ -211,6 +211,19 @@ def test_unknown_choices_are_explained_and_dropped(server, page):
     wait_rows_with_prices(page, {"0700"})
 
 
+def test_choices_past_the_servers_subscription_limit_are_dropped_with_a_notice(server_factory, page):
+    server = server_factory("--max-subscriptions", "2")
+    page.goto(server.http + "/#strategy=&market=&stock=")
+    cat = catalog(page)
+    a, b = cat["strategies"][0]["name"], cat["strategies"][1]["name"]
+    page.goto(f"{server.http}/#strategy={a},{b}&market=HK&stock=")
+    page.wait_for_function("document.getElementById('notice').textContent.includes('HK')", timeout=5000)
+    assert "more than the server allows" in page.text_content("#notice")
+    wait_rows_with_prices(page, strategy_codes(cat, a) | strategy_codes(cat, b))
+    page.wait_for_function("location.hash.includes('market=&')", timeout=5000)
+    assert not page.get_by_role("checkbox", name=re.compile(r"^HK\b")).is_checked()
+
+
 def test_sorting_by_clicking_headers(server, page):
     page.goto(server.http + "/#market=US")
     cat = catalog(page)
