@@ -19,6 +19,7 @@ public enum Application {
             }
             AdminRoutes.install(into: &routes, shared: push, audit: audit, cluster: cluster, server: server)
             MetricsRoute.install(into: &routes, shared: push, server: server)
+            CatalogRoute.install(into: &routes, shared: push)
         }
         routes.add(.get, "/healthz") { _, _ in
             .json(.ok, #"{"status":"ok"}"#)

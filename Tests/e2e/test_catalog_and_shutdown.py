@@ -1,6 +1,7 @@
 """Operations on a live server: a catalog edited in PostgreSQL reaches subscribers
 without resubscribing, and SIGTERM shuts down gracefully."""
 import asyncio
+import json
 import time
 
 from websockets.exceptions import ConnectionClosed
@@ -57,6 +58,42 @@ async def test_strategy_edit_in_postgres_reaches_subscribers(server_factory):
         assert status["subscriptions"] == [{"subscription_type": "strategy", "target": "volume_wave"}]
     finally:
         await client.close()
+
+
+@run_async
+async def test_the_catalog_endpoint_lists_what_can_be_subscribed_and_follows_edits(server_factory):
+    server = server_factory()
+    status, headers, body = await asyncio.to_thread(http_request, server.http, "GET", "/api/catalog")
+    assert status == 200 and headers["content-type"] == "application/json", (status, headers)
+    catalog = json.loads(body)
+    strategies = {s["name"]: s for s in catalog["strategies"]}
+    assert {m["code"] for m in catalog["markets"]} >= {"SH", "SZ", "HK", "US"}
+    stocks = {s["code"]: s for s in catalog["stocks"]}
+    assert stocks["600519"]["name"] == "贵州茅台" and stocks["600519"]["market"] == "SH"
+    client = await Client.open(server.ws)
+    try:  # what the catalog says a strategy holds is what subscribing to it covers
+        replies, _ = await client.subscribe("strategy", "volume_wave")
+        assert strategies["volume_wave"]["stocks"] == replies[0]["stocks"]
+    finally:
+        await client.close()
+    etag = headers["etag"]
+    status, _, body = await asyncio.to_thread(
+        http_request, server.http, "GET", "/api/catalog", headers={"If-None-Match": etag})
+    assert status == 304 and body == b""
+
+    await asyncio.to_thread(
+        server.database.sql, f"INSERT INTO strategy_stocks (strategy, stock) VALUES ('volume_wave', '{NEWCOMER}')")
+    deadline = time.monotonic() + 5
+    while True:  # the reload reaches the endpoint: a new version, a new tag
+        status, headers, body = await asyncio.to_thread(
+            http_request, server.http, "GET", "/api/catalog", headers={"If-None-Match": etag})
+        if status == 200:
+            break
+        assert status == 304 and time.monotonic() < deadline, "the catalog edit never reached /api/catalog"
+        await asyncio.sleep(0.1)
+    assert headers["etag"] != etag
+    edited = {s["name"]: s for s in json.loads(body)["strategies"]}
+    assert NEWCOMER in edited["volume_wave"]["stocks"]
 
 
 @run_async

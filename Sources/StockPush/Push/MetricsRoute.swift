@@ -43,7 +43,10 @@ enum MetricsRoute {
     }
 
     static func render(_ loops: [LoopNumbers], shared: PushShared, core: ServerMetrics) -> String {
-        var text = ""
+        // Which instance answered: behind a balancer consecutive scrapes may reach different
+        // ones, and a reader (the dashboard) must not subtract one's counters from another's.
+        var text = "# HELP stockpush_instance_info The instance that answered (its id), always 1.\n"
+        text += "# TYPE stockpush_instance_info gauge\nstockpush_instance_info{instance=\"\(labelValue(shared.instanceID))\"} 1\n"
         func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
         }
@@ -132,5 +135,19 @@ enum MetricsRoute {
         text += "stockpush_publish_latency_seconds_sum \(histogram.sum)\n"
         text += "stockpush_publish_latency_seconds_count \(histogram.count)\n"
         return text
+    }
+
+    /// A label value in the exposition format: backslash, quote and newline escaped.
+    static func labelValue(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 }
