@@ -37,40 +37,40 @@ extension Connection {
         var parameters: [String: String] = [:]
         if case .found(_, let found) = match { parameters = found }
         let context = RequestContext(remoteAddress: remoteAddress, loop: loop, connectionID: id, parameters: parameters)
-        let filter = server.routes.filter
-        if request.method == .options, let answer = filter?.answer(request, context) {
+        if request.method == .options, let answer = server.routes.filter?.answer(request, context) {
             respond(answer, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
             return
         }
-        if case .found(.webSocket(let upgrade), _) = match {
-            return upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
+        /// The route's response with the filter's fields (never a WebSocket's: it has none).
+        func filtered(_ response: HTTPResponse) -> HTTPResponse {
+            guard let filter = server.routes.filter else { return response }
+            var response = response
+            response.headers.append(filter.headers(request, context))
+            return response
         }
-        let extraHeaders = filter?.headers(request, context) ?? HTTPHeaders()
         switch match {
         case .found(.http(let handler), _):
-            var response = handler(request, context)
-            response.headers.append(extraHeaders)
-            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            respond(
+                filtered(handler(request, context)), version: request.version, keepAlive: request.keepAlive,
+                includeBody: includeBody)
         case .found(.async(let handler), _):
             // Stop reading and parsing until the answer is in: responses keep request order.
             awaitingAsync = AsyncRequest(
                 version: request.version, keepAlive: request.keepAlive, includeBody: includeBody,
-                extraHeaders: extraHeaders)
+                extraHeaders: server.routes.filter?.headers(request, context) ?? HTTPHeaders())
             holdReading(true)
             handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
-        case .found(.webSocket, _):
-            break  // answered above
+        case .found(.webSocket(let upgrade), _):
+            upgradeToWebSocket(request, context: context, decide: upgrade, buffer: &buffer)
         case .methodNotAllowed(let allowed):
             var response = HTTPResponse.error(
                 .methodNotAllowed, code: "method_not_allowed",
                 message: "\(request.method) is not allowed on \(request.path)")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
-            response.headers.append(extraHeaders)
-            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            respond(filtered(response), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         case .notFound:
-            var response = HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)")
-            response.headers.append(extraHeaders)
-            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            let response = HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)")
+            respond(filtered(response), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         }
     }
 

@@ -16,6 +16,9 @@ OPEN_STREAM = """url => new Promise(resolve => {
     ws.onerror = () => resolve("error");
 })"""
 
+# The SDK imported as a module from the server: module scripts load in CORS mode.
+IMPORT_SDK = """url => import(url).then(module => typeof module.StockPushClient, () => "blocked")"""
+
 # A fetch from the page: the status, or "blocked" when CORS keeps the answer from it.
 FETCH = """([url, token]) => fetch(url, token ? {headers: {Authorization: "Bearer " + token}} : {})
     .then(response => response.status, () => "blocked")"""
@@ -65,6 +68,7 @@ def test_a_page_from_another_origin_cannot_unless_configured(server_factory, pag
     stream = f"ws://{default.host}:{default.port}/ws/stock/prices"
     assert page.evaluate(OPEN_STREAM, stream) == "error"
     assert page.evaluate(FETCH, [default.http + "/api/websocket/stats", "s3cret"]) == "blocked"
+    assert page.evaluate(IMPORT_SDK, default.http + "/sdk/stockpush.js") == "blocked"
     expect_console_errors(page, "Unexpected response code: 403", "blocked by CORS policy", "net::ERR_FAILED")
 
     configured = server_factory("--allowed-origins", foreign_site, wait_for_quotes=False, admin_token="s3cret")
@@ -72,6 +76,7 @@ def test_a_page_from_another_origin_cannot_unless_configured(server_factory, pag
     assert page.evaluate(OPEN_STREAM, stream) == "connected"
     # With the Authorization header this is a preflighted request: OPTIONS, then the GET.
     assert page.evaluate(FETCH, [configured.http + "/api/websocket/stats", "s3cret"]) == 200
+    assert page.evaluate(IMPORT_SDK, configured.http + "/sdk/stockpush.js") == "function"
 
 
 def test_the_page_policy_blocks_inline_scripts_and_other_hosts(server_factory, page, tmp_path_factory):

@@ -98,7 +98,7 @@ def test_actual_responses_name_an_allowed_origin_only(server_factory):
     status, headers, _ = http_request(
         server.http, "GET", "/api/websocket/stats", headers={"Origin": "http://dash.example:3000"})
     assert status == 401 and headers["access-control-allow-origin"] == "http://dash.example:3000"
-    for path in ["/healthz", "/readyz", "/metrics"]:
+    for path in ["/healthz", "/readyz", "/metrics", "/sdk/stockpush.js"]:
         status, headers, _ = http_request(server.http, "GET", path, headers={"Origin": "http://dash.example:3000"})
         assert status == 200 and headers["access-control-allow-origin"] == "http://dash.example:3000", (path, headers)
     status, headers, _ = http_request(

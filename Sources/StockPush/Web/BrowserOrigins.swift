@@ -8,11 +8,13 @@ struct BrowserOrigins: Sendable {
     let policy: OriginPolicy
     let trustedProxies: TrustedProxies
 
-    /// Paths whose responses carry CORS headers: the admin API and the health and
-    /// metrics endpoints a dashboard on another origin may poll. The pages and the SDK
-    /// need none (a `<script src>` is not a CORS request).
+    /// Paths whose responses carry CORS headers: the admin API, the health and metrics
+    /// endpoints a dashboard on another origin may poll, and the SDK, which is an ES
+    /// module (`<script type="module">` and `import` fetch cross-origin in CORS mode).
+    /// The pages need none: nobody else's page reads them.
     static func isCrossOriginPath(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
+        path.hasPrefix("/api/") || path.hasPrefix("/sdk/") || path == "/healthz" || path == "/readyz"
+            || path == "/metrics"
     }
 
     func verdict(_ request: HTTPRequest, peer: PeerAddress) -> OriginPolicy.Verdict {

@@ -66,11 +66,13 @@ import Testing
         #expect(metrics.originRefusals.current == 1)
     }
 
-    @Test func corsCoversTheAPIAndHealthButNotThePages() {
-        for path in ["/api/websocket/stats", "/api/ws/stats", "/healthz", "/readyz", "/metrics"] {
+    @Test func corsCoversTheAPIHealthAndTheSDKButNotThePages() {
+        for path in [
+            "/api/websocket/stats", "/api/ws/stats", "/api/catalog", "/healthz", "/readyz", "/metrics", "/sdk/stockpush.js",
+        ] {
             #expect(BrowserOrigins.isCrossOriginPath(path), "\(path)")
         }
-        for path in ["/", "/admin", "/sdk/stockpush.js", "/ws/stock/prices", "/apix"] {
+        for path in ["/", "/admin", "/admin/index.html", "/board.js", "/ws/stock/prices", "/apix", "/sdk"] {
             #expect(!BrowserOrigins.isCrossOriginPath(path), "\(path)")
         }
     }
