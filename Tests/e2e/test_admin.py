@@ -237,6 +237,8 @@ async def test_metrics_health_and_readiness(admin):
         assert status == 200 and headers["content-type"].startswith("text/plain"), (status, headers)
         values = parse_metrics(body)
         assert values["stockpush_connections"] >= 1
+        instance = http_json(admin.http, "GET", "/api/websocket/stats", headers=admin.admin_headers())[1]["instance"]
+        assert values[f'stockpush_instance_info{{instance="{instance}"}}'] == 1
         assert any(name.startswith("stockpush_publish_latency_seconds_bucket{") for name in values)
         assert values['stockpush_publish_latency_seconds_bucket{le="+Inf"}'] > 0
         assert values['stockpush_errors_total{code="invalid_json"}'] >= 1

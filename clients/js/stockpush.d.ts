@@ -126,7 +126,8 @@ export class StockPushClient {
   close(): void;
   /** One target: its ack; several: the acks in order. Rejects with the (first) refusal. */
   subscribe(spec: SubscriptionSpec): Promise<SubscribedAck | SubscribedAck[]>;
-  /** No argument or `{ all: true }`: every subscription. Resolves with null when offline. */
+  /** No argument or `{ all: true }`: every subscription. Drops the codes no longer covered from the board (their
+   * quotes still in flight until the reply are ignored). Resolves with null when offline. */
   unsubscribe(spec?: SubscriptionSpec | { all: true }): Promise<object | object[] | null>;
   status(): Promise<StatusReply>;
   ping(): Promise<{ type: "pong"; timestamp: string }>;

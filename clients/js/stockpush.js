@@ -76,6 +76,7 @@ export class StockPushClient {
     this._watchdog = null;
     this._lastSeq = 0;
     this._hadConnection = false;
+    this._draining = new Map(); // code → unsubscribes in flight that dropped it: its late quotes are ignored
   }
 
   // --- events -------------------------------------------------------------------
@@ -353,6 +354,7 @@ export class StockPushClient {
     const snapshot = msg.snapshot === true;
     for (const quote of Array.isArray(msg.data) ? msg.data : []) {
       if (!quote || typeof quote.code !== "string") continue;
+      if (this._draining.has(quote.code)) continue; // sent before the server read our unsubscribe
       this.board.set(quote.code, quote);
       this._emit("quote", quote, { snapshot });
     }
@@ -480,12 +482,24 @@ export class StockPushClient {
       this._subs.delete(key);
       this._covers.delete(key);
     }
-    this._dropUncovered(new Set([...this._covers.values()].flat()));
-    return this.state === "open" ? this._request(msg, expect) : Promise.resolve(null);
+    const dropped = this._dropUncovered(new Set([...this._covers.values()].flat()));
+    if (this.state !== "open") return Promise.resolve(null);
+    // Until the reply, the server may still send quotes of the dropped codes: they must not come back.
+    for (const code of dropped) this._draining.set(code, (this._draining.get(code) ?? 0) + 1);
+    return this._request(msg, expect, () => {
+      for (const code of dropped) {
+        const n = this._draining.get(code) - 1;
+        if (n > 0) this._draining.set(code, n);
+        else this._draining.delete(code);
+      }
+    });
   }
 
+  /** Removes the quotes of codes not in `stillCovered`; returns those codes. */
   _dropUncovered(stillCovered) {
-    for (const code of [...this.board.keys()]) if (!stillCovered.has(code)) this.board.delete(code);
+    const dropped = [...this.board.keys()].filter((code) => !stillCovered.has(code));
+    for (const code of dropped) this.board.delete(code);
+    return dropped;
   }
 
   /** The server's `status` reply for this connection (client id, user, subscriptions, message count). */
@@ -498,17 +512,25 @@ export class StockPushClient {
     return this._request({ type: "ping" }, 1);
   }
 
-  _request(msg, expect) {
-    if (this.state !== "open") return Promise.reject(new StockPushError("not_connected", "not connected"));
+  /** Sends `msg` with an id; `done` runs once it is answered, times out or fails (before the promise settles). */
+  _request(msg, expect, done) {
+    if (this.state !== "open") {
+      done?.();
+      return Promise.reject(new StockPushError("not_connected", "not connected"));
+    }
     const id = this._nextId++;
     const ms = this.options.requestTimeoutMs ?? 10000;
     return new Promise((resolve, reject) => {
       // A request the server never answers (e.g. dropped by its rate limit) must not hang the caller.
       const timer = this.setTimer(() => {
-        if (this._requests.delete(id)) reject(new StockPushError("timeout", `no reply to ${msg.type} within ${ms} ms`));
+        if (this._requests.delete(id)) {
+          done?.();
+          reject(new StockPushError("timeout", `no reply to ${msg.type} within ${ms} ms`));
+        }
       }, ms);
       const settle = (fn) => (value) => {
         this.clearTimer(timer);
+        done?.();
         fn(value);
       };
       this._requests.set(id, { kind: msg.type, expect, replies: 0, collected: [], resolve: settle(resolve), reject: settle(reject) });

@@ -43,7 +43,10 @@ enum MetricsRoute {
     }
 
     static func render(_ loops: [LoopNumbers], shared: PushShared, core: ServerMetrics) -> String {
-        var text = ""
+        // Which instance answered: behind a balancer consecutive scrapes may reach different
+        // ones, and a reader (the dashboard) must not subtract one's counters from another's.
+        var text = "# HELP stockpush_instance_info The instance that answered (its id), always 1.\n"
+        text += "# TYPE stockpush_instance_info gauge\nstockpush_instance_info{instance=\"\(labelValue(shared.instanceID))\"} 1\n"
         func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
         }
@@ -83,6 +86,13 @@ enum MetricsRoute {
             core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
         metric(
+            "stockpush_origin_refusals_total", "counter",
+            "WebSocket handshakes refused with 403 for an Origin not allowed (ALLOWED_ORIGINS).",
+            shared.metrics.originRefusals.current)
+        metric(
+            "stockpush_cors_refusals_total", "counter", "CORS preflights refused with 403 for an Origin not allowed.",
+            shared.metrics.corsRefusals.current)
+        metric(
             "stockpush_cluster_limit_fallbacks_total", "counter",
             "Handshakes admitted on this instance's per-user count alone (Redis down or slow).",
             shared.metrics.clusterLimitFallbacks.current)
@@ -99,6 +109,13 @@ enum MetricsRoute {
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
+        text += renderErrorsAndLatency(loops, shared: shared)
+        return text
+    }
+
+    /// The labelled and histogram series, which `metric` cannot write.
+    static func renderErrorsAndLatency(_ loops: [LoopNumbers], shared: PushShared) -> String {
+        var text = ""
         text += "# HELP stockpush_errors_total Error replies sent to clients, by code.\n# TYPE stockpush_errors_total counter\n"
         var errors: [String: Int] = [:]
         for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }
@@ -118,5 +135,19 @@ enum MetricsRoute {
         text += "stockpush_publish_latency_seconds_sum \(histogram.sum)\n"
         text += "stockpush_publish_latency_seconds_count \(histogram.count)\n"
         return text
+    }
+
+    /// A label value in the exposition format: backslash, quote and newline escaped.
+    static func labelValue(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 }

@@ -272,3 +272,28 @@ test("a handshake that never completes is given up after two heartbeat intervals
   assert.equal(ws.closed.code, 4000);
   assert.equal(c.state, "reconnecting");
 });
+
+test("quotes in flight when unsubscribing do not bring the dropped stock back", async () => {
+  const c = client();
+  const ws = await connected(c);
+  c.subscribe({ stock: ["A", "B"] });
+  ws.ackSubscribe([quote("A", 1), quote("B", 2)]);
+  const seen = [];
+  c.on("quote", (q) => seen.push(q.code));
+  const u = c.unsubscribe({ stock: "B" });
+  const ureq = ws.sent.at(-1);
+  // The server sent this tick before it read the unsubscribe.
+  ws.server(prices(2, [quote("A", 3), quote("B", 4)]));
+  assert.deepEqual([...c.board.keys()], ["A"]);
+  assert.deepEqual(seen, ["A"]);
+  ws.server({ type: "unsubscribed", subscription_type: "stock", target: "B", id: ureq.id });
+  await u;
+  // Subscribed again after the reply: its snapshot (sent at once, in the same task) counts.
+  c.subscribe({ stock: "B" });
+  ws.ackSubscribe([quote("B", 5)], 3);
+  assert.equal(c.board.get("B").price, 5);
+  // Offline, there is nothing in flight to ignore.
+  ws.drop();
+  c.unsubscribe({ stock: "A" });
+  assert.equal(c.board.has("A"), false);
+});
