@@ -94,9 +94,23 @@ def test_every_route_of_the_code_is_in_openapi_and_every_openapi_path_is_served(
     routes = code_routes()
     assert ("GET", "/ws/stock/prices") in routes and ("GET", "/healthz") in routes, routes  # the parser works
     static = {(m, p): op["x-stockpush-static"] for m, p, op in spec_operations() if "x-stockpush-static" in op}
-    served = {(m, p) for m, p, _ in spec_operations()} - {k for k, v in static.items() if v != "mount"}
+    preflights = {(m, p) for m, p, op in spec_operations() if op.get("x-stockpush-cors") == "preflight"}
+    served = {(m, p) for m, p, _ in spec_operations()} - {k for k, v in static.items() if v != "mount"} - preflights
     assert sorted(routes - served) == [], "routes the code registers that docs/openapi.yaml lacks"
     assert sorted(served - routes) == [], "paths in docs/openapi.yaml that the code does not register"
+
+
+def test_the_cors_preflights_in_openapi_are_the_paths_the_code_answers_them_on():
+    """No route registers OPTIONS: the CORS filter answers preflights on the paths
+    `BrowserOrigins.isCrossOriginPath` names (exact paths and prefixes)."""
+    rule = re.search(r"func isCrossOriginPath.*?\{(.*?)\n    \}", swift("StockPush/Web/BrowserOrigins.swift"), re.S).group(1)
+    prefixes = re.findall(r"path\.hasPrefix\(\"([^\"]+)\"\)", rule)
+    exact = re.findall(r"path == \"([^\"]+)\"", rule)
+    assert "/api/" in prefixes and "/metrics" in exact, rule  # the parser works
+    cross_origin = {p for p in openapi()["paths"] if p in exact or any(p.startswith(x) for x in prefixes)}
+    preflights = {p for m, p, op in spec_operations() if m == "OPTIONS"}
+    assert sorted(preflights) == sorted(cross_origin)
+    assert all(op.get("x-stockpush-cors") == "preflight" for m, _, op in spec_operations() if m == "OPTIONS")
 
 
 def test_the_pages_in_openapi_are_files_of_the_web_root():
@@ -189,6 +203,24 @@ def test_the_guard_refuses_a_wrong_server_message(message):
 def test_the_guard_refuses_a_wrong_http_response(method, path, status, body):
     with pytest.raises(SpecDrift, match="docs/openapi.yaml"):
         check_http(method, path, status, JSON, json.dumps(body).encode())
+    spec_guard.take_drifts()
+
+
+@pytest.mark.parametrize("method, path, status, body", [
+    ("OPTIONS", "/api/catalog", 204, None),
+    ("OPTIONS", "/metrics", 403, {"error": "origin_not_allowed", "message": "x"}),
+    ("OPTIONS", "/healthz", 405, {"error": "method_not_allowed", "message": "x"}),
+    ("GET", "/ws/stock/prices?token=t", 403, {"error": "origin_not_allowed", "message": "x"}),
+    ("GET", "/no/such/page.html", 404, {"error": "not_found", "message": "x"}),
+])
+def test_the_guard_accepts_what_the_spec_describes(method, path, status, body):
+    headers, data = (JSON, json.dumps(body).encode()) if body is not None else ({}, b"")
+    check_http(method, path, status, headers, data)
+
+
+def test_the_guard_refuses_a_preflight_where_none_is_answered():
+    with pytest.raises(SpecDrift, match="not in docs/openapi.yaml"):
+        check_http("OPTIONS", "/", 204, {}, b"")
     spec_guard.take_drifts()
 
 
