@@ -97,17 +97,24 @@ public final class PushCore {
 
     // MARK: catalog and board
 
-    /// A new catalog: coverage is resolved again, and subscribes that waited for the
-    /// first one are answered now, in the order they came.
-    public func catalogChanged(_ catalog: Catalog, now: PushTime, into actions: inout [PushAction]) {
+    /// A new catalog: coverage is resolved again, subscribers whose targets changed are
+    /// told (`announceCoverageChanges`), and subscribes that waited for the first one are
+    /// answered now, in the order they came.
+    public func catalogChanged(
+        _ catalog: Catalog, now: PushTime, queueFull: QueueFull = { _ in false }, into actions: inout [PushAction]
+    ) {
         let wasLoaded = catalogLoaded
         self.catalog = catalog
+        // Every key a group holds was resolved when it joined or at the last change.
+        let old = coverage
         coverage.removeAll()
         snapshots.removeAll()
         for group in groups.values {
             group.covered = Set(group.keys.flatMap { resolve($0) ?? [] })
         }
-        guard !wasLoaded else { return }
+        guard !wasLoaded else {
+            return announceCoverageChanges(from: old, now: now, queueFull: queueFull, into: &actions)
+        }
         let waiting = pending
         pending = [:]
         for (slot, requests) in waiting.sorted(by: { $0.key < $1.key }) {

@@ -89,7 +89,7 @@ final class LoopPush {
     }
 
     func catalogChanged(_ catalog: Catalog) {
-        core.catalogChanged(catalog, now: now, into: &actions)
+        core.catalogChanged(catalog, now: now, queueFull: { isQueueFull($0) }, into: &actions)
         perform()
     }
 
