@@ -160,6 +160,13 @@ client.on("quote", (quote) => {
     table.update(quote);
   }
 });
+client.on("subscription_changed", (change) => {
+  // The catalog changed under a held target: its rows follow now (the SDK already dropped
+  // the quotes no other subscription covers; the added ones come in the snapshot).
+  const key = `${change.subscription_type}\t${change.target}`;
+  if (acked.has(key)) acked.set(key, change.stocks ?? []);
+  refreshRows();
+});
 client.on("open", ({ reconnected }) => {
   // The server may come back with another catalog (a deploy, an edit while we were away).
   if (reconnected && catalog) fetchCatalog().then((loaded) => useCatalog(loaded, false), () => {});

@@ -40,6 +40,16 @@ export interface SubscribedAck {
   id?: unknown;
 }
 
+/** A held target covers other stocks now (the catalog changed). */
+export interface SubscriptionChanged {
+  type: "subscription_changed";
+  subscription_type: SubscriptionType;
+  target: string;
+  added: string[];
+  removed: string[];
+  stocks: string[];
+}
+
 export interface StatusReply {
   type: "status";
   client_id: string;
@@ -110,6 +120,8 @@ export interface StockPushEvents {
   shutdown: (message: { type: "server_shutdown"; reconnect_after_ms: number; timestamp: string }) => void;
   broadcast: (data: { message?: string; [key: string]: unknown }, message: object) => void;
   resync: (info: { reason: "connect" | "reconnect" | "gap" }) => void;
+  /** After the board dropped `dropped` (removed codes no other held subscription covers); a snapshot of `added` follows. */
+  subscription_changed: (change: SubscriptionChanged & { dropped: string[] }, message: SubscriptionChanged) => void;
 }
 
 export class StockPushClient {

@@ -298,6 +298,8 @@ export class StockPushClient {
         return this._emit("shutdown", msg);
       case "broadcast":
         return this._emit("broadcast", msg.data, msg);
+      case "subscription_changed":
+        return this._onSubscriptionChanged(msg);
       default:
         return; // unknown types are ignored (protocol: stability)
     }
@@ -403,6 +405,20 @@ export class StockPushClient {
       this._requests.delete(id);
       this._resyncDone(id);
     }
+  }
+
+  /**
+   * The catalog changed what a held target covers: its stock list is replaced and the
+   * quotes no held subscription covers any more leave the board (the added ones arrive in
+   * the snapshot that follows).
+   */
+  _onSubscriptionChanged(msg) {
+    const key = `${msg.subscription_type}\t${msg.target}`;
+    if (this._covers.has(key)) this._covers.set(key, Array.isArray(msg.stocks) ? msg.stocks : []);
+    const covered = new Set();
+    for (const [k, stocks] of this._covers) if (this._subs.has(k)) for (const code of stocks) covered.add(code);
+    const dropped = (msg.removed ?? []).filter((code) => !covered.has(code) && this.board.delete(code));
+    this._emit("subscription_changed", { ...msg, dropped }, msg);
   }
 
   /** After a reconnect's resubscribe is answered, drop the quotes no held subscription covers any more. */

@@ -297,3 +297,24 @@ test("quotes in flight when unsubscribing do not bring the dropped stock back", 
   c.unsubscribe({ stock: "A" });
   assert.equal(c.board.has("A"), false);
 });
+
+test("subscription_changed drops removed codes no other subscription covers; the snapshot adds the new", async () => {
+  const c = client();
+  const ws = await connected(c);
+  c.subscribe({ strategy: "s" });
+  const req = [...ws.sent].reverse().find((m) => m.type === "subscribe");
+  ws.server({ type: "subscribed", subscription_type: "strategy", target: "s", stocks: ["A", "B", "C"], id: req.id });
+  ws.server(prices(1, [quote("A", 1), quote("B", 2), quote("C", 3)], true));
+  c.subscribe({ stock: "C" });
+  ws.ackSubscribe([quote("C", 3)], 2);
+  const changes = [];
+  c.on("subscription_changed", (change) => changes.push(change));
+  ws.server({
+    type: "subscription_changed", subscription_type: "strategy", target: "s", added: ["D"], removed: ["B", "C"],
+    stocks: ["A", "D"],
+  });
+  assert.deepEqual(changes.map((x) => [x.target, x.added, x.dropped]), [["s", ["D"], ["B"]]]);
+  assert.deepEqual([...c.board.keys()].sort(), ["A", "C"], "C is still held as a stock");
+  ws.server(prices(3, [quote("D", 4)], true));
+  assert.deepEqual([...c.board.keys()].sort(), ["A", "C", "D"]);
+});
