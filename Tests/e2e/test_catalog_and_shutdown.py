@@ -16,9 +16,14 @@ LISTING = "688111"  # not in the seed: a new listing added while the server runs
 async def test_strategy_edit_in_postgres_reaches_subscribers(server_factory):
     server = server_factory()
     client = await Client.open(server.ws)
+    other = await Client.open(server.ws)  # also holds NEWCOMER on its own
     try:
         replies, snapshot = await client.subscribe("strategy", "volume_wave")
         assert NEWCOMER not in replies[0]["stocks"]
+        before = replies[0]["stocks"]
+        await other.subscribe("strategy", "volume_wave")
+        await other.subscribe("stock", NEWCOMER)
+        draining = asyncio.create_task(drain(other))  # read on, so its queue never backs up
         await client.collect(0.5)
         assert NEWCOMER not in {q["code"] for u in client.updates for q in u["data"]}
 
@@ -29,7 +34,19 @@ async def test_strategy_edit_in_postgres_reaches_subscribers(server_factory):
             INSERT INTO strategy_stocks (strategy, stock) VALUES ('volume_wave', '{NEWCOMER}'), ('volume_wave', '{LISTING}');
             COMMIT;""")
         inserted = time.monotonic()
-        found = {}
+        seen = len(client.messages)
+        change = await client.recv_type("subscription_changed", timeout=5)
+        assert not {NEWCOMER, LISTING} & {q["code"] for u in client.messages[seen:-1]
+                                          if u["type"] == "price_update" for q in u["data"]}
+        assert (change["subscription_type"], change["target"]) == ("strategy", "volume_wave"), change
+        assert change["added"] == sorted([NEWCOMER, LISTING]) and change["removed"] == [], change
+        assert sorted(change["stocks"]) == sorted(before + [NEWCOMER, LISTING]), change
+        first = await client.recv()  # the snapshot comes right after it
+        assert first["type"] == "price_update" and first["snapshot"], first
+        codes = {q["code"] for q in first["data"]}
+        # The added stocks that have a quote; a new listing is priced from its first tick.
+        assert NEWCOMER in codes and codes <= {NEWCOMER, LISTING}, codes
+        found = {q["code"]: q for q in first["data"]}
         while len(found) < 2:
             update = await client.recv_until(
                 lambda m: m.get("type") == "price_update" and {NEWCOMER, LISTING} & {q["code"] for q in m["data"]},
@@ -42,22 +59,51 @@ async def test_strategy_edit_in_postgres_reaches_subscribers(server_factory):
         assert 200 < found[LISTING]["price"] < 400, found[LISTING]
         for quote in found.values():
             check_quote(quote)
+        status = await client.request({"type": "get_status"}, "status")
+        assert status["subscriptions"] == [{"subscription_type": "strategy", "target": "volume_wave"}]
 
         await asyncio.to_thread(
             server.database.sql,
             f"DELETE FROM strategy_stocks WHERE strategy = 'volume_wave' AND stock IN ('{NEWCOMER}', '{LISTING}')")
-        await client.collect(1.5)  # the reload takes effect
-        seen = len(client.updates)
+        removal = await client.recv_type("subscription_changed", timeout=5)
+        assert removal["added"] == [] and removal["removed"] == sorted([NEWCOMER, LISTING]), removal
+        assert sorted(removal["stocks"]) == sorted(before), removal
+        seen = len(client.messages)
         await client.collect(2.0)
-        later = client.updates[seen:]
+        later = [m for m in client.messages[seen:] if m["type"] == "price_update"]
         assert later, "updates stopped altogether"
+        assert not any(m["snapshot"] for m in later), "nothing was added: no snapshot"
         codes = {q["code"] for u in later for q in u["data"]}
         assert not codes & {NEWCOMER, LISTING}, "stocks removed from the strategy kept arriving"
         assert codes <= set(VOLUME_WAVE)
         status = await client.request({"type": "get_status"}, "status")
         assert status["subscriptions"] == [{"subscription_type": "strategy", "target": "volume_wave"}]
+
+        # The other client was told too, and still gets NEWCOMER: its stock subscription covers it.
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not still_covered(other.messages):
+            await asyncio.sleep(0.05)
+        assert still_covered(other.messages), [m for m in other.messages if m["type"] != "price_update"]
     finally:
+        if "draining" in locals():
+            draining.cancel()
         await client.close()
+        await other.close()
+
+
+async def drain(client):
+    while True:
+        await client.recv(timeout=60)
+
+
+def still_covered(messages):
+    """Both edits announced, and a NEWCOMER update after the removal."""
+    told = [i for i, m in enumerate(messages) if m["type"] == "subscription_changed"]
+    if len(told) < 2:
+        return False
+    assert [messages[i]["removed"] for i in told] == [[], sorted([NEWCOMER, LISTING])], told
+    return any(m["type"] == "price_update" and not m["snapshot"] and NEWCOMER in {q["code"] for q in m["data"]}
+               for m in messages[told[1] + 1:])
 
 
 @run_async
