@@ -80,7 +80,7 @@ public final class PushCore {
     /// Releases a client the core itself closes, and tells the shell so.
     func forget(_ client: PushClient, into actions: inout [PushAction]) {
         release(client.id)
-        actions.append(.forget(client.id, client.info))
+        actions.append(.forget(client.id, client.info, messages: client.messagesSent))
     }
 
     func client(_ id: ClientID) -> PushClient? {

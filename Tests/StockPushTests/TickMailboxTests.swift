@@ -21,7 +21,7 @@ import Testing
     @Test func aLoopThatFallsBehindGetsABoundedBacklogWithNothingLost() throws {
         let loop = try EventLoop()
         let delivered = Mutex<[TickUpdate]>([])
-        let mailbox = TickMailbox(handle: loop.handle) { _, tick in delivered.withLock { $0.append(tick) } }
+        let mailbox = TickMailbox(handle: loop.handle) { _, tick, _ in delivered.withLock { $0.append(tick) } }
         // 100 ticks arrive while the loop is busy, then it runs once.
         for number in 1...100 { mailbox.post(tick(Int64(number), ["S\(number)"], startedAt: UInt64(number))) }
         loop.runOnce(maximumWaitMilliseconds: 100)

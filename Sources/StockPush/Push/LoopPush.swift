@@ -19,11 +19,16 @@ final class LoopPush {
     private(set) var connections: [Connection?] = []
     /// Who is about to open, by connection id: set by the upgrade, taken by the open.
     var arriving: [UInt64: ClientInfo] = [:]
+    /// Clients the core let go while their connection still closes, by connection id:
+    /// their close line is written once it has closed (then the code is known).
+    var departing: [UInt64: Departure] = [:]
     /// Handshakes waiting for the cluster-wide user count, by connection id.
     var awaitingVerdicts: [UInt64: AwaitingVerdict] = [:]
     /// The core's output, reused so a tick allocates no action storage.
     private var actions: [PushAction] = []
     private var performing = false
+    /// The debug report of the tick being published, until its `tickQueued` takes it.
+    private var tickReport: (report: TickReport, clients: Int)?
     let queueLimit: Int
 
     init(loop: EventLoop, shared: PushShared) {
@@ -57,6 +62,7 @@ final class LoopPush {
         while connections.count <= id.slot { connections.append(nil) }
         connections[id.slot] = connection
         connection.handlerTag = id.slot
+        ConnectionLog.opened(info, logger: shared.logger)
         perform()
     }
 
@@ -83,9 +89,16 @@ final class LoopPush {
         perform()
     }
 
-    func publish(_ tick: TickUpdate) {
-        core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
+    /// With `report` (push=debug), this loop's part of the tick's debug line: handed to
+    /// the tick's last write, or reported at once when the tick reached nobody here.
+    func publish(_ tick: TickUpdate, report: TickReport? = nil) {
+        let reached = core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
+        tickReport = report.map { ($0, reached) }
         perform()
+        if let left = tickReport {
+            tickReport = nil
+            left.report.loopDone(clients: left.clients)
+        }
     }
 
     func catalogChanged(_ catalog: Catalog) {
@@ -148,25 +161,33 @@ final class LoopPush {
             connections[id.slot]?.notifyWhenQueueBelow(queueLimit)
         case .close(let id, let reason):
             connections[id.slot]?.close(code: .policyViolation, reason: reason.text)
-        case .forget(let id, let info):
-            detach(id, info)
+        case .forget(let id, let info, let messages):
+            detach(id, Departure(info: info, messages: messages))
         case .tickQueued(let startedAt):
             // Runs after every connection scheduled above has written: the tick's last write.
-            loop.scheduleFlush(LatencyMarker(startedAt: startedAt, histogram: shared.metrics.publishLatency))
+            loop.scheduleFlush(
+                LatencyMarker(startedAt: startedAt, histogram: shared.metrics.publishLatency, report: tickReport))
+            tickReport = nil
         }
     }
 
     /// The client leaves the core (if it is still there) and is detached.
-    func release(_ id: ClientID) {
-        guard let info = core.info(of: id) else { return }
+    @discardableResult
+    func release(_ id: ClientID) -> Departure? {
+        guard let info = core.info(of: id) else { return nil }
+        let departure = Departure(info: info, messages: core.messagesSent(to: id) ?? 0)
         core.release(id)
-        detach(id, info)
+        detach(id, departure)
+        return departure
     }
 
     /// Frees the client's connection-limit places now (its socket may linger a while
     /// closing) and stops its connection reporting to it, so a later close cannot reach
-    /// the slot's next owner.
-    private func detach(_ id: ClientID, _ info: ClientInfo) {
+    /// the slot's next owner. A connection still closing keeps the client's departure
+    /// for its close line.
+    private func detach(_ id: ClientID, _ departure: Departure) {
+        let info = departure.info
+        if let connection = connections[id.slot], !connection.isClosed { departing[connection.id] = departure }
         shared.limits.release(user: info.user, address: info.remoteAddress)
         if info.authenticated { shared.cluster?.release(user: info.user) }
         connections[id.slot]?.handlerTag = -1

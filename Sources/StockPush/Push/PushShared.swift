@@ -4,6 +4,7 @@ import PushProtocol
 import Reactor
 import Server
 import Synchronization
+import Telemetry
 
 /// Everything the loops share about the price stream: configuration, limits,
 /// authentication, metrics, and the latest catalog and quote board for loops that
@@ -17,13 +18,20 @@ public final class PushShared: Sendable {
     public let metrics = PushMetrics()
     public let verifier: JWTVerifier?
     public let startedAt = WallClock.nowMicroseconds()
+    /// The price stream's lines (connections, ticks) and the admin actions'.
+    public let logger: Logger
+    public let adminLogger: Logger
     /// `Catalog.empty` until the first one loads (loops hold subscribes until then).
     private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
     private let running = Atomic<Bool>(true)
     private let clusterLimits = Mutex<ClusterUserLimits?>(nil)
 
-    public init(configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local") {
+    public init(
+        configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local", logs: ServeLogs = ServeLogs()
+    ) {
         self.configuration = configuration
+        logger = logs.push
+        adminLogger = logs.admin
         self.instanceID = instanceID
         self.heartbeatInterval = heartbeatInterval
         limits = ConnectionLimits(
