@@ -67,5 +67,6 @@ import Testing
             try ServeLogs(from: options(["--log-format", "xml"], env: [:]))
         }
         #expect(Commands.run(arguments: ["serve", "--log-level", "loud"], environment: [:]) == 64)
+        #expect(Commands.run(arguments: ["migrate"], environment: ["LOG_FORMAT": "xml"]) == 64)
     }
 }
