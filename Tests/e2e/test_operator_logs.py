@@ -178,3 +178,20 @@ async def test_heartbeat_figures_travel_across_the_cluster(server_factory):
         assert isinstance(entry["last_ping"], float) and isinstance(entry["last_pong"], float), entry
     finally:
         await client.close()
+
+
+def test_a_heartbeat_timeout_is_a_server_close_4408_in_the_log(server_factory):
+    server = server_factory("--heartbeat-interval", "0.2", "--heartbeat-timeout", "0.6")
+    silent = RawWebSocket(server.host, server.port)
+    try:
+        connected = silent.recv_json()
+        assert connected["type"] == "connected"
+        code, _ = silent.read_until_close(timeout=5)
+        assert code == 4408
+    finally:
+        silent.close()
+    cid = connected["client_id"]
+    line = wait_for_line(server, lambda l: "connection closed" in l and cid in l, "close line")
+    fields = text_fields(line)
+    assert fields["code"] == "4408" and fields["reason"] == "heartbeat timeout", line
+    assert fields["initiator"] == "server" and int(fields["duration_ms"]) >= 500, line
