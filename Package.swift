@@ -86,7 +86,7 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
     .testTarget(name: "MarketTests", dependencies: ["Market", "Time"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
-    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers"]),
+    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time"]),
     .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
 ]
 
