@@ -22,9 +22,11 @@ final class LoopPush {
     /// Handshakes waiting for the cluster-wide user count, by connection id.
     var awaitingVerdicts: [UInt64: AwaitingVerdict] = [:]
     /// The core's output, reused so a tick allocates no action storage.
-    private var actions: [PushAction] = []
+    var actions: [PushAction] = []
     private var performing = false
     let queueLimit: Int
+    /// Bumped by every `marketsTick`, so only the latest market timer acts.
+    var marketTimerGeneration: UInt64 = 0
 
     init(loop: EventLoop, shared: PushShared) {
         self.loop = loop
@@ -32,6 +34,7 @@ final class LoopPush {
         queueLimit = shared.configuration.maxQueuedBytes
         core = PushCore(configuration: shared.coreConfiguration, catalog: shared.catalog, board: shared.board)
         scheduleRateSample()
+        marketsTick()
     }
 
     private func scheduleRateSample() {
@@ -43,7 +46,11 @@ final class LoopPush {
         }
     }
 
-    private var now: PushTime { PushTime(monotonic: loop.now, wallMicros: WallClock.nowMicroseconds()) }
+    var now: PushTime {
+        let wall = WallClock.nowMicroseconds()
+        return PushTime(
+            monotonic: loop.now, wallMicros: wall, marketMicros: shared.configuration.marketHours.marketMicros(atWall: wall))
+    }
 
     private func isQueueFull(_ id: ClientID) -> Bool {
         guard let connection = connections[id.slot] else { return false }
@@ -91,6 +98,7 @@ final class LoopPush {
     func catalogChanged(_ catalog: Catalog) {
         core.catalogChanged(catalog, now: now, into: &actions)
         perform()
+        marketsTick()  // the calendars may have changed too
     }
 
     func push(codes: Set<String>, timestamp: Int64) -> Int {
@@ -120,7 +128,7 @@ final class LoopPush {
     /// Carries out the queued actions in order. An action may call back into this shell
     /// (a close that ends the socket at once); inputs that arrive meanwhile append to the
     /// same list, and this loop reaches them.
-    private func perform() {
+    func perform() {
         guard !performing else { return }
         performing = true
         var index = 0
