@@ -25,14 +25,16 @@ async def test_status_at_subscribe_at_each_change_and_in_reports(server_factory)
     shanghai = await Client.open(server.ws)
     try:
         replies, _ = await hong_kong.subscribe("stock", TENCENT)
-        assert [r["type"] for r in replies] == ["subscribed", "market_status"], replies
-        status = replies[1]
+        assert [r["type"] for r in replies] == ["subscribed"], replies
+        # Between the ack and the snapshot: the status of the stock's market.
+        assert [m["type"] for m in hong_kong.messages[-3:]] == ["subscribed", "market_status", "price_update"]
+        status = hong_kong.messages[-2]
         assert status["market"] == "HK" and status["status"] == "open", status
         assert status["since"] == "2026-12-07T01:30:00.000000Z", status  # 09:30 in Hong Kong
         assert status["next_change"] == "2026-12-07T04:00:00.000000Z", status
 
-        replies, _ = await shanghai.subscribe("stock", MOUTAI)
-        status = statuses(replies, "SH")[0]
+        await shanghai.subscribe("stock", MOUTAI)
+        status = statuses(shanghai.messages, "SH")[0]
         # Shanghai broke for lunch at 11:30 (03:30 UTC) and reopens at 13:00.
         assert (status["status"], status["since"], status["next_change"]) == (
             "lunch_break", "2026-12-07T03:30:00.000000Z", "2026-12-07T05:00:00.000000Z"), status
@@ -66,8 +68,9 @@ async def test_enforced_hours_pull_a_market_only_while_it_trades(server_factory)
     server = server_factory("--market-hours", "enforce", "--market-time", "2026-12-07T07:59:52Z")
     client = await Client.open(server.ws)
     try:
-        replies, snapshot = await client.subscribe("stock", targets=[TENCENT, MOUTAI])
-        assert {s["market"]: s["status"] for s in statuses(replies)} == {"HK": "open", "SH": "closed"}, replies
+        _, snapshot = await client.subscribe("stock", targets=[TENCENT, MOUTAI])
+        answered = statuses(client.messages)
+        assert {s["market"]: s["status"] for s in answered} == {"HK": "open", "SH": "closed"}, answered
         assert {q["code"] for q in snapshot["data"]} == {TENCENT, MOUTAI}  # one pull of each at the start
         closed = await client.recv_until(
             lambda m: m["type"] == "market_status" and m["market"] == "HK", timeout=15)
