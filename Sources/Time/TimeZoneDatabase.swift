@@ -43,7 +43,7 @@ public struct TimeZoneDatabase: Sendable {
     /// Largest TZif file accepted (the biggest real ones are a few KiB).
     static let maximumSize = 1 << 20
 
-    private static func readFile(_ path: String, zone: String) throws(TimeZoneError) -> [UInt8] {
+    static func readFile(_ path: String, zone: String) throws(TimeZoneError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno

@@ -98,4 +98,24 @@ import Time
         #expect(reply.first?.json["markets"]?["SH"]?["next_change"] == .string("2026-12-07T01:15:00.000000Z"))
         #expect(reply.first?.json["markets"]?["HK"]?["next_change"] == .string("2026-12-07T01:00:00.000000Z"))
     }
+
+    /// A holiday declared for today (a catalog reload) closes the market at the next check.
+    @Test func aCalendarChangeIsAnnouncedAtTheNextCheck() throws {
+        let harness = try Self.harness(at: Self.utc(2026, 12, 7, 2))  // 10:00: both open
+        let client = harness.open()
+        harness.send(client, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
+        let old = harness.core.catalog
+        let hongKong = try #require(old.clock.calendars["HK"])
+        let monday = CivilCalendar.days(year: 2026, month: 12, day: 7)
+        let holiday = try MarketCalendar(
+            market: "HK", zone: hongKong.zone, sessions: hongKong.sessions, holidays: [monday], preOpenMinutes: 30)
+        let catalog = Catalog(
+            markets: Array(old.markets.values), stocks: Array(old.stocks.values), strategies: old.strategies, version: 2,
+            clock: MarketClock([holiday, try #require(old.clock.calendars["SH"])]))
+        harness.core.catalogChanged(catalog, now: harness.now, into: &harness.actions)
+        harness.core.marketsTick(now: harness.now, into: &harness.actions)
+        let statuses = harness.take().messages(to: client)
+        #expect(statuses.map { $0.json["status"] } == [.string("closed")])
+        #expect(statuses.first?.json["since"] == .string("2026-12-04T08:00:00.000000Z"))
+    }
 }

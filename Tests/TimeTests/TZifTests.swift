@@ -58,4 +58,26 @@ import Testing
             #expect(PosixTimeZone.parse(bad) == nil, "\(bad)")
         }
     }
+
+    /// Damaged files are refused with an error, never a crash: every truncation of a
+    /// real file, and a few thousand single-byte corruptions of it.
+    @Test func survivesTruncationAndCorruption() throws {
+        let zone = try TimeZoneDatabase().rules(for: "America/New_York")
+        let bytes = try TimeZoneDatabase.readFile("/usr/share/zoneinfo/America/New_York", zone: "America/New_York")
+        #expect(try TZif.parse(bytes, zone: "America/New_York") == zone)
+        for length in 0..<bytes.count {
+            #expect(throws: TimeZoneError.self) { try TZif.parse(Array(bytes[0..<length]), zone: "x") }
+        }
+        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<3000 {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var damaged = bytes
+            damaged[Int((random >> 33) % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random >> 13)
+            if let parsed = try? TZif.parse(damaged, zone: "x") {
+                _ = parsed.offset(atUTC: 1_796_616_000)
+                _ = parsed.utc(fromLocal: 1_796_616_000)
+            }
+        }
+    }
+
 }
