@@ -57,13 +57,15 @@ extension PushCore {
     }
 
     /// After a subscribe's acknowledgements: the status of each market the accepted
-    /// targets concern, in code order.
+    /// targets concern, in code order. The state last announced is given where there is
+    /// one, so a subscribe in the instant between a change and its timer does not get
+    /// the change twice (once here, once from the timer).
     func sendMarketStatus(
         for keys: [SubscriptionKey], to client: PushClient, now: PushTime, into actions: inout [PushAction]
     ) {
         let clock = catalog.clock
         for market in markets(of: keys).sorted() {
-            guard let state = clock.state(of: market, at: now.marketMicros) else { continue }
+            guard let state = marketStates[market] ?? clock.state(of: market, at: now.marketMicros) else { continue }
             send(
                 text: ServerMessage.marketStatus(market: market, state: state, timestamp: now.wallMicros), to: client,
                 into: &actions)

@@ -118,4 +118,17 @@ import Time
         #expect(statuses.map { $0.json["status"] } == [.string("closed")])
         #expect(statuses.first?.json["since"] == .string("2026-12-04T08:00:00.000000Z"))
     }
+
+    /// A subscribe just past a change but before its timer gets the state last announced;
+    /// the timer then brings the change, once.
+    @Test func aSubscribeBeforeTheTimerGetsTheChangeOnce() throws {
+        let harness = try Self.harness(at: Self.utc(2026, 12, 7, 3, 59))  // 11:59: HK open
+        let client = harness.open()
+        harness.now.marketMicros = Self.utc(2026, 12, 7, 4) + 500  // the timer is due, not yet run
+        let answer = harness.send(client, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
+            .messages(to: client).filter { $0.type == "market_status" }
+        #expect(answer.map { $0.json["status"] } == [.string("open")])
+        harness.core.marketsTick(now: harness.now, into: &harness.actions)
+        #expect(harness.take().messages(to: client).map { $0.json["status"] } == [.string("lunch_break")])
+    }
 }
