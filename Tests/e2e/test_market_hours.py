@@ -86,3 +86,20 @@ async def test_enforced_hours_pull_a_market_only_while_it_trades(server_factory)
         assert client.updates[settled:] == [], client.updates[settled:]
     finally:
         await client.close()
+
+
+@run_async
+async def test_new_york_opens_at_1330_utc_after_the_spring_switch(server_factory):
+    # Monday 2026-03-09, the day after New York moved to daylight time: 09:30 EDT is 13:30 UTC.
+    server = server_factory("--market-time", "2026-03-09T13:29:52Z")
+    client = await Client.open(server.ws)
+    try:
+        await client.subscribe("stock", "AAPL")
+        status = statuses(client.messages, "US")[0]
+        assert (status["status"], status["since"], status["next_change"]) == (
+            "pre_open", "2026-03-09T13:00:00.000000Z", "2026-03-09T13:30:00.000000Z"), status
+        opened = await client.recv_type("market_status", timeout=15)
+        assert (opened["market"], opened["status"], opened["since"], opened["next_change"]) == (
+            "US", "open", "2026-03-09T13:30:00.000000Z", "2026-03-09T20:00:00.000000Z"), opened
+    finally:
+        await client.close()
