@@ -2,7 +2,7 @@
 transitions happen seconds after the start instead of at real market hours."""
 import asyncio
 
-from e2e_support import Client, http_json, run_async
+from e2e_support import Client, http_json, http_request, parse_metrics, run_async
 
 TENCENT = "0700"  # HK
 MOUTAI = "600519"  # SH
@@ -57,6 +57,11 @@ async def test_status_at_subscribe_at_each_change_and_in_reports(server_factory)
             "status": "lunch_break", "since": "2026-12-07T04:00:00.000000Z",
             "next_change": "2026-12-07T05:00:00.000000Z"}, stats["markets"]
         assert stats["markets"]["SH"]["status"] == "lunch_break"
+        _, _, metrics = await asyncio.to_thread(http_request, server.http, "GET", "/metrics")
+        series = parse_metrics(metrics)
+        assert series['stockpush_market_status{market="HK",status="lunch_break"}'] == 1, series
+        assert series['stockpush_market_status{market="HK",status="open"}'] == 0
+        assert series['stockpush_market_status{market="US",status="closed"}'] == 1
     finally:
         await hong_kong.close()
         await shanghai.close()
