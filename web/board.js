@@ -178,10 +178,14 @@ addEventListener("online", () => {
 if (selection && !isEmpty(selection)) applySelection(selection);
 else refreshRows();
 
+let catalogTrouble = null; // the notice text while the catalog cannot be loaded
 loadCatalog((error, delay) => {
-  notify(`Could not load the list of strategies and stocks (${error.message}); trying again in ${Math.round(delay / 1000)} s.`);
+  catalogTrouble = `Could not load the list of strategies and stocks (${error.message}); trying again in ${Math.round(delay / 1000)} s.`;
+  notify(catalogTrouble);
 }).then((loaded) => {
-  $("notice").hidden = true;
+  // Clears only its own notice: a refused subscribe may have said something since.
+  if (catalogTrouble && $("notice").textContent === catalogTrouble) $("notice").hidden = true;
+  catalogTrouble = null;
   useCatalog(loaded, true);
 });
 

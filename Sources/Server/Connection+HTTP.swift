@@ -37,12 +37,27 @@ extension Connection {
         var parameters: [String: String] = [:]
         if case .found(_, let found) = match { parameters = found }
         let context = RequestContext(remoteAddress: remoteAddress, loop: loop, connectionID: id, parameters: parameters)
+        if request.method == .options, let answer = server.routes.filter?.answer(request, context) {
+            respond(answer, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            return
+        }
+        /// The route's response with the filter's fields (never a WebSocket's: it has none).
+        func filtered(_ response: HTTPResponse) -> HTTPResponse {
+            guard let filter = server.routes.filter else { return response }
+            var response = response
+            response.headers.append(filter.headers(request, context))
+            return response
+        }
         switch match {
         case .found(.http(let handler), _):
-            respond(handler(request, context), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            respond(
+                filtered(handler(request, context)), version: request.version, keepAlive: request.keepAlive,
+                includeBody: includeBody)
         case .found(.async(let handler), _):
             // Stop reading and parsing until the answer is in: responses keep request order.
-            awaitingAsync = AsyncRequest(version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            awaitingAsync = AsyncRequest(
+                version: request.version, keepAlive: request.keepAlive, includeBody: includeBody,
+                extraHeaders: server.routes.filter?.headers(request, context) ?? HTTPHeaders())
             holdReading(true)
             handler(request, context, HTTPResponder(loop: loop.handle, connectionID: id))
         case .found(.webSocket(let upgrade), _):
@@ -52,11 +67,10 @@ extension Connection {
                 .methodNotAllowed, code: "method_not_allowed",
                 message: "\(request.method) is not allowed on \(request.path)")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
-            respond(response, version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            respond(filtered(response), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         case .notFound:
-            respond(
-                HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)"),
-                version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
+            let response = HTTPResponse.error(.notFound, code: "not_found", message: "no route for \(request.path)")
+            respond(filtered(response), version: request.version, keepAlive: request.keepAlive, includeBody: includeBody)
         }
     }
 
@@ -64,6 +78,8 @@ extension Connection {
     func completeAsyncResponse(_ response: HTTPResponse) {
         guard phase == .http, let pending = awaitingAsync else { return }
         awaitingAsync = nil
+        var response = response
+        response.headers.append(pending.extraHeaders)
         respond(response, version: pending.version, keepAlive: pending.keepAlive, includeBody: pending.includeBody)
         guard phase == .http else { return }
         holdReading(false)

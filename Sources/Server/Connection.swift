@@ -62,6 +62,8 @@ public final class Connection: EventHandler, Flushable {
         let version: HTTPVersion
         let keepAlive: Bool
         let includeBody: Bool
+        /// The filter's header fields for the answer (`HTTPFilter.headers`).
+        var extraHeaders = HTTPHeaders()
     }
     var http: HTTPPhase?
     var requestStartedAt: UInt64? {

@@ -62,6 +62,8 @@ extension WebSocketHandler {
 /// The route table shared (immutably) by all loops.
 public struct Routes: Sendable {
     var router = Router<Route>()
+    /// Applied around every HTTP route (nil: none).
+    public var filter: HTTPFilter?
 
     public init() {}
 

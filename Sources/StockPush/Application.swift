@@ -13,6 +13,7 @@ public enum Application {
         var routes = Routes()
         site.install(into: &routes)
         if let push {
+            routes.filter = push.origins.filter(metrics: push.metrics)
             routes.webSocket("/ws/stock/prices") { request, context in
                 PriceStreamRoute.upgrade(request, context, shared: push)
             }

@@ -11,6 +11,7 @@ Chromium per module) and `page` (a fresh page per test; console errors and page
 errors fail the test)."""
 import importlib.util
 import os
+import re
 import sys
 
 import pytest
@@ -52,11 +53,28 @@ def page(browser):
     page.on("console", lambda message: errors.append(f"console {message.type}: {message.text}")
             if message.type == "error" else None)
     page.errors = errors
+    page.wait_for_function = _csp_safe(page.wait_for_function)
     try:
         yield page
     finally:
         context.close()
     assert not errors, errors
+
+
+# A function, as opposed to a bare expression: `x => ...`, `(a, b) => ...`, `function ...`.
+_FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\w+\s*=>|\([^()]*\)\s*=>)")
+
+
+def _csp_safe(wait_for_function):
+    """Playwright polls a bare-expression predicate by eval-ing it in the page, which
+    the pages' Content-Security-Policy (script-src 'self', no 'unsafe-eval') blocks as
+    soon as the first check is false; a function predicate is polled without eval. So
+    expressions are wrapped in `() => (...)`, and tests may keep writing them plainly."""
+    def wait(expression, *args, **kwargs):
+        if not _FUNCTION.match(expression):
+            expression = f"() => ({expression})"
+        return wait_for_function(expression, *args, **kwargs)
+    return wait
 
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))

@@ -39,7 +39,7 @@ def prices(page):
         f"Object.fromEntries([...{ROWS}].map((tr) => [tr.dataset.code, tr.querySelector('[data-field=price]').textContent]))")
 
 
-def wait_rows_with_prices(page, expected, timeout=5000):
+def wait_rows_with_prices(page, expected, timeout=15000):
     """Until the table shows exactly `expected` (a set of codes), every one with a price."""
     page.wait_for_function(
         f"""(want) => {{
@@ -88,11 +88,11 @@ def test_the_first_strategy_moves_within_two_seconds_under_the_csp(server, page)
     assert f"strategy={first}" in page.url
     # Prices move (the test server quotes every 0.2 s), and a changed price flashes.
     wait_some_price_changes(page, prices(page))
-    page.wait_for_selector("td[data-field=price][class*=flash-]", timeout=5000)
-    page.wait_for_function("document.querySelectorAll('svg.spark polyline[points*=\" \"]').length > 0", timeout=5000)
+    page.wait_for_selector("td[data-field=price][class*=flash-]", timeout=15000)
+    page.wait_for_function("document.querySelectorAll('svg.spark polyline[points*=\" \"]').length > 0", timeout=15000)
     # The age of the data and the message rate are shown and plausible.
     page.wait_for_function("/^\\d+(\\.\\d)? s$/.test(document.getElementById('data-age').textContent)"
-                           " && parseFloat(document.getElementById('msg-rate').textContent) > 0", timeout=5000)
+                           " && parseFloat(document.getElementById('msg-rate').textContent) > 0", timeout=15000)
     age = float(page.text_content("#data-age").split()[0])
     assert age < 5, f"data age {age} s on a live server"
     assert page.text_content("#conn-state").strip() == "Live"
@@ -135,7 +135,7 @@ def test_killed_server_shows_reconnecting_and_a_restart_brings_it_back_with_the_
     page.wait_for_selector("#conn-state[data-state=reconnecting]", timeout=10000)
     assert page.text_content("#conn-state").strip() == "Reconnecting"
     page.wait_for_function(
-        "/^(in \\d+ s|now|connecting…)$/.test(document.getElementById('conn-detail').textContent)", timeout=5000)
+        "/^(in \\d+ s|now|connecting…)$/.test(document.getElementById('conn-detail').textContent)", timeout=15000)
     assert page.is_visible("#reconnect-now")
     screenshot(page, "board-reconnecting")
 
@@ -161,7 +161,7 @@ def test_the_badge_says_offline_without_a_network_and_live_when_it_is_back(serve
     wait_rows_with_prices(page, strategy_codes(cat, cat["strategies"][0]["name"]))
     wait_live(page)
     page.context.set_offline(True)
-    page.wait_for_function("document.getElementById('conn-state').textContent === 'Offline'", timeout=5000)
+    page.wait_for_function("document.getElementById('conn-state').textContent === 'Offline'", timeout=15000)
     page.context.set_offline(False)
     page.wait_for_function("document.getElementById('conn-state').textContent === 'Live'", timeout=30000)
     wait_live(page)
@@ -199,15 +199,15 @@ def test_choices_survive_a_reload_and_a_new_tab(server, page):
 
 def test_unknown_choices_are_explained_and_dropped(server, page):
     page.goto(server.http + "/#strategy=no_such_strategy&market=&stock=0700")
-    page.wait_for_selector("#notice:not([hidden])", timeout=5000)
+    page.wait_for_selector("#notice:not([hidden])", timeout=15000)
     assert "no_such_strategy" in page.text_content("#notice")
     wait_rows_with_prices(page, {"0700"})
-    page.wait_for_function("!location.hash.includes('no_such_strategy')", timeout=5000)
+    page.wait_for_function("!location.hash.includes('no_such_strategy')", timeout=15000)
     assert not page.get_by_role("checkbox", name=re.compile(r"^no_such_strategy")).count()
     # A typed stock must name exactly one: a code (any case) or a unique part of a name.
     page.fill("#stock-input", "zzzz-nothing")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('notice').textContent.includes('zzzz-nothing')", timeout=5000)
+    page.wait_for_function("document.getElementById('notice').textContent.includes('zzzz-nothing')", timeout=15000)
     wait_rows_with_prices(page, {"0700"})
 
 
@@ -217,10 +217,10 @@ def test_choices_past_the_servers_subscription_limit_are_dropped_with_a_notice(s
     cat = catalog(page)
     a, b = cat["strategies"][0]["name"], cat["strategies"][1]["name"]
     page.goto(f"{server.http}/#strategy={a},{b}&market=HK&stock=")
-    page.wait_for_function("document.getElementById('notice').textContent.includes('HK')", timeout=5000)
+    page.wait_for_function("document.getElementById('notice').textContent.includes('HK')", timeout=15000)
     assert "more than the server allows" in page.text_content("#notice")
     wait_rows_with_prices(page, strategy_codes(cat, a) | strategy_codes(cat, b))
-    page.wait_for_function("location.hash.includes('market=&')", timeout=5000)
+    page.wait_for_function("location.hash.includes('market=&')", timeout=15000)
     assert not page.get_by_role("checkbox", name=re.compile(r"^HK\b")).is_checked()
 
 

@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Tests/e2e"))
-from e2e_support import Client, free_port, http_json, http_request, run_async  # noqa: E402
+from e2e_support import Client, free_port, http_json, http_request, run_async, websocket_handshake  # noqa: E402
 
 # The e2e fixtures' Server and Database classes, loaded under a name of their own.
 _spec = importlib.util.spec_from_file_location("e2e_fixtures", ROOT / "Tests/e2e/conftest.py")
@@ -92,7 +92,8 @@ def test_rendering_replaces_only_the_marked_lines(tmp_path):
                       "proxy_next_upstream error timeout http_502 http_503;",
                       "proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;",
                       "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-                      "proxy_set_header X-Real-IP $remote_addr;"):
+                      "proxy_set_header X-Real-IP $remote_addr;", "proxy_set_header Host $http_host;",
+                      "proxy_set_header X-Forwarded-Proto $scheme;"):
         assert directive in text, f"{directive} missing"
 
 
@@ -169,6 +170,19 @@ async def test_the_servers_see_the_client_address_not_nginx(pair):
     finally:
         await honest.close()
         await forged.close()
+
+
+def test_pages_served_through_nginx_may_open_the_stream_and_others_may_not(pair):
+    nginx, _ = pair
+    # The page's origin is nginx's address: the instances see it in Host ($http_host),
+    # and X-Forwarded-Proto from their trusted proxy says http.
+    own = websocket_handshake("127.0.0.1", nginx.port, {"Origin": nginx.http})
+    assert own[0] == 101, own
+    foreign = websocket_handshake("127.0.0.1", nginx.port, {"Origin": "http://evil.example"})
+    assert foreign[0] == 403 and b"origin_not_allowed" in foreign[2], foreign
+    # An https page is not this http origin when the proxy says so.
+    https = websocket_handshake("127.0.0.1", nginx.port, {"Origin": f"https://127.0.0.1:{nginx.port}"})
+    assert https[0] == 403, https
 
 
 def _spread(nginx: Nginx, requests: int) -> list[int]:

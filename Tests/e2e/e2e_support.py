@@ -89,6 +89,40 @@ def parse_metrics(body):
     return values
 
 
+# MARK: WebSocket handshakes
+
+def websocket_handshake(host, port, headers=None, host_header=None, path="/ws/stock/prices"):
+    """Only the handshake of a WebSocket, with the given extra headers -> (status,
+    headers with lower-case names, body). `host_header` replaces the Host header
+    (default: the address as dialled)."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    fields = {
+        "Host": host_header or f"{host}:{port}", "Upgrade": "websocket", "Connection": "Upgrade",
+        "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13", **(headers or {}),
+    }
+    request = f"GET {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(request.encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        response_headers = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
+        length = int(response_headers.get("content-length", "0")) if status != 101 else 0
+        while len(body) < length:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            body += chunk
+    return status, response_headers, body
+
+
+
 # MARK: WebSocket client on `websockets`
 
 class StreamError(AssertionError):

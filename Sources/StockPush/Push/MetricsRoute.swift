@@ -87,6 +87,13 @@ enum MetricsRoute {
             core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
         metric(
+            "stockpush_origin_refusals_total", "counter",
+            "WebSocket handshakes refused with 403 for an Origin not allowed (ALLOWED_ORIGINS).",
+            shared.metrics.originRefusals.current)
+        metric(
+            "stockpush_cors_refusals_total", "counter", "CORS preflights refused with 403 for an Origin not allowed.",
+            shared.metrics.corsRefusals.current)
+        metric(
             "stockpush_cluster_limit_fallbacks_total", "counter",
             "Handshakes admitted on this instance's per-user count alone (Redis down or slow).",
             shared.metrics.clusterLimitFallbacks.current)
@@ -103,6 +110,13 @@ enum MetricsRoute {
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
+        text += renderErrorsAndLatency(loops, shared: shared)
+        return text
+    }
+
+    /// The labelled and histogram series, which `metric` cannot write.
+    static func renderErrorsAndLatency(_ loops: [LoopNumbers], shared: PushShared) -> String {
+        var text = ""
         text += "# HELP stockpush_errors_total Error replies sent to clients, by code.\n# TYPE stockpush_errors_total counter\n"
         var errors: [String: Int] = [:]
         for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }

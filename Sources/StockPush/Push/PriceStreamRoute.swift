@@ -4,12 +4,16 @@ import PushProtocol
 import Reactor
 import Server
 
-/// The handshake of `/ws/stock/prices`: authentication (JWT from `?token=` or
+/// The handshake of `/ws/stock/prices`: the page's origin (`ALLOWED_ORIGINS`), authentication (JWT from `?token=` or
 /// `Authorization: Bearer`), connection limits, then the loop's `LoopPush` as handler.
 enum PriceStreamRoute {
     static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
         guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
             return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+        }
+        // Before authentication: a foreign page learns nothing about the token it sent.
+        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
+            return refusal
         }
         // Behind a trusted proxy the client is named by its headers; from anyone else they are ignored.
         let address = shared.configuration.trustedProxies.clientAddress(

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// Limits and secrets of the price stream and the admin API (names from the contract).
 public struct PushConfiguration: Sendable {
     public var rateLimit: Double = 20
@@ -20,6 +22,9 @@ public struct PushConfiguration: Sendable {
     public var metricsRequireAuth = false
     /// Peers whose `X-Forwarded-For` / `X-Real-IP` name the client (empty: none).
     public var trustedProxies = TrustedProxies()
+    /// Web origins besides the server's own whose pages may open the stream and call
+    /// the API (`ALLOWED_ORIGINS`).
+    public var allowedOrigins = OriginPolicy()
     public var marketHours = MarketHoursConfiguration()
 
     public init() {}
@@ -58,6 +63,11 @@ public struct PushConfiguration: Sendable {
             OptionSpec(
                 "--trusted-proxies", env: "TRUSTED_PROXIES",
                 help: "comma-separated CIDRs whose X-Forwarded-For/X-Real-IP name the client (unset: none)"),
+            OptionSpec(
+                "--allowed-origins", env: "ALLOWED_ORIGINS",
+                help:
+                    "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"
+            ),
         ] + MarketHoursConfiguration.options
 
     public init(from options: Options) throws(UsageError) {
@@ -84,6 +94,17 @@ public struct PushConfiguration: Sendable {
                 throw .invalidValue(
                     option: "--trusted-proxies", value: entry,
                     expected: "comma-separated CIDRs or addresses, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128")
+            }
+        }
+        if let text = options.string("--allowed-origins") {
+            do {
+                allowedOrigins = try OriginPolicy(parsing: text)
+            } catch {
+                guard case .invalidEntry(let entry) = error else { throw .missingValue("--allowed-origins") }
+                throw .invalidValue(
+                    option: "--allowed-origins", value: entry,
+                    expected:
+                        "comma-separated origins scheme://host[:port], e.g. https://app.example.com,http://localhost:3000, or *")
             }
         }
     }

@@ -12,6 +12,10 @@ public final class PushMetrics: Sendable {
     public let controlDropped = Counter()
     /// Handshakes admitted on the local per-user count alone (Redis down or slow).
     public let clusterLimitFallbacks = Counter()
+    /// WebSocket handshakes refused 403 for an `Origin` the policy does not allow.
+    public let originRefusals = Counter()
+    /// CORS preflights refused 403 for the same reason.
+    public let corsRefusals = Counter()
     public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
     private let lastTickInfo = Mutex<LastTick?>(nil)
 

@@ -16,6 +16,8 @@ public final class PushShared: Sendable {
     public let limits: ConnectionLimits
     public let metrics = PushMetrics()
     public let verifier: JWTVerifier?
+    /// Which pages may use the stream and the API (`ALLOWED_ORIGINS`, `TRUSTED_PROXIES`).
+    let origins: BrowserOrigins
     public let startedAt = WallClock.nowMicroseconds()
     /// `Catalog.empty` until the first one loads (loops hold subscribes until then).
     private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
@@ -29,6 +31,7 @@ public final class PushShared: Sendable {
         limits = ConnectionLimits(
             maxPerUser: configuration.maxConnectionsPerUser, maxPerAddress: configuration.maxConnectionsPerIP)
         verifier = configuration.jwtSecret.map { JWTVerifier(secret: Array($0.utf8)) }
+        origins = BrowserOrigins(policy: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
     }
 
     public var catalog: Catalog { latest.withLock { $0.catalog } }

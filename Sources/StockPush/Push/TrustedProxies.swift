@@ -43,6 +43,21 @@ public struct TrustedProxies: Sendable, Equatable {
         return peer
     }
 
+    /// The scheme the client used, as a trusted proxy reports it in
+    /// `X-Forwarded-Proto` (`http` or `https`; the first of a list, the hop nearest
+    /// the client). Nil from any other peer, or when absent or something else: the
+    /// scheme is then unknown (a TLS terminator the server was not told about).
+    public func forwardedScheme(peer: String, headers: HTTPHeaders) -> String? {
+        guard !networks.isEmpty, let value = headers["X-Forwarded-Proto"] else { return nil }
+        guard let peerAddress = IPAddress(Substring(peer)), trusts(peerAddress) else { return nil }
+        let first = Self.trimmed(value.split(separator: ",", omittingEmptySubsequences: false).first ?? "")
+        switch first.lowercased() {
+        case "http": return "http"
+        case "https": return "https"
+        default: return nil
+        }
+    }
+
     /// Walks the hops from the right, skipping trusted proxies: the first untrusted
     /// one is the client (anything left of it could be forged). When every hop is
     /// trusted, the leftmost is the client. Nil when the list is absent or malformed.

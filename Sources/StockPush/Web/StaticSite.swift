@@ -37,12 +37,15 @@ public struct StaticSite: Sendable {
         return StaticSite(files: files)
     }
 
-    /// The 200 (or 304 when `ifNoneMatch` names the current version) for `path`.
-    func response(for path: String, ifNoneMatch: String?) -> HTTPResponse? {
+    /// The 200 (or 304 when `ifNoneMatch` names the current version) for `path`; HTML
+    /// pages carry `PageSecurity`'s fields (on the 304 too: it refreshes the cached ones),
+    /// built for the request's `host`.
+    func response(for path: String, ifNoneMatch: String?, host: String? = nil) -> HTTPResponse? {
         guard let file = files[path] else { return nil }
         var headers = HTTPHeaders([
             ("ETag", file.etag), ("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff"),
         ])
+        if file.contentType.hasPrefix("text/html") { PageSecurity.addPageHeaders(to: &headers, host: host) }
         if let ifNoneMatch, Self.matches(ifNoneMatch, file.etag) {
             return HTTPResponse(status: .notModified, headers: headers)
         }
@@ -55,7 +58,8 @@ public struct StaticSite: Sendable {
         for path in files.keys.sorted() {
             let site = self
             routes.add(.get, path) { request, _ in
-                site.response(for: path, ifNoneMatch: request.headers["If-None-Match"]) ?? .text(.notFound, "not found")
+                site.response(for: path, ifNoneMatch: request.headers["If-None-Match"], host: request.headers["Host"])
+                    ?? .text(.notFound, "not found")
             }
         }
     }

@@ -53,6 +53,22 @@ import Testing
         #expect(reloaded.response(for: "/", ifNoneMatch: etag)?.status == .ok)
     }
 
+    @Test func pagesCarryTheSecurityHeadersAndScriptsDoNot() throws {
+        let (site, root) = try site()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for path in ["/", "/admin"] {
+            let page = try #require(site.response(for: path, ifNoneMatch: nil, host: "localhost:8000"))
+            let policy = try #require(page.headers["Content-Security-Policy"], "\(path)")
+            #expect(policy.contains("connect-src 'self' ws://localhost:8000 wss://localhost:8000"))
+            #expect(page.headers["Referrer-Policy"] == "no-referrer" && page.headers["X-Content-Type-Options"] == "nosniff")
+            let etag = try #require(page.headers["ETag"])
+            let revalidated = try #require(site.response(for: path, ifNoneMatch: etag, host: "localhost:8000"))
+            #expect(revalidated.status == .notModified && revalidated.headers["Content-Security-Policy"] == policy)
+        }
+        let script = try #require(site.response(for: "/admin/admin.js", ifNoneMatch: nil, host: "localhost:8000"))
+        #expect(script.headers["Content-Security-Policy"] == nil && script.headers["X-Content-Type-Options"] == "nosniff")
+    }
+
     @Test func aMissingFolderOrFileIsATypedError() throws {
         #expect(throws: StaticSiteError.missingRoot("/no/such/web")) { try StaticSite.load(root: "/no/such/web") }
         let (_, root) = try site()
