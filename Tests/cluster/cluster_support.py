@@ -16,6 +16,8 @@ import time
 import jwt
 from websockets.asyncio.client import connect
 
+from spec_guard import check_message
+
 MARKETS = ["SH", "SZ", "HK", "US"]
 # The cluster runs with this JWT secret (so the per-user limit can be tested); every
 # client carries a token of its own user.
@@ -85,7 +87,7 @@ class StreamClient:
         """One connection, until it closes. -> seconds to wait before reconnecting (or None)."""
         async with connect(self.url, ping_interval=None, open_timeout=5, close_timeout=2,
                            local_addr=(self.address, 0)) as ws:
-            connected = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            connected = check_message(json.loads(await asyncio.wait_for(ws.recv(), 5)))
             if connected.get("type") != "connected":
                 self.errors.append(f"first message {connected}")
                 return None
@@ -98,7 +100,7 @@ class StreamClient:
             wait = None
             try:
                 async for raw in ws:
-                    message = json.loads(raw)
+                    message = check_message(json.loads(raw))
                     kind = message.get("type")
                     if kind == "price_update":
                         label = "snapshot" if message["snapshot"] else "tick"

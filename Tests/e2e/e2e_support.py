@@ -1,6 +1,10 @@
 """Clients for the end-to-end tests: a JSON WebSocket client on Python `websockets`,
 a raw-socket WebSocket client for what `websockets` will not do (invalid UTF-8,
-ignoring pings, not reading), and a small HTTP helper for the admin API."""
+ignoring pings, not reading), and a small HTTP helper for the admin API.
+
+Every server message these clients receive and every HTTP response (handshake refusals
+included) is checked against docs/asyncapi.yaml and docs/openapi.yaml by `spec_guard`:
+a mismatch raises `SpecDrift` in the test that saw it."""
 import asyncio
 import base64
 import functools
@@ -12,9 +16,12 @@ import re
 import socket
 import struct
 import time
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from spec_guard import check_http, check_message
 
 ISO_MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 CLIENT_ID = re.compile(r"^c_[A-Za-z0-9.-]{1,48}_[0-9a-f]+$")
@@ -65,7 +72,9 @@ def http_request(base, method, path, body=None, headers=None, timeout=5):
         conn.request(method, path, body=body, headers=all_headers)
         response = conn.getresponse()
         data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        response_headers = {k.lower(): v for k, v in response.getheaders()}
+        check_http(method, path, response.status, response_headers, data)
+        return response.status, response_headers, data
     finally:
         conn.close()
 
@@ -146,7 +155,13 @@ class Client:
         kwargs.setdefault("ping_interval", None)
         kwargs.setdefault("open_timeout", 5)
         kwargs.setdefault("close_timeout", 3)
-        ws = await connect(url, **kwargs)
+        try:
+            ws = await connect(url, **kwargs)
+        except InvalidStatus as error:  # a refused handshake: its answer is in openapi.yaml
+            response = error.response
+            headers = {name.lower(): value for name, value in response.headers.raw_items()}
+            check_http("GET", urlsplit(url).path, response.status_code, headers, response.body or b"")
+            raise
         client = cls(ws)
         client.connected = await client.recv()
         assert client.connected["type"] == "connected", client.connected
@@ -164,7 +179,7 @@ class Client:
         arrived = time.time()
         if not isinstance(raw, str):
             raise StreamError(f"binary message from the server: {raw[:100]!r}")
-        message = json.loads(raw)
+        message = check_message(json.loads(raw))
         self.messages.append(message)
         if message.get("type") == "price_update":
             self._check_update(message)
@@ -331,7 +346,7 @@ class RawWebSocket:
         while True:
             opcode, payload = self.recv_frame()
             if opcode == 0x1:
-                return json.loads(payload)
+                return check_message(json.loads(payload))
             if opcode == 0x8:
                 raise EOFError(f"close frame {payload!r}")
 

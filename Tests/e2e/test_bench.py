@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from e2e_support import Client, RawWebSocket, free_port, http_json, http_request, parse_metrics, run_async
+from spec_guard import check_message
 
 
 class BenchServer:
@@ -168,7 +169,7 @@ def test_message_and_byte_counters_match_what_the_client_received(bench_servers)
         while len(received) < 5:  # connected, subscribed, the snapshot, pong, error
             opcode, payload = ws.recv_frame()
             assert opcode == 0x1, (opcode, payload)
-            received.append(json.loads(payload)["type"])
+            received.append(check_message(json.loads(payload))["type"])
         assert sorted(received) == ["connected", "error", "pong", "price_update", "subscribed"], received
         status, _, body = http_request(base, "GET", "/metrics")
         assert status == 200, status

@@ -6,6 +6,7 @@ import threading
 import time
 
 from e2e_support import RawWebSocket, http_json, http_request
+from spec_guard import check_message
 
 ALL_MARKETS = {"type": "subscribe", "subscription_type": "market", "targets": ["US", "SH", "SZ", "HK"]}
 
@@ -67,7 +68,7 @@ def read_whole_frames(raw, stop, result):
                 result["closed"] = payload
                 return
             if opcode == 0x1:
-                message = json.loads(payload)
+                message = check_message(json.loads(payload))
                 if message.get("type") == "price_update":
                     seqs.append(message["seq"])
     except Exception as error:  # noqa: BLE001 - reported by the test
