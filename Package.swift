@@ -84,9 +84,9 @@ var targets: [Target] = [
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
-    .testTarget(name: "MarketTests", dependencies: ["Market"]),
+    .testTarget(name: "MarketTests", dependencies: ["Market", "Time"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
-    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers"]),
+    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time"]),
     .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
 ]
 

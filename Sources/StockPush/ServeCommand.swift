@@ -168,7 +168,7 @@ public enum ServeCommand {
             try scheduler.start(
                 owner: cluster.instanceID, interval: data.quoteInterval, redis: data.redisEndpoint,
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
-                makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
+                marketHours: shared.configuration.marketHours, makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
             let audit = AuditLog(url: data.databaseURL, logger: logs.admin, capacityBytes: auditBytes)
             try audit.start()

@@ -298,6 +298,8 @@ export class StockPushClient {
         return this._emit("shutdown", msg);
       case "broadcast":
         return this._emit("broadcast", msg.data, msg);
+      case "market_status":
+        return this._emit("market", msg);
       default:
         return; // unknown types are ignored (protocol: stability)
     }

@@ -25,11 +25,13 @@ final class LoopPush {
     /// Handshakes waiting for the cluster-wide user count, by connection id.
     var awaitingVerdicts: [UInt64: AwaitingVerdict] = [:]
     /// The core's output, reused so a tick allocates no action storage.
-    private var actions: [PushAction] = []
+    var actions: [PushAction] = []
     private var performing = false
     /// The debug report of the tick being published, until its `tickQueued` takes it.
     private var tickReport: (report: TickReport, clients: Int)?
     let queueLimit: Int
+    /// Bumped by every `marketsTick`, so only the latest market timer acts.
+    var marketTimerGeneration: UInt64 = 0
 
     init(loop: EventLoop, shared: PushShared) {
         self.loop = loop
@@ -37,6 +39,7 @@ final class LoopPush {
         queueLimit = shared.configuration.maxQueuedBytes
         core = PushCore(configuration: shared.coreConfiguration, catalog: shared.catalog, board: shared.board)
         scheduleRateSample()
+        marketsTick()
     }
 
     private func scheduleRateSample() {
@@ -48,7 +51,11 @@ final class LoopPush {
         }
     }
 
-    private var now: PushTime { PushTime(monotonic: loop.now, wallMicros: WallClock.nowMicroseconds()) }
+    var now: PushTime {
+        let wall = WallClock.nowMicroseconds()
+        return PushTime(
+            monotonic: loop.now, wallMicros: wall, marketMicros: shared.configuration.marketHours.marketMicros(atWall: wall))
+    }
 
     private func isQueueFull(_ id: ClientID) -> Bool {
         guard let connection = connections[id.slot] else { return false }
@@ -104,6 +111,7 @@ final class LoopPush {
     func catalogChanged(_ catalog: Catalog) {
         core.catalogChanged(catalog, now: now, into: &actions)
         perform()
+        marketsTick()  // the calendars may have changed too
     }
 
     func push(codes: Set<String>, timestamp: Int64) -> Int {
@@ -133,7 +141,7 @@ final class LoopPush {
     /// Carries out the queued actions in order. An action may call back into this shell
     /// (a close that ends the socket at once); inputs that arrive meanwhile append to the
     /// same list, and this loop reaches them.
-    private func perform() {
+    func perform() {
         guard !performing else { return }
         performing = true
         var index = 0

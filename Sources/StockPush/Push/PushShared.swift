@@ -53,6 +53,13 @@ public final class PushShared: Sendable {
         latest.withLock { $0.board = board }
     }
 
+    /// Every market's state now (market time), by code: what the stats report.
+    func marketStates() -> [(market: String, state: MarketState)] {
+        let clock = catalog.clock
+        let now = configuration.marketHours.marketMicros(atWall: WallClock.nowMicroseconds())
+        return clock.markets.compactMap { market in clock.state(of: market, at: now).map { (market, $0) } }
+    }
+
     /// What each loop's core enforces.
     var coreConfiguration: PushCoreConfiguration {
         var core = PushCoreConfiguration()
