@@ -34,7 +34,7 @@ FROM debian:bookworm-slim AS runtime
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libpq5 libhiredis0.14 ca-certificates libstdc++6 libgcc-s1 zlib1g \
+        libpq5 libhiredis0.14 ca-certificates libstdc++6 libgcc-s1 zlib1g tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system stockpush \
     && useradd --system --gid stockpush --home-dir /app --no-create-home --shell /usr/sbin/nologin stockpush

@@ -37,7 +37,7 @@ var targets: [Target] = [
     // SHA-256 and HMAC (migration checksums, JWT signatures); the toolchain has no crypto.
     .target(name: "Digest"),
     // Logger, counters and histograms: what every layer reports through, below the server.
-    .target(name: "Telemetry", dependencies: ["Time"]),
+    .target(name: "Telemetry", dependencies: ["Time", "JSON", "Buffers"]),
     // Reconnect policy shared by the database adapters.
     .target(name: "Retry"),
     // Dependency-free JSON: a parser for inputs and a writer for the wire.
@@ -77,16 +77,16 @@ var targets: [Target] = [
         name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
-    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "JSON"]),
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     .testTarget(name: "TimeTests", dependencies: ["Time"]),
     .testTarget(name: "DigestTests", dependencies: ["Digest"]),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
-    .testTarget(name: "MarketTests", dependencies: ["Market"]),
+    .testTarget(name: "MarketTests", dependencies: ["Market", "Time"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
-    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers"]),
+    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time"]),
     .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
 ]
 

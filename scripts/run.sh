@@ -2,7 +2,8 @@
 # Runs StockPush with live simulated quotes. Without REDIS_URL / DATABASE_URL it starts
 # a local Redis and PostgreSQL in .data/ (installing them with apt if missing),
 # migrates, and serves on $HOST:$PORT (default 0.0.0.0:8000) with a quote every
-# second. Extra arguments go to `stockpush serve` (try --help).
+# second, at any hour (MARKET_HOURS=ignore; set MARKET_HOURS=enforce to pull each market
+# only while it trades). Extra arguments go to `stockpush serve` (try --help).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -22,6 +23,7 @@ if [ -z "${REDIS_URL:-}" ] || [ -z "${DATABASE_URL:-}" ]; then
 fi
 export REDIS_URL DATABASE_URL
 export QUOTE_INTERVAL="${QUOTE_INTERVAL:-1}"
+export MARKET_HOURS="${MARKET_HOURS:-ignore}"
 
 "$ROOT/.build/release/stockpush" migrate
 exec "$ROOT/.build/release/stockpush" serve "$@"

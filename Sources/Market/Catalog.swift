@@ -15,10 +15,12 @@ public struct Catalog: Sendable {
     private let marketMembers: [String: [String]]
     /// Bumped by every reload; lets caches tell snapshots apart.
     public let version: Int
+    /// The markets' trading calendars, loaded with the rest (a reload swaps both at once).
+    public let clock: MarketClock
 
     public init(
         markets: [MarketInfo], stocks: [Stock], strategies: [String: [String]],
-        strategyDescriptions: [String: String] = [:], version: Int = 0
+        strategyDescriptions: [String: String] = [:], version: Int = 0, clock: MarketClock = .empty
     ) {
         self.markets = Dictionary(markets.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.stocks = Dictionary(stocks.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
@@ -31,6 +33,7 @@ public struct Catalog: Sendable {
         for key in members.keys { members[key]?.sort() }
         marketMembers = members
         self.version = version
+        self.clock = clock
     }
 
     /// No catalog yet (version 0): what readers see before the first load.
@@ -60,5 +63,12 @@ public struct Catalog: Sendable {
             guard markets[key.target] != nil else { throw .unknownTarget(key) }
             return marketMembers[key.target] ?? []
         }
+    }
+
+    /// The markets whose status a subscription to `key` concerns: the market itself, or
+    /// the markets of the stocks it covers.
+    public func markets(of key: SubscriptionKey, covering stocks: [String]) -> Set<String> {
+        if key.type == .market { return [key.target] }
+        return Set(stocks.compactMap { self.stocks[$0]?.market })
     }
 }

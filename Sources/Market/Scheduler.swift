@@ -59,6 +59,8 @@ public final class Scheduler {
         case waiting
         /// Another instance leads.
         case follower
+        /// Led and due, but no market trades (market hours enforced): nothing pulled.
+        case marketsClosed
         /// The pull or the write failed; the last good quotes stay in the store.
         case failed(String)
     }
@@ -70,6 +72,9 @@ public final class Scheduler {
     private let sink: any QuoteSink
     private let stocks: () -> [Stock]
     private let log: (String) -> Void
+    /// Nil: markets are pulled at any hour (`MARKET_HOURS=ignore`).
+    private let hours: MarketHours?
+    private var gate = TradingGate()
     private var nextPullAt: Int64?
     /// The store as this leader last wrote it; nil until read (on taking the lead, or
     /// after a failure left it unknown).
@@ -79,7 +84,7 @@ public final class Scheduler {
 
     public init(
         owner: String, timing: Timing, source: any QuoteSource, lock: any LeaderLock, sink: any QuoteSink,
-        stocks: @escaping () -> [Stock], log: @escaping (String) -> Void
+        stocks: @escaping () -> [Stock], hours: MarketHours? = nil, log: @escaping (String) -> Void
     ) {
         self.owner = owner
         self.timing = timing
@@ -87,6 +92,7 @@ public final class Scheduler {
         self.lock = lock
         self.sink = sink
         self.stocks = stocks
+        self.hours = hours
         self.log = log
     }
 
@@ -133,7 +139,9 @@ public final class Scheduler {
         if next <= now { next = now + micros(timing.interval) }
         nextPullAt = next
         nextStepAt = min(next, now + micros(timing.renewEvery))
-        return pull(active, now: now)
+        guard let hours else { return pull(active, now: now) }
+        let trading = gate.admit(active, clock: hours.clock(), at: now + hours.offsetMicros)
+        return trading.isEmpty ? .marketsClosed : pull(trading, now: now)
     }
 
     /// Seconds between checks for a catalog while there is none.

@@ -20,7 +20,8 @@ public enum PushAction {
     case close(ClientID, PushCloseReason)
     /// The core has let this client go (it is closing): the shell detaches its
     /// connection and frees what it holds for it (its connection-limit places).
-    case forget(ClientID, ClientInfo)
+    /// `messages`: what the core sent it, for the close line in the log.
+    case forget(ClientID, ClientInfo, messages: Int)
     /// A tick's messages are all queued; `startedAt` is the tick's monotonic start (for
     /// the publish-latency histogram, taken once the loop's writes reach this point).
     case tickQueued(startedAt: UInt64)

@@ -43,6 +43,11 @@ extension PushCore {
         client(id)?.info
     }
 
+    /// Messages the core has sent the client (`message_count`), while it is registered.
+    public func messagesSent(to id: ClientID) -> Int? {
+        client(id)?.messagesSent
+    }
+
     /// The client with this client id (`c_…`), if it is here.
     public func find(clientID: String) -> ClientID? {
         for case let client? in slots where client.info.clientID == clientID { return client.id }

@@ -56,8 +56,8 @@ extension PushCore {
             let info = client.info
             let status = ServerMessage.status(
                 clientID: info.clientID, user: info.user, connectedAt: Double(info.connectedAt) / 1e6,
-                subscriptions: client.subscriptions, messageCount: client.messagesSent, timestamp: now.wallMicros,
-                id: parsed.id)
+                subscriptions: client.subscriptions, messageCount: client.messagesSent,
+                markets: marketSnapshot(at: now.marketMicros), timestamp: now.wallMicros, id: parsed.id)
             send(text: status, to: client, into: &actions)
         }
     }
@@ -114,6 +114,7 @@ extension PushCore {
             leaveGroup(client)
             joinGroup(client)
         }
+        sendMarketStatus(for: accepted.map(\.key), to: client, now: now, into: &actions)
         sendSnapshot(of: accepted, to: client, now: now, queueFull: queueFull, into: &actions)
     }
 

@@ -7,9 +7,11 @@ extension PushCore {
     /// client packed into one buffer per group. Two passes over a group's members
     /// (write heads, then emit them) keep nothing per client between ticks. A client
     /// whose queue is over the limit gets its stocks held back instead (conflation).
-    public func publish(_ tick: TickUpdate, now: PushTime, queueFull: QueueFull, into actions: inout [PushAction]) {
+    /// Returns the clients the tick was queued for.
+    @discardableResult
+    public func publish(_ tick: TickUpdate, now: PushTime, queueFull: QueueFull, into actions: inout [PushAction]) -> Int {
         board = tick.board
-        guard !tick.changed.isEmpty else { return }
+        guard !tick.changed.isEmpty else { return 0 }
         var codes: [String] = []
         var fragments: [QuoteFragment] = []
         var sent = 0
@@ -49,9 +51,10 @@ extension PushCore {
             guard let body else { continue }
             sent += emitHeads(of: group, tick: tick.tick, body: body, into: &actions)
         }
-        guard sent > 0 else { return }
+        guard sent > 0 else { return 0 }
         // After every message above: the tick's last write.
         actions.append(.tickQueued(startedAt: tick.startedAt))
+        return sent
     }
 
     /// The second pass: each member that got a head this tick gets its slice of the

@@ -32,6 +32,9 @@ public final class PushCore {
     /// Resolved keys under the current catalog (cleared on each catalog change).
     var coverage: [SubscriptionKey: [String]] = [:]
     var snapshots = SnapshotCache()
+    /// Each market's state as of the last `marketsTick` (so as last announced: status and
+    /// `since` only move at a change, which the tick announces); empty until the first tick.
+    public internal(set) var marketStates: [String: MarketState] = [:]
     var writer = JSONWriter()
     var arena = ByteBuffer(capacity: 4096)
 
@@ -80,7 +83,7 @@ public final class PushCore {
     /// Releases a client the core itself closes, and tells the shell so.
     func forget(_ client: PushClient, into actions: inout [PushAction]) {
         release(client.id)
-        actions.append(.forget(client.id, client.info))
+        actions.append(.forget(client.id, client.info, messages: client.messagesSent))
     }
 
     func client(_ id: ClientID) -> PushClient? {

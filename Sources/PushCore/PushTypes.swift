@@ -17,10 +17,14 @@ public struct PushTime: Sendable, Equatable {
     public var monotonic: UInt64
     /// Wall-clock microseconds since the Unix epoch, for message timestamps.
     public var wallMicros: Int64
+    /// The instant market calendars are read at: the wall clock, unless a testing offset
+    /// (`--market-time`) moves the markets' day elsewhere.
+    public var marketMicros: Int64
 
-    public init(monotonic: UInt64, wallMicros: Int64) {
+    public init(monotonic: UInt64, wallMicros: Int64, marketMicros: Int64? = nil) {
         self.monotonic = monotonic
         self.wallMicros = wallMicros
+        self.marketMicros = marketMicros ?? wallMicros
     }
 }
 

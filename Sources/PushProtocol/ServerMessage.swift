@@ -65,7 +65,7 @@ public enum ServerMessage {
     /// in the contract, so scripts can subtract it from their clock directly.
     public static func status(
         clientID: String, user: String, connectedAt: Double, subscriptions: [SubscriptionKey],
-        messageCount: Int, timestamp: Int64, id: JSONValue?
+        messageCount: Int, markets: [(market: String, state: MarketState)] = [], timestamp: Int64, id: JSONValue?
     ) -> [UInt8] {
         message("status") { writer in
             writer.key("client_id")
@@ -84,6 +84,7 @@ public enum ServerMessage {
             writer.endArray()
             writer.key("message_count")
             writer.int(messageCount)
+            writer.markets(markets)
             writer.key("timestamp")
             writer.timestamp(microseconds: timestamp)
             writer.echoedID(id)

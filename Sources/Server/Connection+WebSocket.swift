@@ -49,17 +49,16 @@ extension Connection {
         case .none:
             break
         case .deliver(let message):
-            session.messagesReceived += 1
             server.metrics.webSocketMessagesReceived.add(1)
             session.handler.webSocket(self, didReceive: message)
         case .sendPong(let payload):
             sendFrame(.pong, payload)
         case .pongReceived:
-            session.lastPong = loop.now
+            session.pongReceived(at: loop.now)
         case .sendClose(let code, let reason):
             sendClose(code: code, reason: reason)
         case .replyCloseAndShutdown(let code, let reason):
-            session.peerCloseCode = code ?? .noStatusReceived
+            session.noteClose(code ?? .noStatusReceived, reason, byPeer: true)
             sendClose(code: code, reason: reason)
             closeAfterFlush()
         case .fail(let error):
@@ -76,6 +75,7 @@ extension Connection {
     }
 
     private func sendClose(code: CloseCode?, reason: String) {
+        webSocket?.noteClose(code ?? .noStatusReceived, reason, byPeer: false)
         let payload = code.map { FrameEncoder.closePayload(code: $0, reason: reason) } ?? []
         sendFrame(.close, payload)
         // The peer gets this long to answer (or to read what is queued) before we drop it.
@@ -137,7 +137,6 @@ extension Connection {
         // over the limit, and the linger timeout, not another round, ends it.
         isClosingSlowConsumer = true
         stream.discardUnstartedMessages()
-        session.peerCloseCode = session.peerCloseCode ?? .abnormalClosure
         perform(session.state.close(code: .policyViolation, reason: "slow consumer"), session: session)
         // The peer reads nothing, so the kernel's send buffer is full: make room there for
         // the rest of the message in progress and the close frame. Once handed over they
@@ -166,6 +165,15 @@ extension Connection {
     /// Monotonic nanoseconds of the last pong, nil before the first.
     public var lastPongAt: UInt64? { webSocket.flatMap { $0.lastPong == 0 ? nil : $0.lastPong } }
 
+    /// Last ping and pong, round trip and missed pongs (`/clients`).
+    public var heartbeat: HeartbeatFigures {
+        guard let session = webSocket else { return HeartbeatFigures() }
+        return HeartbeatFigures(
+            lastPing: session.hasPinged ? session.lastPingSent : nil, lastPong: lastPongAt,
+            roundTripMicros: session.roundTripMicros == WebSocketSession.noRoundTrip ? nil : session.roundTripMicros,
+            missedPongs: Int(session.missedPongs))
+    }
+
     /// Heartbeat and timeout bookkeeping, called by the loop's sweep.
     func sweepWebSocket(now: UInt64) {
         guard let session = webSocket, phase == .webSocket else { return }
@@ -188,7 +196,7 @@ extension Connection {
             return
         }
         if now &- session.lastPingSent >= server.nanoseconds(settings.heartbeatInterval) {
-            session.lastPingSent = now
+            session.pingSent(at: now)
             enqueue(server.pingFrame)
         }
     }

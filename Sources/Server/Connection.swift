@@ -99,6 +99,8 @@ public final class Connection: EventHandler, Flushable {
     }
 
     public var isOpen: Bool { phase == .http || phase == .webSocket }
+    /// The socket is closed (not merely closing).
+    public var isClosed: Bool { phase == .closed }
     /// Bytes queued for this connection and not yet accepted by the kernel.
     public var queuedBytes: Int { stream.queuedBytes }
 

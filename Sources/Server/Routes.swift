@@ -40,8 +40,8 @@ public enum Route: Sendable {
 public protocol WebSocketHandler: AnyObject {
     func webSocketDidOpen(_ connection: Connection)
     func webSocket(_ connection: Connection, didReceive message: WebSocketMessage)
-    /// The connection is gone (closed cleanly or not); `code` is the peer's close code if any.
-    func webSocketDidClose(_ connection: Connection, code: CloseCode?)
+    /// The connection is gone (closed cleanly or not); `close` says how.
+    func webSocketDidClose(_ connection: Connection, close: WebSocketClose)
     /// The server is shutting down: last chance to send a goodbye before close 1001.
     func webSocketWillShutDown(_ connection: Connection)
     /// The outbound queue fell to the level asked for with `notifyWhenQueueBelow`.
@@ -53,7 +53,7 @@ public protocol WebSocketHandler: AnyObject {
 
 extension WebSocketHandler {
     public func webSocketDidOpen(_ connection: Connection) {}
-    public func webSocketDidClose(_ connection: Connection, code: CloseCode?) {}
+    public func webSocketDidClose(_ connection: Connection, close: WebSocketClose) {}
     public func webSocketWillShutDown(_ connection: Connection) {}
     public func webSocketDidDrain(_ connection: Connection) {}
     public func clientAddress(of connection: Connection) -> String? { nil }

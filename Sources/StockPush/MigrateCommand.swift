@@ -4,13 +4,15 @@ import Telemetry
 
 /// `stockpush migrate`: applies pending migrations and exits.
 public enum MigrateCommand {
-    public static let options: [OptionSpec] = [
-        OptionSpec(
-            "--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush",
-            help: "PostgreSQL URL"),
-        OptionSpec("--migrations-dir", env: "MIGRATIONS_DIR", default: "migrations", help: "folder of numbered .sql migrations"),
-        OptionSpec("--help", isSwitch: true, help: "show this help"),
-    ]
+    public static let options: [OptionSpec] =
+        [
+            OptionSpec(
+                "--database-url", env: "DATABASE_URL", default: "postgres://stockpush@127.0.0.1:5432/stockpush",
+                help: "PostgreSQL URL"),
+            OptionSpec(
+                "--migrations-dir", env: "MIGRATIONS_DIR", default: "migrations", help: "folder of numbered .sql migrations"),
+            OptionSpec("--help", isSwitch: true, help: "show this help"),
+        ] + ServeLogs.options
 
     public static let usage = """
         Usage: stockpush migrate [options]
@@ -38,7 +40,9 @@ public enum MigrateCommand {
                 option: "--database-url (DATABASE_URL)", value: DataConfiguration.redactedForError(text),
                 expected: "postgres://user[:password]@host[:port]/database (\(error))")
         }
-        let logger = Logger(label: "migrate")
+        // The same LOG_FORMAT as `serve`, so a migration job's lines reach the same shipper.
+        let logs = try ServeLogs(from: options)
+        let logger = logs.data.component("migrate", minimumLevel: logs.data.minimumLevel)
         let connection = try PostgresConnection.connect(url, connectTimeoutSeconds: 5)
         defer { connection.close() }
         let migrator = Migrator(directory: options.string("--migrations-dir") ?? "migrations")

@@ -2,13 +2,19 @@
 public struct OptionSpec: Sendable {
     public let flag: String
     public let environment: String?
+    /// Other environment names read when `environment` is unset (older or foreign names).
+    public let aliases: [String]
     public let defaultValue: String?
     public let help: String
     public let isSwitch: Bool
 
-    public init(_ flag: String, env: String? = nil, default defaultValue: String? = nil, isSwitch: Bool = false, help: String) {
+    public init(
+        _ flag: String, env: String? = nil, aliases: [String] = [], default defaultValue: String? = nil,
+        isSwitch: Bool = false, help: String
+    ) {
         self.flag = flag
         self.environment = env
+        self.aliases = aliases
         self.defaultValue = defaultValue
         self.help = help
         self.isSwitch = isSwitch
@@ -20,6 +26,8 @@ public enum UsageError: Error, Equatable, CustomStringConvertible {
     case unknownOption(String)
     case missingValue(String)
     case invalidValue(option: String, value: String, expected: String)
+    /// A value refused for a reason other than its shape (an unknown log component).
+    case rejected(option: String, value: String, reason: String)
     case unknownCommand(String)
 
     public var description: String {
@@ -27,20 +35,24 @@ public enum UsageError: Error, Equatable, CustomStringConvertible {
         case .unknownOption(let flag): "unknown option \(flag)"
         case .missingValue(let flag): "option \(flag) needs a value"
         case .invalidValue(let option, let value, let expected): "invalid value '\(value)' for \(option): expected \(expected)"
+        case .rejected(let option, let value, let reason): "invalid value '\(value)' for \(option): \(reason)"
         case .unknownCommand(let name): "unknown command '\(name)'"
         }
     }
 }
 
-/// Parsed options: flag, else environment variable, else default.
+/// Parsed options: flag, else environment variable, else its first alias that is set,
+/// else default.
 public struct Options {
     private var values: [String: String] = [:]
     private let specs: [OptionSpec]
+    /// What the operator should hear about once logging is up (an alias overruled).
+    public private(set) var warnings: [String] = []
 
     public init(arguments: [String], specs: [OptionSpec], environment: [String: String]) throws(UsageError) {
         self.specs = specs
         for spec in specs {
-            if let name = spec.environment, let value = environment[name], !value.isEmpty {
+            if let value = fromEnvironment(spec, environment) {
                 values[spec.flag] = value
             } else if let value = spec.defaultValue {
                 values[spec.flag] = value
@@ -67,6 +79,18 @@ public struct Options {
             }
             index += 1
         }
+    }
+
+    /// The primary name wins over the aliases; an alias set to something else is named
+    /// in `warnings` rather than silently ignored.
+    private mutating func fromEnvironment(_ spec: OptionSpec, _ environment: [String: String]) -> String? {
+        let names = (spec.environment.map { [$0] } ?? []) + spec.aliases
+        let set = names.compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
+        guard let (chosen, value) = set.first else { return nil }
+        for (name, other) in set.dropFirst() where other != value {
+            warnings.append("\(name)=\(other) is ignored: \(chosen)=\(value) is set and wins")
+        }
+        return value
     }
 
     public func string(_ flag: String) -> String? { values[flag] }
@@ -104,7 +128,9 @@ public struct Options {
             line = line.padding(toLength: 30)
             line += spec.help
             var notes: [String] = []
-            if let env = spec.environment { notes.append("env \(env)") }
+            if let env = spec.environment {
+                notes.append((["env \(env)"] + spec.aliases).joined(separator: " or "))
+            }
             if let value = spec.defaultValue { notes.append("default \(value)") }
             if !notes.isEmpty { line += " (" + notes.joined(separator: ", ") + ")" }
             return line

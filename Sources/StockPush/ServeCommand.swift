@@ -18,7 +18,9 @@ public enum ServeCommand {
             OptionSpec(
                 "--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536",
                 help: "largest WebSocket message; larger closes 1009"),
-            OptionSpec("--heartbeat-interval", env: "HEARTBEAT_INTERVAL", default: "30", help: "seconds between ping frames"),
+            OptionSpec(
+                "--heartbeat-interval", env: "HEARTBEAT_INTERVAL", aliases: ["WS_HEARTBEAT_INTERVAL"], default: "30",
+                help: "seconds between ping frames"),
             OptionSpec(
                 "--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
             OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
@@ -32,7 +34,6 @@ public enum ServeCommand {
             OptionSpec(
                 "--max-connections", env: "WS_MAX_CONNECTIONS",
                 help: "connections per process (default: what the fd limit allows)"),
-            OptionSpec("--log-level", env: "LOG_LEVEL", default: "info", help: "debug, info, warning or error"),
             OptionSpec("--migrate", env: "MIGRATE_ON_START", isSwitch: true, help: "apply pending migrations before serving"),
             OptionSpec(
                 "--audit-queue-bytes", env: "AUDIT_QUEUE_BYTES", default: "4194304",
@@ -45,7 +46,7 @@ public enum ServeCommand {
                 "--bench-redis", env: "BENCH_REDIS", isSwitch: true,
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
-        ] + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
+        ] + ServeLogs.options + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
         + webOptions
 
     public static let usage = """
@@ -88,17 +89,15 @@ public enum ServeCommand {
         let data = try DataConfiguration(from: options)
         let pushConfiguration = try PushConfiguration(from: options)
         let cluster = try ClusterConfiguration(from: options)
-        guard let level = Logger.Level(name: options.string("--log-level") ?? "info") else {
-            throw UsageError.invalidValue(
-                option: "--log-level", value: options.string("--log-level") ?? "", expected: "debug, info, warning or error")
-        }
-        let logger = Logger(label: "stockpush", minimumLevel: level)
+        let logs = try ServeLogs(from: options)
+        let logger = logs.main
+        for warning in options.warnings { logger.warning(warning) }
         ShutdownSignals.block()
         let files = ResourceLimits.raiseOpenFileLimit()
 
         let shared = PushShared(
             configuration: pushConfiguration, heartbeatInterval: configuration.webSocket.heartbeatInterval,
-            instanceID: cluster.instanceID)
+            instanceID: cluster.instanceID, logs: logs)
         if pushConfiguration.requireAuth && pushConfiguration.jwtSecret == nil {
             logger.warning("REQUIRE_AUTH is set without JWT_SECRET: every price-stream connection will be refused with 401")
         }
@@ -114,14 +113,14 @@ public enum ServeCommand {
                 try options.bool("--bench-redis")
                 ? try startBenchThroughRedis(
                     shape: shape, tickMilliseconds: tickMs, data: data, cluster: cluster, configuration: configuration,
-                    echo: echo, shared: shared, health: health, reference: reference, logger: logger)
+                    echo: echo, shared: shared, health: health, reference: reference, logs: logs)
                 : try startBench(
                     shape: shape, tickMilliseconds: tickMs, configuration: configuration, echo: echo, shared: shared,
-                    health: health, reference: reference, logger: logger)
+                    health: health, reference: reference, logs: logs)
         } else {
             services = try startProduction(
                 options: options, data: data, cluster: cluster, configuration: configuration, echo: echo, shared: shared,
-                health: health, reference: reference, logger: logger)
+                health: health, reference: reference, logs: logs)
         }
         logger.info(
             "listening on \(configuration.host):\(services.server.port) with \(configuration.threads) loop thread(s); open files limit \(files.soft) (hard \(files.hard))\(echo ? "; /ws/echo mounted" : "")"
@@ -153,8 +152,9 @@ public enum ServeCommand {
     /// Redis, PostgreSQL, the scheduler and the publisher: the real deployment.
     static func startProduction(
         options: Options, data: DataConfiguration, cluster: ClusterConfiguration, configuration: ServerConfiguration, echo: Bool,
-        shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
+        shared: PushShared, health: DependencyHealth, reference: ServerReference, logs: ServeLogs
     ) throws -> RunningServices {
+        let logger = logs.data
         if try options.bool("--migrate") {
             try migrateWithRetry(data, logger: logger)
         }
@@ -168,24 +168,24 @@ public enum ServeCommand {
             try scheduler.start(
                 owner: cluster.instanceID, interval: data.quoteInterval, redis: data.redisEndpoint,
                 layout: QuoteStoreLayout(prefix: data.redisPrefix), catalog: catalog, health: health, logger: logger,
-                makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
+                marketHours: shared.configuration.marketHours, makeSource: { try QuoteSourceFactory.make(data, logger: logger) })
             rollback.started { scheduler.stop() }
-            let audit = AuditLog(url: data.databaseURL, logger: logger, capacityBytes: auditBytes)
+            let audit = AuditLog(url: data.databaseURL, logger: logs.admin, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
             let node = try startCluster(
-                cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logger)
+                cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logs.cluster)
             rollback.started(node.stop)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, cluster: node.bus,
-                site: loadSite(options, logger: logger), reference: reference, logger: logger)
+                site: loadSite(options, logger: logs.main), reference: reference, logger: logs.server)
             rollback.started { server.shutdown(gracePeriod: 0) }
             node.listening(host: configuration.host, port: server.port)
             let publisher = PricePublisher()
             try publisher.start(
                 redis: data.redisEndpoint, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
                 loops: server.loops, catalog: catalog, health: health, logger: logger)
-            logger.info(
+            logs.main.info(
                 "redis \(data.redisEndpoint), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )
             return RunningServices(
@@ -224,13 +224,15 @@ public enum ServeCommand {
     /// `--bench S:Q`: the push path alone, fed in-process; no Redis or PostgreSQL.
     static func startBench(
         shape: BenchFeed.Shape, tickMilliseconds: Double, configuration: ServerConfiguration, echo: Bool,
-        shared: PushShared, health: DependencyHealth, reference: ServerReference, logger: Logger
+        shared: PushShared, health: DependencyHealth, reference: ServerReference, logs: ServeLogs
     ) throws -> RunningServices {
         for dependency in DependencyHealth.Dependency.allCases { health.markUp(dependency) }
         let server = try makeServer(
-            configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
+            configuration: configuration, echo: echo, health: health, shared: shared, reference: reference,
+            logger: logs.server)
         let feed = BenchFeed()
-        try feed.start(shape: shape, tickMilliseconds: tickMilliseconds, shared: shared, loops: server.loops, logger: logger)
+        try feed.start(
+            shape: shape, tickMilliseconds: tickMilliseconds, shared: shared, loops: server.loops, logger: logs.push)
         return RunningServices(server: server, stop: [feed.stop])
     }
 
@@ -241,8 +243,9 @@ public enum ServeCommand {
     static func startBenchThroughRedis(
         shape: BenchFeed.Shape, tickMilliseconds: Double, data: DataConfiguration, cluster: ClusterConfiguration,
         configuration: ServerConfiguration, echo: Bool, shared: PushShared, health: DependencyHealth, reference: ServerReference,
-        logger: Logger
+        logs: ServeLogs
     ) throws -> RunningServices {
+        let logger = logs.data
         health.markUp(.postgres)
         let catalog = FixedCatalog(BenchFeed.catalog(shape))
         let layout = QuoteStoreLayout(prefix: data.redisPrefix)
@@ -253,7 +256,8 @@ public enum ServeCommand {
         let server: HTTPServer
         do {
             server = try makeServer(
-                configuration: configuration, echo: echo, health: health, shared: shared, reference: reference, logger: logger)
+                configuration: configuration, echo: echo, health: health, shared: shared, reference: reference,
+                logger: logs.server)
         } catch {
             scheduler.stop()  // see StartupRollback
             throw error
@@ -262,32 +266,9 @@ public enum ServeCommand {
         try publisher.start(
             redis: data.redisEndpoint, layout: layout, shared: shared, loops: server.loops, catalog: catalog, health: health,
             logger: logger)
-        logger.info(
+        logs.main.info(
             "bench through redis \(data.redisEndpoint) (prefix \(data.redisPrefix)): \(shape.strategies) strategies × \(shape.stocksPerStrategy) stocks, a tick every \(tickMilliseconds) ms"
         )
         return RunningServices(server: server, stopBeforeServer: [{ scheduler.stop() }], stop: [publisher.stop])
-    }
-
-    /// At start PostgreSQL may still be coming up (compose, systemd): retry for a while.
-    /// Only a lost or refused connection is retried; a migration that fails on its own
-    /// (an edited file, bad SQL) is an answer, not an outage, and ends the start.
-    static func migrateWithRetry(_ data: DataConfiguration, logger: Logger) throws {
-        var reconnector = Reconnector(backoff: Backoff(initial: 0.2, maximum: 5), log: { logger.warning($0) })
-        let outcome = try reconnector.connect(
-            deadlineSeconds: 60, unavailable: { "migrate: \($0); retrying" },
-            recovered: "migrate: PostgreSQL at \(data.databaseURL.redacted) is reachable"
-        ) { _ throws(PostgresError) -> Result<Void, any Error> in
-            let connection = try PostgresConnection.connect(data.databaseURL, connectTimeoutSeconds: 5)
-            defer { connection.close() }
-            do {
-                _ = try Migrator(directory: data.migrationsDirectory).migrate(connection) { logger.info($0) }
-                return .success(())
-            } catch let error as PostgresError where error.isConnectionError {
-                throw error
-            } catch {
-                return .failure(error)
-            }
-        }
-        try outcome.get()
     }
 }

@@ -15,6 +15,16 @@ extension Logger {
             }
         }
 
+        /// The lowercase name of JSON lines and of `LOG_LEVEL`.
+        public var name: String {
+            switch self {
+            case .debug: "debug"
+            case .info: "info"
+            case .warning: "warning"
+            case .error: "error"
+            }
+        }
+
         /// Parses a `--log-level` value (case-insensitive; "warn" is accepted for "warning").
         public init?(name: String) {
             switch name.lowercased() {

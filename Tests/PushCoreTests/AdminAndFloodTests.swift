@@ -49,7 +49,7 @@ import WebSocket
         let actions = harness.take()
         #expect(actions.contains { if case .close(client, .admin) = $0 { true } else { false } })
         #expect(
-            actions.contains { if case .forget(client, let info) = $0 { info.clientID == "c_1" } else { false } },
+            actions.contains { if case .forget(client, let info, _) = $0 { info.clientID == "c_1" } else { false } },
             "the shell is told to free what it holds for the client")
         #expect(harness.core.find(clientID: "c_1") == nil)
         #expect(harness.core.clientSummaries.map(\.info.clientID) == ["c_2"])
@@ -83,7 +83,7 @@ import WebSocket
             harness.advance(seconds: 0.5)
             let actions = harness.send(client, ping)
             closed = actions.contains { if case .close(client, .flood) = $0 { true } else { false } }
-            if closed { #expect(actions.contains { if case .forget(client, _) = $0 { true } else { false } }) }
+            if closed { #expect(actions.contains { if case .forget(client, _, _) = $0 { true } else { false } }) }
         }
         #expect(closed)
         #expect(harness.core.clientCount == 0, "a closed client is released at once")

@@ -28,8 +28,11 @@ final class CoreHarness {
     private var tickNumber: Int64 = 0
     private var writer = JSONWriter()
 
-    init(configuration: PushCoreConfiguration = PushCoreConfiguration(), catalogLoaded: Bool = true) {
-        core = PushCore(configuration: configuration, catalog: catalogLoaded ? Self.catalog : .empty, board: .empty)
+    init(
+        configuration: PushCoreConfiguration = PushCoreConfiguration(), catalogLoaded: Bool = true,
+        catalog: Catalog = CoreHarness.catalog
+    ) {
+        core = PushCore(configuration: configuration, catalog: catalogLoaded ? catalog : .empty, board: .empty)
         publish(["600519": 1500, "601318": 50, "00700": 300, "09988": 80])
         actions.removeAll()
     }
@@ -37,6 +40,7 @@ final class CoreHarness {
     func advance(seconds: Double) {
         now.monotonic += UInt64(seconds * 1e9)
         now.wallMicros += Int64(seconds * 1e6)
+        now.marketMicros += Int64(seconds * 1e6)
     }
 
     /// Inputs return the actions they produced (and clear the list for the next one).

@@ -52,7 +52,7 @@ import Testing
             Support.text(bytes)
                 == #"{"type":"status","client_id":"c_5f3a9e01","user":"alice","connected_at":1763720000.123,"#
                 + #""subscriptions":[{"subscription_type":"strategy","target":"volume_wave"},{"subscription_type":"stock","target":"600519"}],"#
-                + #""message_count":1250,"timestamp":"\#(stamp)","id":"q"}"#)
+                + #""message_count":1250,"markets":{},"timestamp":"\#(stamp)","id":"q"}"#)
         let whole = ServerMessage.status(
             clientID: "c", user: "u", connectedAt: 1_763_720_000, subscriptions: [], messageCount: 0,
             timestamp: 0, id: nil)

@@ -12,7 +12,7 @@ import Testing
         defer { connection.close() }
         let migrator = Migrator(directory: TestEnvironment.migrationsDirectory)
         let applied = try migrator.migrate(connection) { _ in }
-        #expect(applied.map(\.version) == [1, 2])
+        #expect(applied.map(\.version) == [1, 2, 3])
         let markets = try connection.query("SELECT code FROM markets ORDER BY code").map {
             try $0.decode("code", as: String.self)
         }
@@ -38,7 +38,7 @@ import Testing
         try migrator.migrate(connection) { _ in }
         #expect(try migrator.migrate(connection) { _ in }.isEmpty)
         let recorded = try connection.query("SELECT count(*) AS n FROM schema_migrations")[0]
-        #expect(try recorded.decode("n", as: Int.self) == 2)
+        #expect(try recorded.decode("n", as: Int.self) == 3)
     }
 
     @Test func refusesToRunWhenAnAppliedFileWasEdited() throws {
@@ -65,14 +65,14 @@ import Testing
         defer { connection.close() }
         let directory = try copyOfMigrations()
         try "CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n"
-            .write(toFile: (directory as NSString).appendingPathComponent("0003_broken.sql"), atomically: true, encoding: .utf8)
+            .write(toFile: (directory as NSString).appendingPathComponent("0099_broken.sql"), atomically: true, encoding: .utf8)
         #expect(throws: MigrationError.self) { try Migrator(directory: directory).migrate(connection) { _ in } }
         let table = try connection.query("SELECT to_regclass('half_done')::text AS t")[0]
         #expect(try table.decode("t", as: String?.self) == nil)
         let versions = try connection.query("SELECT version FROM schema_migrations ORDER BY version").map {
             try $0.decode("version", as: Int.self)
         }
-        #expect(versions == [1, 2])
+        #expect(versions == [1, 2, 3])
     }
 
     @Test func planningIsPure() throws {

@@ -2,6 +2,7 @@ import Market
 import PushCore
 import Reactor
 import Synchronization
+import Telemetry
 import Testing
 
 @testable import StockPush
@@ -21,7 +22,7 @@ import Testing
     @Test func aLoopThatFallsBehindGetsABoundedBacklogWithNothingLost() throws {
         let loop = try EventLoop()
         let delivered = Mutex<[TickUpdate]>([])
-        let mailbox = TickMailbox(handle: loop.handle) { _, tick in delivered.withLock { $0.append(tick) } }
+        let mailbox = TickMailbox(handle: loop.handle) { _, tick, _ in delivered.withLock { $0.append(tick) } }
         // 100 ticks arrive while the loop is busy, then it runs once.
         for number in 1...100 { mailbox.post(tick(Int64(number), ["S\(number)"], startedAt: UInt64(number))) }
         loop.runOnce(maximumWaitMilliseconds: 100)
@@ -33,5 +34,20 @@ import Testing
         mailbox.post(tick(101, ["X"], startedAt: 101))
         loop.runOnce(maximumWaitMilliseconds: 100)
         #expect(delivered.withLock { $0.last?.tick } == 101)
+    }
+
+    @Test func aTickMergedAwayStillCompletesItsDebugLine() throws {
+        let loop = try EventLoop()
+        let lines = Mutex<[String]>([])
+        let logger = Logger(label: "push", minimumLevel: .debug, sink: { line in lines.withLock { $0.append(line) } })
+        let mailbox = TickMailbox(handle: loop.handle) { _, _, report in report?.loopDone(clients: 1) }
+        for number in 1...10 {
+            let report = TickReport(tick: Int64(number), changed: 1, startedAt: 0, loops: 1, logger: logger)
+            mailbox.post(tick(Int64(number), ["S\(number)"], startedAt: 1), report: report)
+        }
+        loop.runOnce(maximumWaitMilliseconds: 100)
+        let written = lines.withLock { $0 }
+        #expect(written.count == 10, "one line per tick, merged or not")
+        #expect(written.filter { $0.contains("clients=0") }.count == 2, "ticks 8 and 9 were folded into tick 10")
     }
 }

@@ -12,7 +12,7 @@ from e2e_support import http_json, run_async
 
 def lead_taken_at(instance):
     """Wall-clock time of the last "now leads" line in the instance's log."""
-    stamp = re.findall(r"^(\S+)Z \S+ \[stockpush\] scheduler: \S+ now leads quote pulls", instance.log(), re.M)[-1]
+    stamp = re.findall(r"^(\S+)Z \S+ \[data\] scheduler: \S+ now leads quote pulls", instance.log(), re.M)[-1]
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
 
 

@@ -121,6 +121,8 @@ class Server:
         if admin_token is not None:
             self.command += ["--admin-token", admin_token]
         full_env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+        # Quotes at any hour unless a test enforces market hours (--market-hours enforce).
+        full_env.setdefault("MARKET_HOURS", "ignore")
         full_env.update(env or {})
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)

@@ -232,7 +232,8 @@ class Client:
         return self.messages[start:]
 
     async def subscribe(self, subscription_type, target=None, targets=None, id=None):
-        """Subscribes; returns (replies before the snapshot, snapshot)."""
+        """Subscribes; returns (replies before the snapshot, snapshot). The `market_status`
+        messages between them are left out of the replies (they stay in `messages`)."""
         request = {"type": "subscribe", "subscription_type": subscription_type}
         if target is not None:
             request["target"] = target
@@ -246,7 +247,7 @@ class Client:
             message = await self.recv()
             if message["type"] == "price_update" and message["snapshot"]:
                 return replies, message
-            if message["type"] != "price_update":
+            if message["type"] not in ("price_update", "market_status"):
                 replies.append(message)
 
     async def ping(self, id="alive"):

@@ -81,13 +81,15 @@ async def test_stats_and_clients_have_every_contract_field(admin):
         assert set(by_id) == {a.client_id, b.client_id}
         for client in (a, b):
             entry = by_id[client.client_id]
-            for field in ("client_id", "user", "remote_addr", "connected_at", "last_pong", "subscriptions",
-                          "message_count", "queued_bytes", "conflated", "seq"):
+            for field in ("client_id", "user", "remote_addr", "connected_at", "last_ping", "last_pong", "rtt_ms",
+                          "missed_pongs", "subscriptions", "message_count", "queued_bytes", "conflated", "seq"):
                 assert field in entry, f"client entry without {field}: {entry}"
             assert CLIENT_ID.match(entry["client_id"])
             assert entry["user"] == "anonymous" and entry["remote_addr"] == "127.0.0.1"
             assert isinstance(entry["connected_at"], float) and abs(entry["connected_at"] - time.time()) < 30
-            assert entry["last_pong"] is None  # no heartbeat ping yet at the default 30 s
+            # No heartbeat ping yet at the default 30 s.
+            assert entry["last_ping"] is None and entry["last_pong"] is None and entry["rtt_ms"] is None
+            assert entry["missed_pongs"] == 0
             assert entry["message_count"] >= len(client.messages)
             assert entry["queued_bytes"] >= 0 and entry["conflated"] == 0
             assert entry["seq"] >= client.last_seq

@@ -43,9 +43,10 @@ def test_the_websocat_one_liner(server):
     assert result.returncode == 0, (line, result.stderr)
     messages = [json.loads(text) for text in result.stdout.splitlines() if text.strip()]
     types = [message["type"] for message in messages]
-    assert types == ["connected", "subscribed", "price_update", "price_update"], result.stdout[:2000]
+    assert types == ["connected", "subscribed"] + ["market_status"] * 4 + ["price_update"] * 2, result.stdout[:2000]
     assert messages[1]["target"] == "volume_wave" and messages[1]["stocks"]
-    assert messages[2]["snapshot"] is True and messages[3]["snapshot"] is False
+    assert [m["market"] for m in messages[2:6]] == ["HK", "SH", "SZ", "US"]
+    assert messages[6]["snapshot"] is True and messages[7]["snapshot"] is False
 
 
 def test_the_wscat_session(server):

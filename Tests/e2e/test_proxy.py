@@ -27,6 +27,9 @@ async def test_a_trusted_proxy_names_the_client_for_the_admin_api_and_the_addres
         assert clients[first.client_id]["remote_addr"] == "203.0.113.7", clients
         assert clients[other.client_id]["remote_addr"] == "203.0.113.8", clients
         assert clients[by_real_ip.client_id]["remote_addr"] == "2001:db8::1", clients
+        # The operator's open line names the same client address, not the proxy.
+        opened = [line for line in server.log().splitlines() if "connection opened" in line and first.client_id in line]
+        assert len(opened) == 1 and " addr=203.0.113.7 " in opened[0], opened
         status, body = await refused(server.ws, forwarded("203.0.113.7"))
         assert status == 429 and body["error"] == "too_many_connections", body
         assert "203.0.113.7" in body["message"], body

@@ -43,6 +43,11 @@ async def test_subscribe_echoes_any_id_and_sends_one_full_snapshot(server):
             assert subscribed["subscription_type"] == "strategy" and subscribed["target"] == "volume_wave"
             assert subscribed["id"] == request_id
             assert sorted(subscribed["stocks"]) == sorted(VOLUME_WAVE)
+            # Then the status of each market the strategy holds, in code order, without the id.
+            statuses = [await client.recv() for _ in range(4)]
+            assert [(m["type"], m["market"]) for m in statuses] == [
+                ("market_status", market) for market in ("HK", "SH", "SZ", "US")], statuses
+            assert all("id" not in m for m in statuses)
             snapshot = await client.recv()
             assert snapshot["type"] == "price_update", snapshot
             assert snapshot["snapshot"] is True and snapshot["seq"] == 1
@@ -132,6 +137,10 @@ async def test_batch_with_unknown_target_answers_each_then_one_snapshot(server):
         assert len(errors) == 1, replies
         assert errors[0]["code"] == "unknown_target" and errors[0]["target"] == "NOPE99" and errors[0]["id"] == 5
         assert isinstance(errors[0]["message"], str)
+        status = await client.recv()
+        assert (status["type"], status["market"]) == ("market_status", "SH"), status
+        status = await client.recv()
+        assert (status["type"], status["market"]) == ("market_status", "SZ"), status
         snapshot = await client.recv()
         assert snapshot["type"] == "price_update" and snapshot["snapshot"] is True, snapshot
         assert sorted(q["code"] for q in snapshot["data"]) == ["000858", "600519"]

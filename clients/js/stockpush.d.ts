@@ -119,6 +119,14 @@ export interface StockPushEvents {
   error: (error: StockPushError) => void;
   shutdown: (message: { type: "server_shutdown"; reconnect_after_ms: number; timestamp: string }) => void;
   broadcast: (data: { message?: string; [key: string]: unknown }, message: object) => void;
+  market: (message: {
+    type: "market_status";
+    market: string;
+    status: "pre_open" | "open" | "lunch_break" | "closed";
+    since: string | null;
+    next_change: string | null;
+    timestamp: string;
+  }) => void;
   resync: (info: { reason: "connect" | "reconnect" | "gap" }) => void;
   /** After the board dropped `dropped` (removed codes no other held subscription covers); a snapshot of `added` follows. */
   subscription_changed: (change: SubscriptionChanged & { dropped: string[] }, message: SubscriptionChanged) => void;

@@ -300,6 +300,8 @@ export class StockPushClient {
         return this._emit("broadcast", msg.data, msg);
       case "subscription_changed":
         return this._onSubscriptionChanged(msg);
+      case "market_status":
+        return this._emit("market", msg);
       default:
         return; // unknown types are ignored (protocol: stability)
     }

@@ -25,7 +25,8 @@ public final class SchedulerService: Sendable {
     /// `makeSource` runs on the scheduler thread (sources are not Sendable).
     public func start(
         owner: String, interval: Double, redis: RedisEndpoint, layout: QuoteStoreLayout, catalog: any CatalogProvider,
-        health: DependencyHealth, logger: Logger, makeSource: @escaping @Sendable () throws -> any QuoteSource
+        health: DependencyHealth, logger: Logger, marketHours: MarketHoursConfiguration = MarketHoursConfiguration(),
+        makeSource: @escaping @Sendable () throws -> any QuoteSource
     ) throws {
         try worker.start(name: "scheduler") { [self] in
             let source: any QuoteSource
@@ -42,8 +43,10 @@ public final class SchedulerService: Sendable {
             let store = RedisQuoteStore(client: client, layout: layout)
             let scheduler = Scheduler(
                 owner: owner, timing: .init(interval: interval), source: source, lock: store, sink: store,
-                stocks: { catalog.catalog.activeStocks }, log: { logger.info($0) })
-            logger.info("scheduler \(owner): \(source.name) quotes every \(interval) s")
+                stocks: { catalog.catalog.activeStocks }, hours: marketHours.schedulerHours(catalog),
+                log: { logger.info($0) })
+            logger.info(
+                "scheduler \(owner): \(source.name) quotes every \(interval) s, market hours \(marketHours.mode.rawValue)d")
             while !worker.isStopping {
                 // No catalog yet (PostgreSQL down at start): nothing to pull, but keep the lock fresh.
                 let outcome = scheduler.step(now: WallClock.nowMicroseconds())
@@ -51,7 +54,7 @@ public final class SchedulerService: Sendable {
                 case .pulled:
                     ticks.add(1, ordering: .relaxed)
                     health.markUp(.redis)
-                case .waiting, .follower:
+                case .waiting, .follower, .marketsClosed:
                     health.markUp(.redis)
                 case .failed(let reason):
                     if reason.hasPrefix("leader lock") || !client.isHealthy { health.markDown(.redis, reason: reason) }

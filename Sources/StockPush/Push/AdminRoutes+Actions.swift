@@ -3,18 +3,21 @@ import JSON
 import Market
 import PushProtocol
 import Server
+import Telemetry
 
 /// The admin routes that act on clients: disconnect, broadcast, manual price push.
 /// Each reaches every live instance (the control channel), reports what each did, and
 /// writes one audit row, here, for the whole action.
 extension AdminRoutes {
     /// A client id names its instance, so the request goes to that instance alone.
-    static func disconnect(_ clientID: String, _ responder: HTTPResponder, _ context: Context) {
+    static func disconnect(_ clientID: String, addr: String, _ responder: HTTPResponder, _ context: Context) {
         guard let holder = ClientPosition(clientID: clientID)?.instance else {
             return responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)"))
         }
         context.ask(.disconnect, .object([("client_id", .string(clientID))]), only: holder) { answer in
-            guard answer.replies.contains(where: { $0.body["found"]?.boolValue == true }) else {
+            let found = answer.replies.contains(where: { $0.body["found"]?.boolValue == true })
+            AdminLog.action("disconnect", targets: clientID, reached: found ? 1 : 0, answer, context: context, addr: addr)
+            guard found else {
                 let why = answer.missing.isEmpty ? "" : " (instance \(holder) did not answer)"
                 return responder.complete(.error(.notFound, code: "not_found", message: "no client \(clientID)\(why)"))
             }
@@ -31,7 +34,7 @@ extension AdminRoutes {
         }
     }
 
-    static func broadcast(_ request: HTTPRequest, _ responder: HTTPResponder, _ context: Context) {
+    static func broadcast(_ request: HTTPRequest, addr: String, _ responder: HTTPResponder, _ context: Context) {
         var message = "broadcast test"
         if !request.body.isEmpty {
             guard let body = try? JSONParser.parse(request.body), body.objectValue != nil else {
@@ -47,6 +50,9 @@ extension AdminRoutes {
         let sentMessage = message
         context.ask(.broadcast, .object([("message", .string(message))])) { answer in
             let sent = answer.replies.reduce(0) { $0 + ($1.body["sent"]?.intValue ?? 0) }
+            AdminLog.action(
+                "broadcast", targets: "all", reached: sent, answer, context: context, addr: addr,
+                extra: [LogField("message_bytes", sentMessage.utf8.count)])
             var detail = AuditDetail()
             detail.add("message", text: sentMessage)
             detail.add("sent", sent)
@@ -55,7 +61,7 @@ extension AdminRoutes {
         }
     }
 
-    static func pushPrices(_ request: HTTPRequest, _ responder: HTTPResponder, _ context: Context) {
+    static func pushPrices(_ request: HTTPRequest, addr: String, _ responder: HTTPResponder, _ context: Context) {
         let catalog = context.shared.catalog
         var codes = Set<String>()
         var targeted = false
@@ -77,6 +83,9 @@ extension AdminRoutes {
         let body: JSONValue = .object([("codes", .array(codes.sorted().map { .string($0) }))])
         context.ask(.push, body) { answer in
             let clients = answer.replies.reduce(0) { $0 + ($1.body["clients"]?.intValue ?? 0) }
+            AdminLog.action(
+                "push_prices", targets: request.query.flatMap { $0.isEmpty ? nil : $0 } ?? "all", reached: clients, answer,
+                context: context, addr: addr, extra: [LogField("quotes", quotes)])
             var detail = AuditDetail()
             detail.add("query", text: request.query ?? "")
             detail.add("clients", clients)

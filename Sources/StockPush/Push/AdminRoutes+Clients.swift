@@ -34,12 +34,17 @@ extension AdminRoutes {
         candidates.sort { $0.position < $1.position }
         for (position, client) in candidates.prefix(filter.limit + 1) {
             guard let connection = push.connections[client.id.slot] else { continue }
-            let lastPong: JSONValue =
-                connection.lastPongAt.map { .number(milliseconds(nowWall - Double(nowMono &- $0) / 1e9)) } ?? .null
+            let heartbeat = connection.heartbeat
+            func wallTime(_ monotonic: UInt64?) -> JSONValue {
+                monotonic.map { .number(milliseconds(nowWall - Double(nowMono &- $0) / 1e9)) } ?? .null
+            }
             let item: JSONValue = .object([
                 ("client_id", .string(client.info.clientID)), ("user", .string(client.info.user)),
                 ("remote_addr", .string(client.info.remoteAddress)),
-                ("connected_at", .number(milliseconds(Double(client.info.connectedAt) / 1e6))), ("last_pong", lastPong),
+                ("connected_at", .number(milliseconds(Double(client.info.connectedAt) / 1e6))),
+                ("last_ping", wallTime(heartbeat.lastPing)), ("last_pong", wallTime(heartbeat.lastPong)),
+                ("rtt_ms", heartbeat.roundTripMicros.map { .number(Double($0) / 1000) } ?? .null),
+                ("missed_pongs", .number(Double(heartbeat.missedPongs))),
                 (
                     "subscriptions",
                     .array(

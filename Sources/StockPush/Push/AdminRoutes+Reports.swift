@@ -1,5 +1,6 @@
 import HTTP1
 import JSON
+import PushProtocol
 import Reactor
 import Server
 import Time
@@ -54,6 +55,7 @@ extension AdminRoutes {
         } else {
             writer.null()
         }
+        writer.markets(shared.marketStates())
         writer.key("instances")
         writer.beginArray()
         var figures = answer.replies.map { ($0.instance, $0.body["figures"] ?? .object([("id", .string($0.instance))])) }

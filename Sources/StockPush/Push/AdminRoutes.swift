@@ -53,13 +53,16 @@ enum AdminRoutes {
         add(.get, "/api/websocket/stats") { _, _, responder, context in stats(responder, context) }
         add(.get, "/api/websocket/clients") { request, _, responder, context in clients(request, responder, context) }
         add(.get, "/api/ws/stats") { _, _, responder, context in userStats(responder, context) }
-        add(.delete, "/api/websocket/clients/{client_id}") { _, requestContext, responder, context in
-            disconnect(requestContext.parameters["client_id"] ?? "", responder, context)
+        add(.delete, "/api/websocket/clients/{client_id}") { request, requestContext, responder, context in
+            let addr = AdminLog.requester(request, requestContext, shared)
+            disconnect(requestContext.parameters["client_id"] ?? "", addr: addr, responder, context)
         }
-        add(.post, "/api/websocket/broadcast/test") { request, _, responder, context in
-            broadcast(request, responder, context)
+        add(.post, "/api/websocket/broadcast/test") { request, requestContext, responder, context in
+            broadcast(request, addr: AdminLog.requester(request, requestContext, shared), responder, context)
         }
-        add(.post, "/api/websocket/push/prices") { request, _, responder, context in pushPrices(request, responder, context) }
+        add(.post, "/api/websocket/push/prices") { request, requestContext, responder, context in
+            pushPrices(request, addr: AdminLog.requester(request, requestContext, shared), responder, context)
+        }
     }
 
     /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (compared through

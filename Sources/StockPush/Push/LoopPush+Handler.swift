@@ -27,8 +27,10 @@ extension LoopPush: WebSocketHandler {
         if let id = client(of: connection) { receive(bytes, from: id) }
     }
 
-    func webSocketDidClose(_ connection: Connection, code: CloseCode?) {
-        if let id = client(of: connection) { release(id) }
+    /// The one close line per connection, whoever ended it.
+    func webSocketDidClose(_ connection: Connection, close: WebSocketClose) {
+        let departure = client(of: connection).flatMap { release($0) } ?? departing.removeValue(forKey: connection.id)
+        if let departure { ConnectionLog.closed(departure, close, logger: shared.logger) }
     }
 
     func webSocketWillShutDown(_ connection: Connection) {

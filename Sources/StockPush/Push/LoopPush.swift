@@ -19,12 +19,19 @@ final class LoopPush {
     private(set) var connections: [Connection?] = []
     /// Who is about to open, by connection id: set by the upgrade, taken by the open.
     var arriving: [UInt64: ClientInfo] = [:]
+    /// Clients the core let go while their connection still closes, by connection id:
+    /// their close line is written once it has closed (then the code is known).
+    var departing: [UInt64: Departure] = [:]
     /// Handshakes waiting for the cluster-wide user count, by connection id.
     var awaitingVerdicts: [UInt64: AwaitingVerdict] = [:]
     /// The core's output, reused so a tick allocates no action storage.
-    private var actions: [PushAction] = []
+    var actions: [PushAction] = []
     private var performing = false
+    /// The debug report of the tick being published, until its `tickQueued` takes it.
+    private var tickReport: (report: TickReport, clients: Int)?
     let queueLimit: Int
+    /// Bumped by every `marketsTick`, so only the latest market timer acts.
+    var marketTimerGeneration: UInt64 = 0
 
     init(loop: EventLoop, shared: PushShared) {
         self.loop = loop
@@ -32,6 +39,7 @@ final class LoopPush {
         queueLimit = shared.configuration.maxQueuedBytes
         core = PushCore(configuration: shared.coreConfiguration, catalog: shared.catalog, board: shared.board)
         scheduleRateSample()
+        marketsTick()
     }
 
     private func scheduleRateSample() {
@@ -43,7 +51,11 @@ final class LoopPush {
         }
     }
 
-    private var now: PushTime { PushTime(monotonic: loop.now, wallMicros: WallClock.nowMicroseconds()) }
+    var now: PushTime {
+        let wall = WallClock.nowMicroseconds()
+        return PushTime(
+            monotonic: loop.now, wallMicros: wall, marketMicros: shared.configuration.marketHours.marketMicros(atWall: wall))
+    }
 
     private func isQueueFull(_ id: ClientID) -> Bool {
         guard let connection = connections[id.slot] else { return false }
@@ -57,6 +69,7 @@ final class LoopPush {
         while connections.count <= id.slot { connections.append(nil) }
         connections[id.slot] = connection
         connection.handlerTag = id.slot
+        ConnectionLog.opened(info, logger: shared.logger)
         perform()
     }
 
@@ -83,14 +96,22 @@ final class LoopPush {
         perform()
     }
 
-    func publish(_ tick: TickUpdate) {
-        core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
+    /// With `report` (push=debug), this loop's part of the tick's debug line: handed to
+    /// the tick's last write, or reported at once when the tick reached nobody here.
+    func publish(_ tick: TickUpdate, report: TickReport? = nil) {
+        let reached = core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
+        tickReport = report.map { ($0, reached) }
         perform()
+        if let left = tickReport {
+            tickReport = nil
+            left.report.loopDone(clients: left.clients)
+        }
     }
 
     func catalogChanged(_ catalog: Catalog) {
         core.catalogChanged(catalog, now: now, queueFull: { isQueueFull($0) }, into: &actions)
         perform()
+        marketsTick()  // the calendars may have changed too
     }
 
     func push(codes: Set<String>, timestamp: Int64) -> Int {
@@ -120,7 +141,7 @@ final class LoopPush {
     /// Carries out the queued actions in order. An action may call back into this shell
     /// (a close that ends the socket at once); inputs that arrive meanwhile append to the
     /// same list, and this loop reaches them.
-    private func perform() {
+    func perform() {
         guard !performing else { return }
         performing = true
         var index = 0
@@ -148,25 +169,33 @@ final class LoopPush {
             connections[id.slot]?.notifyWhenQueueBelow(queueLimit)
         case .close(let id, let reason):
             connections[id.slot]?.close(code: .policyViolation, reason: reason.text)
-        case .forget(let id, let info):
-            detach(id, info)
+        case .forget(let id, let info, let messages):
+            detach(id, Departure(info: info, messages: messages))
         case .tickQueued(let startedAt):
             // Runs after every connection scheduled above has written: the tick's last write.
-            loop.scheduleFlush(LatencyMarker(startedAt: startedAt, histogram: shared.metrics.publishLatency))
+            loop.scheduleFlush(
+                LatencyMarker(startedAt: startedAt, histogram: shared.metrics.publishLatency, report: tickReport))
+            tickReport = nil
         }
     }
 
     /// The client leaves the core (if it is still there) and is detached.
-    func release(_ id: ClientID) {
-        guard let info = core.info(of: id) else { return }
+    @discardableResult
+    func release(_ id: ClientID) -> Departure? {
+        guard let info = core.info(of: id) else { return nil }
+        let departure = Departure(info: info, messages: core.messagesSent(to: id) ?? 0)
         core.release(id)
-        detach(id, info)
+        detach(id, departure)
+        return departure
     }
 
     /// Frees the client's connection-limit places now (its socket may linger a while
     /// closing) and stops its connection reporting to it, so a later close cannot reach
-    /// the slot's next owner.
-    private func detach(_ id: ClientID, _ info: ClientInfo) {
+    /// the slot's next owner. A connection still closing keeps the client's departure
+    /// for its close line.
+    private func detach(_ id: ClientID, _ departure: Departure) {
+        let info = departure.info
+        if let connection = connections[id.slot], !connection.isClosed { departing[connection.id] = departure }
         shared.limits.release(user: info.user, address: info.remoteAddress)
         if info.authenticated { shared.cluster?.release(user: info.user) }
         connections[id.slot]?.handlerTag = -1

@@ -1,4 +1,5 @@
 import HTTP1
+import Market
 import Reactor
 import Server
 
@@ -134,6 +135,20 @@ enum MetricsRoute {
         text += "stockpush_publish_latency_seconds_bucket{le=\"+Inf\"} \(histogram.count)\n"
         text += "stockpush_publish_latency_seconds_sum \(histogram.sum)\n"
         text += "stockpush_publish_latency_seconds_count \(histogram.count)\n"
+        return text + marketStatus(shared)
+    }
+
+    /// One series per market and status, 1 for the status the market is in: a dashboard
+    /// or an alert tells "no ticks" from "market closed".
+    static func marketStatus(_ shared: PushShared) -> String {
+        var text = "# HELP stockpush_market_status The phase of each market's trading day (1: current).\n"
+        text += "# TYPE stockpush_market_status gauge\n"
+        for (market, state) in shared.marketStates() {
+            for status in MarketStatus.allCases {
+                let value = status == state.status ? 1 : 0
+                text += "stockpush_market_status{market=\"\(labelValue(market))\",status=\"\(status.rawValue)\"} \(value)\n"
+            }
+        }
         return text
     }
 

@@ -25,47 +25,50 @@ public struct PushConfiguration: Sendable {
     /// Web origins besides the server's own whose pages may open the stream and call
     /// the API (`ALLOWED_ORIGINS`).
     public var allowedOrigins = OriginPolicy()
+    public var marketHours = MarketHoursConfiguration()
 
     public init() {}
 
-    public static let options: [OptionSpec] = [
-        OptionSpec("--rate-limit", env: "WS_RATE_LIMIT", default: "20", help: "client messages per second per connection"),
-        OptionSpec("--rate-burst", env: "WS_RATE_BURST", default: "40", help: "burst allowance of the rate limit"),
-        OptionSpec("--max-subscriptions", env: "WS_MAX_SUBSCRIPTIONS", default: "200", help: "subscriptions per connection"),
-        OptionSpec(
-            "--max-connections-per-user", env: "WS_MAX_CONNECTIONS_PER_USER", default: "3",
-            help: "connections per authenticated user"),
-        OptionSpec(
-            "--max-connections-per-ip", env: "WS_MAX_CONNECTIONS_PER_IP", default: "1000", help: "connections per client address"),
-        OptionSpec(
-            "--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576",
-            help: "unsent bytes before price data is conflated"),
-        OptionSpec(
-            "--socket-send-buffer", env: "WS_SOCKET_SEND_BUFFER", default: "65536",
-            help: "kernel send buffer of every accepted socket (bytes; Linux doubles it)"),
-        OptionSpec(
-            "--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30",
-            help: "seconds over the queue limit without progress before close 1008"),
-        OptionSpec(
-            "--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000",
-            help: "upper bound of reconnect_after_ms in server_shutdown"),
-        OptionSpec(
-            "--shutdown-drain-delay", env: "SHUTDOWN_DRAIN_DELAY", default: "0",
-            help: "seconds /readyz answers 503 draining before clients are closed on SIGTERM"),
-        OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
-        OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
-        OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
-        OptionSpec(
-            "--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
-        OptionSpec(
-            "--trusted-proxies", env: "TRUSTED_PROXIES",
-            help: "comma-separated CIDRs whose X-Forwarded-For/X-Real-IP name the client (unset: none)"),
-        OptionSpec(
-            "--allowed-origins", env: "ALLOWED_ORIGINS",
-            help:
-                "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"
-        ),
-    ]
+    public static let options: [OptionSpec] =
+        [
+            OptionSpec("--rate-limit", env: "WS_RATE_LIMIT", default: "20", help: "client messages per second per connection"),
+            OptionSpec("--rate-burst", env: "WS_RATE_BURST", default: "40", help: "burst allowance of the rate limit"),
+            OptionSpec("--max-subscriptions", env: "WS_MAX_SUBSCRIPTIONS", default: "200", help: "subscriptions per connection"),
+            OptionSpec(
+                "--max-connections-per-user", env: "WS_MAX_CONNECTIONS_PER_USER", default: "3",
+                help: "connections per authenticated user"),
+            OptionSpec(
+                "--max-connections-per-ip", env: "WS_MAX_CONNECTIONS_PER_IP", default: "1000",
+                help: "connections per client address"),
+            OptionSpec(
+                "--max-queued-bytes", env: "WS_MAX_QUEUED_BYTES", default: "1048576",
+                help: "unsent bytes before price data is conflated"),
+            OptionSpec(
+                "--socket-send-buffer", env: "WS_SOCKET_SEND_BUFFER", default: "65536",
+                help: "kernel send buffer of every accepted socket (bytes; Linux doubles it)"),
+            OptionSpec(
+                "--slow-consumer-timeout", env: "WS_SLOW_CONSUMER_TIMEOUT", default: "30",
+                help: "seconds over the queue limit without progress before close 1008"),
+            OptionSpec(
+                "--shutdown-reconnect-max-ms", env: "SHUTDOWN_RECONNECT_MAX_MS", default: "5000",
+                help: "upper bound of reconnect_after_ms in server_shutdown"),
+            OptionSpec(
+                "--shutdown-drain-delay", env: "SHUTDOWN_DRAIN_DELAY", default: "0",
+                help: "seconds /readyz answers 503 draining before clients are closed on SIGTERM"),
+            OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
+            OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
+            OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
+            OptionSpec(
+                "--metrics-require-auth", env: "METRICS_REQUIRE_AUTH", isSwitch: true, help: "/metrics needs the admin token too"),
+            OptionSpec(
+                "--trusted-proxies", env: "TRUSTED_PROXIES",
+                help: "comma-separated CIDRs whose X-Forwarded-For/X-Real-IP name the client (unset: none)"),
+            OptionSpec(
+                "--allowed-origins", env: "ALLOWED_ORIGINS",
+                help:
+                    "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"
+            ),
+        ] + MarketHoursConfiguration.options
 
     public init(from options: Options) throws(UsageError) {
         rateLimit = try options.double("--rate-limit", minimum: 0.1) ?? 20
@@ -82,6 +85,7 @@ public struct PushConfiguration: Sendable {
         jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
         requireAuth = try options.bool("--require-auth")
         metricsRequireAuth = try options.bool("--metrics-require-auth")
+        marketHours = try MarketHoursConfiguration(from: options)
         if let text = options.string("--trusted-proxies") {
             do {
                 trustedProxies = try TrustedProxies(parsing: text)

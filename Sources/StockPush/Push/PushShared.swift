@@ -4,6 +4,7 @@ import PushProtocol
 import Reactor
 import Server
 import Synchronization
+import Telemetry
 
 /// Everything the loops share about the price stream: configuration, limits,
 /// authentication, metrics, and the latest catalog and quote board for loops that
@@ -19,13 +20,20 @@ public final class PushShared: Sendable {
     /// Which pages may use the stream and the API (`ALLOWED_ORIGINS`, `TRUSTED_PROXIES`).
     let origins: BrowserOrigins
     public let startedAt = WallClock.nowMicroseconds()
+    /// The price stream's lines (connections, ticks) and the admin actions'.
+    public let logger: Logger
+    public let adminLogger: Logger
     /// `Catalog.empty` until the first one loads (loops hold subscribes until then).
     private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
     private let running = Atomic<Bool>(true)
     private let clusterLimits = Mutex<ClusterUserLimits?>(nil)
 
-    public init(configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local") {
+    public init(
+        configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local", logs: ServeLogs = ServeLogs()
+    ) {
         self.configuration = configuration
+        logger = logs.push
+        adminLogger = logs.admin
         self.instanceID = instanceID
         self.heartbeatInterval = heartbeatInterval
         limits = ConnectionLimits(
@@ -43,6 +51,13 @@ public final class PushShared: Sendable {
 
     func setBoard(_ board: QuoteBoard) {
         latest.withLock { $0.board = board }
+    }
+
+    /// Every market's state now (market time), by code: what the stats report.
+    func marketStates() -> [(market: String, state: MarketState)] {
+        let clock = catalog.clock
+        let now = configuration.marketHours.marketMicros(atWall: WallClock.nowMicroseconds())
+        return clock.markets.compactMap { market in clock.state(of: market, at: now).map { (market, $0) } }
     }
 
     /// What each loop's core enforces.

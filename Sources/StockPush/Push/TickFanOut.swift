@@ -46,7 +46,11 @@ final class TickFanOut {
         let board = builder.board
         shared.setBoard(board)
         let update = TickUpdate(tick: tick, timestamp: timestamp, changed: codes, board: board, startedAt: startedAt)
-        for mailbox in mailboxes { mailbox.post(update) }
+        let logger = shared.logger
+        let report =
+            logger.isEnabled(.debug) && !codes.isEmpty
+            ? TickReport(tick: tick, changed: codes.count, startedAt: startedAt, loops: mailboxes.count, logger: logger) : nil
+        for mailbox in mailboxes { mailbox.post(update, report: report) }
         shared.metrics.ticks.add(1)
         shared.metrics.quotesChanged.add(codes.count)
         shared.metrics.recordTick(

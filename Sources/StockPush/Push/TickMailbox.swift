@@ -10,46 +10,51 @@ import Synchronization
 /// accepting and reading clients meanwhile. At most one delivery job is queued.
 final class TickMailbox: Sendable {
     private struct State: Sendable {
-        var waiting: [TickUpdate] = []
+        var waiting: [(update: TickUpdate, report: TickReport?)] = []
         var jobQueued = false
     }
 
     static let capacity = 8
     private let handle: EventLoopHandle
     private let state = Mutex(State())
-    private let deliver: @Sendable (EventLoop, TickUpdate) -> Void
+    private let deliver: @Sendable (EventLoop, TickUpdate, TickReport?) -> Void
 
     /// `deliver` runs on the loop for each tick taken (the loop's `LoopPush.publish`).
     init(
         handle: EventLoopHandle,
-        deliver: @escaping @Sendable (EventLoop, TickUpdate) -> Void = { loop, tick in
-            loop.attached(LoopPush.self)?.publish(tick)
+        deliver: @escaping @Sendable (EventLoop, TickUpdate, TickReport?) -> Void = { loop, tick, report in
+            loop.attached(LoopPush.self)?.publish(tick, report: report)
         }
     ) {
         self.handle = handle
         self.deliver = deliver
     }
 
-    func post(_ update: TickUpdate) {
-        let scheduleJob = state.withLock { state -> Bool in
+    /// `report`: the tick's debug line, if on. A tick merged into a newer one reports
+    /// this loop done with nobody reached (the newer tick's report counts them).
+    func post(_ update: TickUpdate, report: TickReport? = nil) {
+        let (scheduleJob, superseded) = state.withLock { state -> (Bool, TickReport?) in
+            var superseded: TickReport?
             if state.waiting.count >= Self.capacity, let last = state.waiting.last {
-                state.waiting[state.waiting.count - 1] = Self.merge(last, update)
+                superseded = last.report
+                state.waiting[state.waiting.count - 1] = (Self.merge(last.update, update), report)
             } else {
-                state.waiting.append(update)
+                state.waiting.append((update, report))
             }
             defer { state.jobQueued = true }
-            return !state.jobQueued
+            return (!state.jobQueued, superseded)
         }
+        superseded?.loopDone(clients: 0)
         guard scheduleJob else { return }
         handle.execute { [self] loop in
-            let ticks = state.withLock { state -> [TickUpdate] in
+            let ticks = state.withLock { state -> [(update: TickUpdate, report: TickReport?)] in
                 defer {
                     state.waiting.removeAll(keepingCapacity: true)
                     state.jobQueued = false
                 }
                 return state.waiting
             }
-            for tick in ticks { deliver(loop, tick) }
+            for tick in ticks { deliver(loop, tick.update, tick.report) }
         }
     }
 

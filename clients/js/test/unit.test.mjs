@@ -318,3 +318,17 @@ test("subscription_changed drops removed codes no other subscription covers; the
   ws.server(prices(3, [quote("D", 4)], true));
   assert.deepEqual([...c.board.keys()].sort(), ["A", "C", "D"]);
 });
+
+test("market_status is emitted as a market event and does not disturb a pending subscribe", async () => {
+  const c = client();
+  const ws = await connected(c);
+  const seen = [];
+  c.on("market", (m) => seen.push([m.market, m.status, m.next_change]));
+  const p = c.subscribe({ stock: "0700" });
+  ws.server({ type: "market_status", market: "HK", status: "lunch_break", since: "2026-12-07T04:00:00.000000Z",
+              next_change: "2026-12-07T05:00:00.000000Z", timestamp: "2026-12-07T04:10:00.000000Z" });
+  ws.ackSubscribe([quote("0700", 300)]);
+  await p;
+  assert.deepEqual(seen, [["HK", "lunch_break", "2026-12-07T05:00:00.000000Z"]]);
+  assert.equal(c.board.get("0700").price, 300);
+});
