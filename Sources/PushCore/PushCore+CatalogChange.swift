@@ -32,10 +32,16 @@ extension PushCore {
             let held = group.keys.compactMap { changes[$0] }
             guard !held.isEmpty else { continue }
             let added = held.flatMap(\.added)
+            // Markets the group did not concern before: their status, as a subscribe gives it.
+            let before = group.keys.reduce(into: Set<String>()) { result, key in
+                result.formUnion(catalog.markets(of: key, covering: old[key] ?? []))
+            }
+            let gained = markets(of: group.keys).subtracting(before).sorted()
             let fragments = fragmentsInCodeOrder(added)
             let body = fragments.isEmpty ? nil : self.body(of: fragments, snapshot: true, timestamp: now.wallMicros)
             for client in group.members {
                 for change in held { send(frame: change.frame, to: client, into: &actions) }
+                sendMarketStatus(of: gained, to: client, now: now, into: &actions)
                 // Stocks no longer covered are not caught up on later.
                 client.heldBack.formIntersection(group.covered)
                 guard let body else { continue }

@@ -63,8 +63,13 @@ extension PushCore {
     func sendMarketStatus(
         for keys: [SubscriptionKey], to client: PushClient, now: PushTime, into actions: inout [PushAction]
     ) {
+        sendMarketStatus(of: markets(of: keys).sorted(), to: client, now: now, into: &actions)
+    }
+
+    /// The status of each of `markets`, in the order given.
+    func sendMarketStatus(of markets: [String], to client: PushClient, now: PushTime, into actions: inout [PushAction]) {
         let clock = catalog.clock
-        for market in markets(of: keys).sorted() {
+        for market in markets {
             guard let state = marketStates[market] ?? clock.state(of: market, at: now.marketMicros) else { continue }
             send(
                 text: ServerMessage.marketStatus(market: market, state: state, timestamp: now.wallMicros), to: client,

@@ -131,4 +131,23 @@ import Time
         harness.core.marketsTick(now: harness.now, into: &harness.actions)
         #expect(harness.take().messages(to: client).map { $0.json["status"] } == [.string("lunch_break")])
     }
+
+    @Test func aTargetThatGainsAMarketInACatalogChangeGetsItsStatusBeforeTheSnapshot() throws {
+        let harness = try Self.harness(at: Self.utc(2026, 12, 7, 4, 10))
+        let client = harness.open()
+        harness.send(client, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
+        let current = harness.core.catalog
+        let edited = Catalog(
+            markets: Array(current.markets.values), stocks: Array(current.stocks.values),
+            strategies: ["blue_chips": ["600519"]], version: 2, clock: current.clock)
+        harness.core.catalogChanged(edited, now: harness.now, into: &harness.actions)
+        #expect(harness.take().messages(to: client).map(\.type) == ["subscription_changed"], "HK lost: no status")
+        let back = Catalog(
+            markets: Array(current.markets.values), stocks: Array(current.stocks.values),
+            strategies: ["blue_chips": ["600519", "09988"]], version: 3, clock: current.clock)
+        harness.core.catalogChanged(back, now: harness.now, into: &harness.actions)
+        let messages = harness.take().messages(to: client)
+        #expect(messages.map(\.type) == ["subscription_changed", "market_status", "price_update"])
+        #expect(messages[1].json["market"] == .string("HK"))
+    }
 }
