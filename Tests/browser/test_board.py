@@ -333,3 +333,17 @@ def test_the_board_files_are_served_as_modules_and_css(server):
                        ("/board.css", "text/css")):
         status, headers, _ = http_request(server.http, "GET", path)
         assert status == 200 and headers["content-type"].startswith(kind), (path, headers)
+
+
+def test_a_strategy_edited_in_postgres_adds_and_removes_rows_live(server_factory, page):
+    server = server_factory()
+    page.goto(f"{server.http}/#strategy=volume_wave&market=&stock=")
+    before = strategy_codes(catalog(page), "volume_wave")
+    wait_rows_with_prices(page, before)
+    newcomer = "600036"  # in the catalog, not in volume_wave
+    assert newcomer not in before
+    server.database.sql(f"INSERT INTO strategy_stocks (strategy, stock) VALUES ('volume_wave', '{newcomer}')")
+    wait_rows_with_prices(page, before | {newcomer})  # from subscription_changed and its snapshot
+    server.database.sql(f"DELETE FROM strategy_stocks WHERE strategy = 'volume_wave' AND stock = '{newcomer}'")
+    wait_rows_with_prices(page, before)  # the row goes without a reconnect
+    assert page.text_content("#conn-state").strip() == "Live"
