@@ -14,16 +14,8 @@ import Time
             * 1_000_000
     }
 
-    func migratedDatabase() throws -> PostgresURL {
-        let url = try TestEnvironment.freshDatabase()
-        let connection = try PostgresConnection.connect(url)
-        defer { connection.close() }
-        try Migrator(directory: TestEnvironment.migrationsDirectory).migrate(connection) { _ in }
-        return url
-    }
-
     @Test func theSeededCalendarsLoad() throws {
-        let connection = try PostgresConnection.connect(try migratedDatabase())
+        let connection = try PostgresConnection.connect(try TestEnvironment.migratedDatabase())
         defer { connection.close() }
         let clock = try CatalogRepository.load(connection, version: 1).clock
         #expect(clock.markets == ["HK", "SH", "SZ", "US"])
@@ -38,7 +30,7 @@ import Time
     }
 
     @Test func theMigrationRefusesAnUnknownTimeZoneByName() throws {
-        let connection = try PostgresConnection.connect(try migratedDatabase())
+        let connection = try PostgresConnection.connect(try TestEnvironment.migratedDatabase())
         defer { connection.close() }
         do {
             try connection.execute("UPDATE markets SET timezone = 'Asia/Atlantis' WHERE code = 'HK'")
@@ -49,7 +41,7 @@ import Time
     }
 
     @Test func aLoaderRefusesAZoneItsDatabaseLacks() throws {
-        let connection = try PostgresConnection.connect(try migratedDatabase())
+        let connection = try PostgresConnection.connect(try TestEnvironment.migratedDatabase())
         defer { connection.close() }
         // PostgreSQL's own tz database may know a zone the server's does not.
         try connection.execute("ALTER TABLE markets DISABLE TRIGGER markets_timezone_known")
@@ -62,7 +54,7 @@ import Time
     /// A session or holiday that does not parse stops the reload, logged with the
     /// market; the service keeps serving the last good catalog until it is fixed.
     @Test func aBadRowKeepsTheLastGoodCalendar() throws {
-        let url = try migratedDatabase()
+        let url = try TestEnvironment.migratedDatabase()
         let log = LogRecorder()
         let service = CatalogService(
             url: url, health: DependencyHealth(), logger: Logger(label: "test", minimumLevel: .info, sink: log.record))

@@ -8,16 +8,8 @@ import Testing
 @testable import StockPush
 
 @Suite struct CatalogServiceTests {
-    func migratedDatabase() throws -> PostgresURL {
-        let url = try TestEnvironment.freshDatabase()
-        let connection = try PostgresConnection.connect(url)
-        defer { connection.close() }
-        try Migrator(directory: TestEnvironment.migrationsDirectory).migrate(connection) { _ in }
-        return url
-    }
-
     @Test func loadsTheCatalogAndReloadsOnChangesWithoutARestart() throws {
-        let url = try migratedDatabase()
+        let url = try TestEnvironment.migratedDatabase()
         let health = DependencyHealth()
         let service = CatalogService(url: url, health: health, logger: Logger(label: "test", minimumLevel: .error))
         let reloads = Mutex(0)
