@@ -18,8 +18,8 @@ final class PushClient {
 
     /// Last `seq` sent; the next price_update carries seq + 1.
     var seq: UInt64 = 0
-    /// The tick this client got a head written for (the fan-out's two passes).
-    var lastTick: Int64 = -1
+    /// The publication this client got a head written for (the fan-out's two passes).
+    var lastPublication: Int64 = -1
     /// Messages the core has sent this client (`message_count`).
     var messagesSent = 0
     /// Queued quotes replaced by newer ones while the client was slow.

@@ -12,6 +12,8 @@ extension PushCore {
     public func publish(_ tick: TickUpdate, now: PushTime, queueFull: QueueFull, into actions: inout [PushAction]) -> Int {
         board = tick.board
         guard !tick.changed.isEmpty else { return 0 }
+        publications += 1
+        let publication = publications
         var codes: [String] = []
         var fragments: [QuoteFragment] = []
         var sent = 0
@@ -45,11 +47,11 @@ extension PushCore {
                         snapshot: false, timestamp: tick.timestamp, fragments: fragments, writer: &writer)
                 }
                 client.seq += 1
-                client.lastTick = tick.tick
+                client.lastPublication = publication
                 PriceUpdateHead.write(seq: client.seq, bodyLength: body!.count, into: &arena)
             }
             guard let body else { continue }
-            sent += emitHeads(of: group, tick: tick.tick, body: body, into: &actions)
+            sent += emitHeads(of: group, publication: publication, body: body, into: &actions)
         }
         guard sent > 0 else { return 0 }
         // After every message above: the tick's last write.
@@ -57,17 +59,17 @@ extension PushCore {
         return sent
     }
 
-    /// The second pass: each member that got a head this tick gets its slice of the
+    /// The second pass: each member that got a head in this publication gets its slice of the
     /// group's head buffer in front of the shared body, all in one action.
     private func emitHeads(
-        of group: SubscriptionGroup, tick: Int64, body: SharedBytes, into actions: inout [PushAction]
+        of group: SubscriptionGroup, publication: Int64, body: SharedBytes, into actions: inout [PushAction]
     )
         -> Int
     {
         var deliveries: [Delivery] = []
         deliveries.reserveCapacity(group.members.count)
         var offset = 0
-        for client in group.members where client.lastTick == tick {
+        for client in group.members where client.lastPublication == publication {
             let count = PriceUpdateHead.size(seq: client.seq, bodyLength: body.count)
             deliveries.append(Delivery(client: client.id, offset: offset, count: count))
             countUpdate(client, bytes: count + body.count)

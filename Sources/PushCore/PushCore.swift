@@ -36,6 +36,9 @@ public final class PushCore {
     /// `since` only move at a change, which the tick announces); empty until the first tick.
     public internal(set) var marketStates: [String: MarketState] = [:]
     var writer = JSONWriter()
+    /// Counts `publish` calls: marks who got a head in this one. Not the tick number,
+    /// which a resync or a staleness change hands over again.
+    var publications: Int64 = 0
     var arena = ByteBuffer(capacity: 4096)
 
     public init(configuration: PushCoreConfiguration, catalog: Catalog, board: QuoteBoard) {

@@ -20,6 +20,17 @@ import Testing
         #expect(harness.core.stats.conflated == 1, "the older 600519 was superseded")
     }
 
+    @Test func aTickNumberHandedOverAgainNeverSendsAHeldBackClientAHead() {
+        let harness = CoreHarness()
+        let client = subscribedToSH(harness)
+        let other = subscribedToSH(harness)
+        #expect(harness.publish(["600519": 1510]).updates(to: client).count == 1)
+        harness.full = [client]
+        let again = harness.publish(["600519": 1511], sameTick: true)
+        #expect(again.updates(to: other).map(\.prices) == [["600519": 1511]])
+        #expect(again.updates(to: client).isEmpty, "held back, not sent with its old seq")
+    }
+
     @Test func afterTheDrainOneUpdateCarriesTheNewestPricesInSeq() {
         let harness = CoreHarness()
         let client = subscribedToSH(harness)

@@ -65,10 +65,11 @@ final class CoreHarness {
         return take()
     }
 
-    /// A tick in which the given quotes changed (prices by code).
+    /// A tick in which the given quotes changed (prices by code). `sameTick`: hands the
+    /// last tick number over again, as a resync or a staleness flip does.
     @discardableResult
-    func publish(_ prices: [String: Double]) -> [PushAction] {
-        tickNumber += 1
+    func publish(_ prices: [String: Double], sameTick: Bool = false) -> [PushAction] {
+        if !sameTick { tickNumber += 1 }
         var quotes = core.board.quotes
         var fragments = core.board.fragments
         for (code, price) in prices {
