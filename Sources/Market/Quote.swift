@@ -9,14 +9,21 @@ public struct Quote: Sendable, Equatable {
     public var turnover: Double
     /// When the source quoted the price, microseconds since the Unix epoch (UTC).
     public var quoteTime: Int64
+    /// When the leader wrote the quote to Redis (µs since the epoch); 0 until then, and
+    /// for quotes stored by a build that did not record it.
+    public var ingestTime: Int64
 
-    public init(code: String, price: Double, prevClose: Double, volume: Int64, turnover: Double, quoteTime: Int64) {
+    public init(
+        code: String, price: Double, prevClose: Double, volume: Int64, turnover: Double, quoteTime: Int64,
+        ingestTime: Int64 = 0
+    ) {
         self.code = code
         self.price = price
         self.prevClose = prevClose
         self.volume = volume
         self.turnover = turnover
         self.quoteTime = quoteTime
+        self.ingestTime = ingestTime
     }
 
     /// `price - prev_close` at the stock's tick precision: a price field like price and
@@ -34,6 +41,13 @@ public struct Quote: Sendable, Equatable {
     public func differsForSubscribers(from other: Quote) -> Bool {
         price != other.price || prevClose != other.prevClose || volume != other.volume
             || turnover != other.turnover
+    }
+
+    /// Whether the store should take this quote over `other`: a change subscribers see,
+    /// or the same figures quoted again later. The second keeps `quote_time` moving in
+    /// Redis for a price that does not move, so it is not mistaken for a stale one.
+    public func differsForStore(from other: Quote) -> Bool {
+        differsForSubscribers(from: other) || quoteTime > other.quoteTime
     }
 }
 

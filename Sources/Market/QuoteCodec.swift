@@ -21,6 +21,10 @@ public enum QuoteCodec {
         writer.double(quote.turnover)
         writer.key("quote_time")
         writer.string(Timestamp.iso8601(microsecondsSinceEpoch: quote.quoteTime))
+        if quote.ingestTime != 0 {
+            writer.key("ingest_time")
+            writer.string(Timestamp.iso8601(microsecondsSinceEpoch: quote.ingestTime))
+        }
         writer.endObject()
     }
 
@@ -61,6 +65,14 @@ public enum QuoteCodec {
         guard let time = value["quote_time"]?.stringValue.flatMap(Timestamp.parseISO8601) else {
             throw .missingField("quote_time")
         }
-        return Quote(code: code, price: price, prevClose: prevClose, volume: volume, turnover: turnover, quoteTime: time)
+        // Optional: quotes stored before ingest stamps existed have none.
+        var ingest: Int64 = 0
+        if let text = value["ingest_time"]?.stringValue {
+            guard let parsed = Timestamp.parseISO8601(text) else { throw .invalidField("ingest_time") }
+            ingest = parsed
+        }
+        return Quote(
+            code: code, price: price, prevClose: prevClose, volume: volume, turnover: turnover, quoteTime: time,
+            ingestTime: ingest)
     }
 }

@@ -74,6 +74,9 @@ public final class Scheduler {
     private let log: (String) -> Void
     /// Nil: markets are pulled at any hour (`MARKET_HOURS=ignore`).
     private let hours: MarketHours?
+    /// Reads the wall clock when a pull has returned, to stamp its quotes' ingest time
+    /// (a slow source must not hide in source→ingest); nil: the step's `now`.
+    private let clock: (() -> Int64)?
     private var gate = TradingGate()
     private var nextPullAt: Int64?
     /// The store as this leader last wrote it; nil until read (on taking the lead, or
@@ -84,8 +87,10 @@ public final class Scheduler {
 
     public init(
         owner: String, timing: Timing, source: any QuoteSource, lock: any LeaderLock, sink: any QuoteSink,
-        stocks: @escaping () -> [Stock], hours: MarketHours? = nil, log: @escaping (String) -> Void
+        stocks: @escaping () -> [Stock], hours: MarketHours? = nil, clock: (() -> Int64)? = nil,
+        log: @escaping (String) -> Void
     ) {
+        self.clock = clock
         self.owner = owner
         self.timing = timing
         self.source = source
@@ -157,7 +162,7 @@ public final class Scheduler {
         }
         guard !quotes.isEmpty else { return .pulled(quotes: 0, tick: 0) }
         do {
-            let tick = try write(quotes, at: now)
+            let tick = try write(quotes, at: max(now, clock?() ?? now))
             return .pulled(quotes: quotes.count, tick: tick)
         } catch {
             baseline = nil  // the write may or may not have happened

@@ -75,13 +75,10 @@ public final class SimulatedSource: QuoteSource {
         max(stock.tickSize, Rounding.round(price, decimals: stock.tickPrecision))
     }
 
-    /// Limit-up is rounded down and limit-down up to whole ticks, as exchanges do.
     private func clampToLimits(_ price: Double, prevClose: Double, stock: Stock) -> Double {
-        guard let percent = stock.priceLimitPercent else { return price }
-        let scale = Rounding.pow10(stock.tickPrecision)
-        let upper = (prevClose * (1 + percent / 100) * scale + 1e-9).rounded(.down) / scale
-        let lower = (prevClose * (1 - percent / 100) * scale - 1e-9).rounded(.up) / scale
-        return min(max(price, lower), upper)
+        guard let band = PriceLimits(prevClose: prevClose, percent: stock.priceLimitPercent, decimals: stock.tickPrecision)
+        else { return price }
+        return band.clamp(price)
     }
 
     private func uniform() -> Double {

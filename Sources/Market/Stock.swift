@@ -6,8 +6,8 @@ public struct Stock: Sendable, Equatable {
     /// Decimal places of a price.
     public var tickPrecision: Int
     public var lotSize: Int
-    /// Effective daily limit in percent of the previous close (the stock's own, else
-    /// its market's, resolved when the catalog is loaded); nil where prices move freely.
+    /// Effective daily limit in percent of the previous close (`PriceLimitRule`, resolved
+    /// when the catalog is loaded); nil where prices move freely.
     public var priceLimitPercent: Double?
     /// Starting level for simulations.
     public var referencePrice: Double

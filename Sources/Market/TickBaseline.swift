@@ -13,19 +13,20 @@ public struct TickBaseline: Sendable, Equatable {
         self.quotes = quotes
     }
 
-    /// The next tick's message for `pulled`: the quotes that are new or differ for
-    /// subscribers from the stored ones, in pull order (a code pulled twice counts
-    /// once, with its last quote). Codes too long to frame are dropped: no catalog
-    /// stock has one.
+    /// The next tick's message for `pulled`: the quotes that are new or differ for the
+    /// store (`Quote.differsForStore`) from the stored ones, in pull order (a code pulled
+    /// twice counts once, with its last quote), each stamped with `time` as its ingest
+    /// time. Codes too long to frame are dropped: no catalog stock has one.
     public func nextMessage(pulled: [Quote], at time: Int64) -> TickMessage {
         var changed: [Quote] = []
         var position: [String: Int] = [:]
-        for quote in pulled where quote.code.utf8.count <= TickMessage.maxCodeLength {
+        for var quote in pulled where quote.code.utf8.count <= TickMessage.maxCodeLength {
+            quote.ingestTime = time
             if let index = position[quote.code] {
                 changed[index] = quote
                 continue
             }
-            if let stored = quotes[quote.code], !quote.differsForSubscribers(from: stored) { continue }
+            if let stored = quotes[quote.code], !quote.differsForStore(from: stored) { continue }
             position[quote.code] = changed.count
             changed.append(quote)
         }

@@ -12,7 +12,8 @@ import JSON
 public struct TickMessage: Sendable, Equatable {
     /// `P:tick` after this tick: one more than before it.
     public var tick: Int64
-    /// When the leader pulled the quotes, microseconds since the Unix epoch.
+    /// When the leader wrote the tick, microseconds since the Unix epoch: every quote
+    /// in it carries this as its `ingestTime`.
     public var at: Int64
     /// The quotes that differ for subscribers from the previous tick's.
     public var quotes: [Quote]

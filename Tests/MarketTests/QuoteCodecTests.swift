@@ -13,6 +13,20 @@ import Testing
         #expect(text.contains(#""prev_close":1805.4"#))
         #expect(text.contains(#""quote_time":"2025-11-21T10:29:59.000000Z""#))
         #expect(try QuoteCodec.decode(bytes) == quote)
+        #expect(!text.contains("ingest_time"), "no stamp before the leader writes it")
+    }
+
+    @Test func carriesTheIngestTimeAndReadsQuotesStoredWithout() throws {
+        var quote = Quote(code: "0700", price: 485, prevClose: 480, volume: 1, turnover: 485, quoteTime: 1_000_000)
+        quote.ingestTime = 1_763_720_999_500_000
+        let bytes = QuoteCodec.encode(quote)
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""ingest_time":"2025-11-21T10:29:59.500000Z""#))
+        #expect(try QuoteCodec.decode(bytes) == quote)
+        let old = #"{"code":"X","price":1,"prev_close":1,"volume":1,"turnover":1,"quote_time":"2026-01-01T00:00:00Z"}"#
+        #expect(try QuoteCodec.decode(Array(old.utf8)).ingestTime == 0)
+        #expect(throws: QuoteCodec.DecodeError.invalidField("ingest_time")) {
+            try QuoteCodec.decode(Array((old.dropLast() + #","ingest_time":"soon"}"#).utf8))
+        }
     }
 
     @Test func rejectsBrokenStoredQuotes() {

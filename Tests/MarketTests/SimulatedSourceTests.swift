@@ -40,8 +40,10 @@ import Testing
             for quote in try source.quotes(for: stocks, now: start + Int64(tick) * second) {
                 let stock = stocks.first { $0.code == quote.code }!
                 if let limit = stock.priceLimitPercent {
-                    #expect(quote.price <= quote.prevClose * (1 + limit / 100) + 1e-9)
-                    #expect(quote.price >= quote.prevClose * (1 - limit / 100) - 1e-9)
+                    // Within the band, which is rounded to the price step (half a step at most beyond).
+                    let halfStep = stock.tickSize / 2 + 1e-9
+                    #expect(quote.price <= quote.prevClose * (1 + limit / 100) + halfStep)
+                    #expect(quote.price >= quote.prevClose * (1 - limit / 100) - halfStep)
                 } else if abs(quote.price / quote.prevClose - 1) > 0.2 {
                     sawUSAboveTwentyPercent = true
                 }

@@ -23,15 +23,18 @@ public enum CatalogRepository {
                 """
                 SELECT s.code, s.name, s.market, s.tick_precision, s.lot_size, s.active,
                        s.reference_price::float8 AS reference_price,
-                       COALESCE(s.price_limit_percent, m.price_limit_percent)::float8 AS price_limit
+                       s.price_limit_percent::float8 AS own_limit, m.price_limit_percent::float8 AS market_limit
                 FROM stocks s JOIN markets m ON m.code = s.market
                 ORDER BY s.code
                 """
             ).map { row in
-                Stock(
-                    code: try row.decode("code"), name: try row.decode("name"), market: try row.decode("market"),
+                let (code, name): (String, String) = (try row.decode("code"), try row.decode("name"))
+                return Stock(
+                    code: code, name: name, market: try row.decode("market"),
                     tickPrecision: try row.decode("tick_precision"), lotSize: try row.decode("lot_size"),
-                    priceLimitPercent: try row.decode("price_limit", as: Double?.self),
+                    priceLimitPercent: PriceLimitRule.percent(
+                        code: code, name: name, own: try row.decode("own_limit", as: Double?.self),
+                        market: try row.decode("market_limit", as: Double?.self)),
                     referencePrice: try row.decode("reference_price"), active: try row.decode("active"))
             }
             var strategies: [String: [String]] = [:]

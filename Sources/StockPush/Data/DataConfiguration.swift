@@ -19,6 +19,9 @@ public struct DataConfiguration: Sendable {
     public var redisPrefix = "stockpush"
     /// Seconds between quote pulls (fractions allowed).
     public var quoteInterval: Double = 60
+    /// Seconds after which a quote in an open market is stale (`STALE_AFTER`; default
+    /// three pull intervals); 0 turns the flag off.
+    public var staleAfter: Double = 180
     public var source: SourceKind = .simulated
     public var simulationSeed: UInt64 = 20_261_122
     public var httpURL: String?
@@ -45,6 +48,9 @@ public struct DataConfiguration: Sendable {
         OptionSpec("--redis-prefix", env: "REDIS_PREFIX", default: "stockpush", help: "prefix of every Redis key"),
         OptionSpec(
             "--quote-interval", env: "QUOTE_INTERVAL", default: "60", help: "seconds between quote pulls (fractions allowed)"),
+        OptionSpec(
+            "--stale-after", env: "STALE_AFTER",
+            help: "seconds without a new quote_time after which an open market's quote is flagged stale (default 3 quote intervals; 0: off)"),
         OptionSpec("--quote-source", env: "QUOTE_SOURCE", default: "simulated", help: "simulated, http or file"),
         OptionSpec("--quote-seed", env: "QUOTE_SEED", default: "20261122", help: "random seed of the simulated source"),
         OptionSpec("--quote-http-url", env: "QUOTE_HTTP_URL", help: "http source: URL returning JSON quotes"),
@@ -95,6 +101,7 @@ public struct DataConfiguration: Sendable {
             throw .invalidValue(option: "--redis-prefix", value: redisPrefix, expected: "a non-empty key prefix without spaces")
         }
         quoteInterval = try options.double("--quote-interval", minimum: 0.01) ?? 60
+        staleAfter = try options.double("--stale-after") ?? 3 * quoteInterval
         let sourceName = options.string("--quote-source") ?? "simulated"
         guard let kind = SourceKind(rawValue: sourceName) else {
             throw .invalidValue(option: "--quote-source", value: sourceName, expected: "simulated, http or file")

@@ -44,7 +44,7 @@ public final class SchedulerService: Sendable {
             let scheduler = Scheduler(
                 owner: owner, timing: .init(interval: interval), source: source, lock: store, sink: store,
                 stocks: { catalog.catalog.activeStocks }, hours: marketHours.schedulerHours(catalog),
-                log: { logger.info($0) })
+                clock: WallClock.nowMicroseconds, log: { logger.info($0) })
             logger.info(
                 "scheduler \(owner): \(source.name) quotes every \(interval) s, market hours \(marketHours.mode.rawValue)d")
             while !worker.isStopping {
