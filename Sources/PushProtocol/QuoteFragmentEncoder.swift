@@ -7,11 +7,14 @@ import Market
 /// Every price field (price, prev_close, change) carries the stock's tick precision
 /// (`1850.50` for two decimals, `-0.004` for an ETF quoted in thousandths) so a client never
 /// sees binary noise such as `1850.4999999` nor a change rounded away; `change_percent` is
-/// rounded to 2 decimals; `turnover` is written shortest-round-trip.
+/// rounded to 2 decimals; `turnover` is written shortest-round-trip. The optional
+/// fields appear only when they say something: `ingest_time` once the leader stamped
+/// it, `limit_up`/`limit_down` where the market has daily limits, `at_limit` while the
+/// price sits at one, `stale` while the quote is stale.
 public enum QuoteFragmentEncoder {
     /// `writer` is reset and reused: after the first tick its buffer no longer grows, so
     /// the only allocation is the fragment's own storage.
-    public static func encode(_ quote: Quote, stock: Stock, writer: inout JSONWriter) -> QuoteFragment {
+    public static func encode(_ quote: Quote, stock: Stock, stale: Bool = false, writer: inout JSONWriter) -> QuoteFragment {
         writer.reset()
         // `fixed` accepts 0...18 decimals; a catalog typo must not crash the publisher.
         let precision = min(max(stock.tickPrecision, 0), 18)
@@ -36,6 +39,24 @@ public enum QuoteFragmentEncoder {
         writer.double(quote.turnover)
         writer.key("quote_time")
         writer.timestamp(microseconds: quote.quoteTime)
+        if quote.ingestTime != 0 {
+            writer.key("ingest_time")
+            writer.timestamp(microseconds: quote.ingestTime)
+        }
+        if let band = PriceLimits(prevClose: quote.prevClose, percent: stock.priceLimitPercent, decimals: precision) {
+            writer.key("limit_up")
+            writer.fixed(band.up, decimals: precision)
+            writer.key("limit_down")
+            writer.fixed(band.down, decimals: precision)
+            if let position = band.position(of: quote.price, decimals: precision) {
+                writer.key("at_limit")
+                writer.string(position.rawValue)
+            }
+        }
+        if stale {
+            writer.key("stale")
+            writer.bool(true)
+        }
         writer.endObject()
         return QuoteFragment(code: quote.code, json: SharedBytes(writer.buffer))
     }

@@ -30,6 +30,32 @@ import WebSocket
         #expect(Support.json(again.json.array) == Support.moutaiJSON)
     }
 
+    /// The optional fields: the ingest stamp, the daily band of a market with limits, the
+    /// position at a limit, the stale flag; absent when they would say nothing.
+    @Test func limitsIngestTimeAndStaleFlag() {
+        var writer = JSONWriter()
+        var star = Stock(code: "688981", name: "SMIC", market: "SH", tickPrecision: 2, referencePrice: 88)
+        star.priceLimitPercent = 20
+        var quote = Quote(code: "688981", price: 106.32, prevClose: 88.60, volume: 1, turnover: 1, quoteTime: 0)
+        quote.ingestTime = 1_500_000
+        var text = Support.text(QuoteFragmentEncoder.encode(quote, stock: star, stale: true, writer: &writer).json.array)
+        #expect(
+            text.hasSuffix(
+                #""quote_time":"1970-01-01T00:00:00.000000Z","ingest_time":"1970-01-01T00:00:01.500000Z","#
+                    + #""limit_up":106.32,"limit_down":70.88,"at_limit":"up","stale":true}"#))
+        quote.price = 70.88
+        text = Support.text(QuoteFragmentEncoder.encode(quote, stock: star, writer: &writer).json.array)
+        #expect(text.hasSuffix(#""limit_up":106.32,"limit_down":70.88,"at_limit":"down"}"#))
+        quote.price = 100
+        text = Support.text(QuoteFragmentEncoder.encode(quote, stock: star, writer: &writer).json.array)
+        #expect(text.hasSuffix(#""limit_up":106.32,"limit_down":70.88}"#))
+        // Hong Kong has no daily limits, and a quote the leader has not stamped has no ingest time.
+        let hk = Stock(code: "00700", name: "Tencent", market: "HK", referencePrice: 400)
+        quote.ingestTime = 0
+        text = Support.text(QuoteFragmentEncoder.encode(quote, stock: hk, writer: &writer).json.array)
+        #expect(text.hasSuffix(#""quote_time":"1970-01-01T00:00:00.000000Z"}"#))
+    }
+
     /// An ETF quoted in thousandths moves by less than a cent: its change keeps the third
     /// decimal, so a client can reconcile price, prev_close, change and change_percent.
     @Test func changeCarriesTheTickPrecision() throws {
