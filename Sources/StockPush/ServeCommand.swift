@@ -184,7 +184,12 @@ public enum ServeCommand {
             let publisher = PricePublisher()
             try publisher.start(
                 redis: data.redisEndpoint, layout: QuoteStoreLayout(prefix: data.redisPrefix), shared: shared,
-                loops: server.loops, catalog: catalog, health: health, logger: logger)
+                loops: server.loops, catalog: catalog,
+                staleness: data.staleAfter > 0
+                    ? StalenessPolicy(
+                        after: Int64(data.staleAfter * 1e6), marketOffset: shared.configuration.marketHours.offsetMicros)
+                    : nil,
+                health: health, logger: logger)
             logs.main.info(
                 "redis \(data.redisEndpoint), postgres \(data.databaseURL.redacted), \(data.source.rawValue) quotes every \(data.quoteInterval) s; auth \(shared.configuration.jwtSecret == nil ? "off" : "JWT HS256"), admin token \(shared.configuration.adminToken == nil ? "off" : "on")"
             )

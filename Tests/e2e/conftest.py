@@ -123,6 +123,10 @@ class Server:
         full_env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
         # Quotes at any hour unless a test enforces market hours (--market-hours enforce).
         full_env.setdefault("MARKET_HOURS", "ignore")
+        # Quotes are judged stale only where a test asks (--stale-after): the default, three
+        # 0.2 s pulls, would flag quotes whenever a loaded machine delays a pull while a
+        # market happens to be open.
+        full_env.setdefault("STALE_AFTER", "120")
         full_env.update(env or {})
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)

@@ -386,6 +386,16 @@ def check_quote(quote):
     assert Decimal(repr(quote["change"])) == exact, f"change {quote['change']} != price - prev_close {exact}: {quote}"
     percent = float(exact / Decimal(repr(quote["prev_close"])) * 100)
     assert abs(quote["change_percent"] - percent) <= 0.0051, f"change_percent {quote['change_percent']} != {percent:.4f}: {quote}"
+    # The optional fields, when present, say what docs/protocol.md says they do.
+    if "ingest_time" in quote:
+        assert ISO_MICROS.match(quote["ingest_time"]) and quote["quote_time"] <= quote["ingest_time"], quote
+    if quote["market"] in ("SH", "SZ"):
+        assert quote["limit_down"] <= quote["price"] <= quote["limit_up"], f"price outside its daily band: {quote}"
+        at = "up" if quote["price"] == quote["limit_up"] else "down" if quote["price"] == quote["limit_down"] else None
+        assert quote.get("at_limit") == at, f"at_limit {quote.get('at_limit')!r}, expected {at!r}: {quote}"
+    else:
+        assert not {"limit_up", "limit_down", "at_limit"} & quote.keys(), f"limits where the market has none: {quote}"
+    assert quote.get("stale", True) is True, f"stale is sent only as true: {quote}"
 
 
 def quote_values(quote):

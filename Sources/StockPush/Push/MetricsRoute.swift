@@ -2,6 +2,7 @@ import HTTP1
 import Market
 import Reactor
 import Server
+import Telemetry
 
 /// `GET /metrics` in the Prometheus text exposition format (version 0.0.4).
 enum MetricsRoute {
@@ -126,16 +127,37 @@ enum MetricsRoute {
         ] {
             text += "stockpush_errors_total{code=\"\(code)\"} \(errors[code] ?? 0)\n"
         }
-        let histogram = shared.metrics.publishLatency.snapshot
-        text += "# HELP stockpush_publish_latency_seconds From a tick's timestamp to the last write of its messages on a loop.\n"
-        text += "# TYPE stockpush_publish_latency_seconds histogram\n"
-        for (index, bound) in shared.metrics.publishLatency.bounds.enumerated() {
-            text += "stockpush_publish_latency_seconds_bucket{le=\"\(bound)\"} \(histogram.buckets[index])\n"
-        }
-        text += "stockpush_publish_latency_seconds_bucket{le=\"+Inf\"} \(histogram.count)\n"
-        text += "stockpush_publish_latency_seconds_sum \(histogram.sum)\n"
-        text += "stockpush_publish_latency_seconds_count \(histogram.count)\n"
+        let metrics = shared.metrics
+        text += histogram(
+            "stockpush_source_to_ingest_seconds",
+            "A quote's way, first leg: its quote_time at the source to its ingest_time (the leader's write to Redis), per quote sent.",
+            metrics.sourceToIngest)
+        text += histogram(
+            "stockpush_ingest_to_publish_seconds",
+            "Second leg: ingest_time to the timestamp of the tick that sent the quote on this instance, per quote.",
+            metrics.ingestToPublish)
+        text += histogram(
+            "stockpush_publish_latency_seconds",
+            "Third leg: a tick's timestamp to the last write of its messages on a loop (handed to the kernel).",
+            metrics.publishLatency)
+        text += "# HELP stockpush_stale_quotes Quotes flagged stale now (market open, no new quote_time for STALE_AFTER).\n"
+        text += "# TYPE stockpush_stale_quotes gauge\nstockpush_stale_quotes \(metrics.staleQuotes.current)\n"
+        text += "# HELP stockpush_stale_transitions_total Quotes that went stale (to=stale) or recovered (to=fresh).\n"
+        text += "# TYPE stockpush_stale_transitions_total counter\n"
+        text += "stockpush_stale_transitions_total{to=\"stale\"} \(metrics.wentStale.current)\n"
+        text += "stockpush_stale_transitions_total{to=\"fresh\"} \(metrics.recovered.current)\n"
         return text + marketStatus(shared)
+    }
+
+    /// A histogram in the exposition format: cumulative buckets, sum and count.
+    static func histogram(_ name: String, _ help: String, _ histogram: Histogram) -> String {
+        let snapshot = histogram.snapshot
+        var text = "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
+        for (index, bound) in histogram.bounds.enumerated() {
+            text += "\(name)_bucket{le=\"\(bound)\"} \(snapshot.buckets[index])\n"
+        }
+        text += "\(name)_bucket{le=\"+Inf\"} \(snapshot.count)\n\(name)_sum \(snapshot.sum)\n\(name)_count \(snapshot.count)\n"
+        return text
     }
 
     /// One series per market and status, 1 for the status the market is in: a dashboard

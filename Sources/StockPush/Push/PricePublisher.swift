@@ -22,11 +22,12 @@ public final class PricePublisher: Sendable {
 
     public func start(
         redis: RedisEndpoint, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
-        catalog: any CatalogProvider, health: DependencyHealth, logger: Logger
+        catalog: any CatalogProvider, staleness: StalenessPolicy? = nil, health: DependencyHealth, logger: Logger
     ) throws {
         try worker.start(name: "publisher") { [self] in
             var redisSide = Worker(
-                redis: redis, layout: layout, shared: shared, loops: loops, catalog: catalog, logger: logger)
+                redis: redis, layout: layout, shared: shared, loops: loops, catalog: catalog, staleness: staleness,
+                logger: logger)
             var reconnector = Reconnector(
                 backoff: Backoff(initial: 0.1, maximum: 5, seed: UInt64(truncatingIfNeeded: MonotonicClock.now())),
                 log: { logger.warning($0) }, sleep: worker.sleep)
@@ -48,6 +49,7 @@ public final class PricePublisher: Sendable {
                     } else {
                         try redisSide.resyncIfCatalogChanged()
                     }
+                    redisSide.refreshStaleness()
                 }
             }
         }
@@ -68,16 +70,25 @@ private struct Worker {
     let logger: Logger
     var sequence = TickSequence()
     var catalogVersion: Int?
+    /// Monotonic time of the next staleness check: four a second is prompt enough for a
+    /// flag measured in pull intervals, and costs nothing between.
+    var nextStaleCheck: UInt64 = 0
 
     init(
         redis: RedisEndpoint, layout: QuoteStoreLayout, shared: PushShared, loops: [EventLoopHandle],
-        catalog: any CatalogProvider,
-        logger: Logger
+        catalog: any CatalogProvider, staleness: StalenessPolicy?, logger: Logger
     ) {
         catalogProvider = catalog
         store = RedisQuoteStore(client: RedisClient(endpoint: redis, log: { logger.warning("publisher: \($0)") }), layout: layout)
-        fanOut = TickFanOut(shared: shared, loops: loops)
+        fanOut = TickFanOut(shared: shared, loops: loops, staleness: staleness)
         self.logger = logger
+    }
+
+    mutating func refreshStaleness() {
+        let now = MonotonicClock.now()
+        guard now >= nextStaleCheck else { return }
+        nextStaleCheck = now + 250_000_000
+        fanOut.refreshStaleness()
     }
 
     /// One message from the tick channel: the next tick's changes go out as they are;
@@ -117,7 +128,7 @@ private struct Worker {
         fanOut.catalogChanged(catalog)
         catalogVersion = catalog.version
         let stored = try store.readBaseline()
-        fanOut.publish(stored.quotes.values, tick: stored.tick)
+        fanOut.publish(stored.quotes.values, tick: stored.tick, fresh: false)
         sequence.resynced(at: stored.tick)
     }
 }

@@ -16,7 +16,18 @@ public final class PushMetrics: Sendable {
     public let originRefusals = Counter()
     /// CORS preflights refused 403 for the same reason.
     public let corsRefusals = Counter()
+    /// The third leg of a price's way: from the tick's `timestamp` to the last write of
+    /// its messages on a loop (handed to the kernel).
     public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
+    /// The first leg: the source's `quote_time` to the leader's write to Redis
+    /// (`ingest_time`), per quote sent. A delayed feed or a slow pull shows here.
+    public let sourceToIngest = Histogram(bounds: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900])
+    /// The second leg: `ingest_time` to the tick's `timestamp` on this instance, per quote.
+    public let ingestToPublish = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
+    /// Quotes stale now (a gauge), and the flips either way since start.
+    public let staleQuotes = Counter()
+    public let wentStale = Counter()
+    public let recovered = Counter()
     private let lastTickInfo = Mutex<LastTick?>(nil)
 
     public init() {}
