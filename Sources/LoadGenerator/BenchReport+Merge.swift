@@ -56,6 +56,9 @@ extension BenchReport {
         stats.seqGaps = UInt64(try int("seq_gaps"))
         stats.seqMissing = UInt64(try int("seq_missing"))
         stats.latency = try LatencyHistogram(json: latency)
+        // Absent from reports of builds before the receive chain: empty, not an error.
+        if let histogram = value["since_quote_histogram_us"] { stats.sinceQuote = try LatencyHistogram(json: histogram) }
+        if let histogram = value["since_ingest_histogram_us"] { stats.sinceIngest = try LatencyHistogram(json: histogram) }
         var closeCodes: [UInt16: Int] = [:]
         for (code, count) in try tally("close_codes") {
             guard let code = UInt16(code) else { throw .invalid("connections.close_codes") }

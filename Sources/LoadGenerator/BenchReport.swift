@@ -71,6 +71,10 @@ public struct BenchReport: Sendable {
             stats.latency.write(to: &writer)
             writer.key("handshake_histogram_us")
             handshakes.write(to: &writer)
+            writer.key("since_quote_histogram_us")
+            stats.sinceQuote.write(to: &writer)
+            writer.key("since_ingest_histogram_us")
+            stats.sinceIngest.write(to: &writer)
         }
         writer.endObject()
         return String(decoding: writer.buffer.readableBytesArray, as: UTF8.self)
@@ -138,6 +142,21 @@ public struct BenchReport: Sendable {
         writer.key("mean")
         writer.fixed(stats.latency.mean / 1000, decimals: 3)
         writer.endObject()
+        // The earlier links of the chain, from each update's first quote (when it has them).
+        writer.key("receive_chain_ms")
+        writer.beginObject()
+        for (name, histogram) in [("since_quote_time", stats.sinceQuote), ("since_ingest_time", stats.sinceIngest)] {
+            writer.key(escaping: name)
+            writer.beginObject()
+            writer.key("count")
+            writer.int(Int(histogram.total))
+            for (key, p) in [("p50", 50.0), ("p99", 99)] {
+                writer.key(escaping: key)
+                writer.fixed(Self.milliseconds(histogram.percentile(p)), decimals: 3)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
     }
 
     public func table() -> String {
@@ -170,6 +189,10 @@ public struct BenchReport: Sendable {
             "\(ms(latency.percentile(50))) / \(ms(latency.percentile(90))) / \(ms(latency.percentile(99))) / \(ms(latency.percentile(99.9))) ms"
         )
         row("latency max", "\(ms(latency.max)) ms")
+        for (name, histogram) in [("quote_time → receipt", stats.sinceQuote), ("ingest_time → receipt", stats.sinceIngest)]
+        where histogram.total > 0 {
+            row("  \(name) p50/p99", "\(ms(histogram.percentile(50))) / \(ms(histogram.percentile(99))) ms")
+        }
         row("seq gaps", "\(stats.seqGaps) (\(stats.seqMissing) updates missing)")
         if stats.malformed > 0 { row("malformed price_update", "\(stats.malformed)") }
         row(

@@ -6,11 +6,17 @@ public struct PriceFrame: Equatable, Sendable {
     /// The `timestamp` field (publish time), microseconds since the epoch.
     public var timestampMicros: Int64
     public var snapshot: Bool
+    /// The first quote's `quote_time` and `ingest_time` (the earlier links of the
+    /// latency chain), when the frame has them.
+    public var quoteMicros: Int64?
+    public var ingestMicros: Int64?
 
-    public init(seq: UInt64, timestampMicros: Int64, snapshot: Bool) {
+    public init(seq: UInt64, timestampMicros: Int64, snapshot: Bool, quoteMicros: Int64? = nil, ingestMicros: Int64? = nil) {
         self.seq = seq
         self.timestampMicros = timestampMicros
         self.snapshot = snapshot
+        self.quoteMicros = quoteMicros
+        self.ingestMicros = ingestMicros
     }
 }
 
@@ -31,6 +37,9 @@ public enum PriceFrameScanner {
     @usableFromInline static let seqKey: StaticString = #""seq":"#
     @usableFromInline static let snapshotKey: StaticString = #""snapshot":"#
     @usableFromInline static let timestampKey: StaticString = #""timestamp":""#
+    @usableFromInline static let quoteTimeKey: StaticString = #""quote_time":""#
+    /// The encoder writes `ingest_time` right after `quote_time`'s 27-byte value.
+    @usableFromInline static let ingestTimeKey: StaticString = #"","ingest_time":""#
 
     /// Whether a text payload is a `subscribed` reply (the server writes `type` first).
     public static func isSubscribed(_ payload: UnsafeRawBufferPointer) -> Bool {
@@ -67,7 +76,22 @@ public enum PriceFrameScanner {
         guard start + 27 <= payload.count,
             let micros = Timestamp.parseISO8601(bytes: UnsafeRawBufferPointer(rebasing: payload[start..<(start + 27)]))
         else { return .malformed }
-        return .priceUpdate(PriceFrame(seq: seq, timestampMicros: micros, snapshot: snapshot))
+        var frame = PriceFrame(seq: seq, timestampMicros: micros, snapshot: snapshot)
+        // The first quote's stamps, a couple of hundred bytes on: the receive side of the chain.
+        if let quoteAt = find(quoteTimeKey, in: payload, from: start + 27) {
+            let value = quoteAt + quoteTimeKey.utf8CodeUnitCount
+            frame.quoteMicros = stamp(payload, at: value)
+            if matches(ingestTimeKey, in: payload, at: value + 27) {
+                frame.ingestMicros = stamp(payload, at: value + 27 + ingestTimeKey.utf8CodeUnitCount)
+            }
+        }
+        return .priceUpdate(frame)
+    }
+
+    /// The 27-byte `YYYY-MM-DDTHH:MM:SS.ffffffZ` at `offset`, or nil.
+    static func stamp(_ payload: UnsafeRawBufferPointer, at offset: Int) -> Int64? {
+        guard offset + 27 <= payload.count else { return nil }
+        return Timestamp.parseISO8601(bytes: UnsafeRawBufferPointer(rebasing: payload[offset..<(offset + 27)]))
     }
 
     @inline(__always)

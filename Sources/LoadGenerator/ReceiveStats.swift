@@ -18,6 +18,10 @@ public struct ReceiveStats: Sendable, Equatable {
     public var subscribedAcks: UInt64 = 0
     /// Publish-to-receipt latency of every price_update, microseconds.
     public var latency = LatencyHistogram()
+    /// The earlier links, from the first quote of each update that has them: its
+    /// `quote_time` (source) and `ingest_time` (Redis) to receipt, microseconds.
+    public var sinceQuote = LatencyHistogram()
+    public var sinceIngest = LatencyHistogram()
 
     public init() {}
 
@@ -34,6 +38,8 @@ public struct ReceiveStats: Sendable, Equatable {
         pings += other.pings
         subscribedAcks += other.subscribedAcks
         latency.merge(other.latency)
+        sinceQuote.merge(other.sinceQuote)
+        sinceIngest.merge(other.sinceIngest)
     }
 
     /// Counts one text message as the scanner read it: a price update's `seq` against
@@ -49,12 +55,17 @@ public struct ReceiveStats: Sendable, Equatable {
                 if frame.seq > lastSeq &+ 1 { seqMissing &+= frame.seq - lastSeq - 1 }
             }
             lastSeq = frame.seq
-            let latency = receivedAt - frame.timestampMicros
-            self.latency.record(latency > 0 ? UInt64(latency) : 0)
+            latency.record(Self.elapsed(from: frame.timestampMicros, to: receivedAt))
+            if let quoted = frame.quoteMicros { sinceQuote.record(Self.elapsed(from: quoted, to: receivedAt)) }
+            if let ingested = frame.ingestMicros { sinceIngest.record(Self.elapsed(from: ingested, to: receivedAt)) }
         case .other:
             otherMessages &+= 1
         case .malformed:
             malformed &+= 1
         }
     }
+
+    /// Microseconds from `start` to `end`; 0 when clocks disagree the other way.
+    @inline(__always)
+    static func elapsed(from start: Int64, to end: Int64) -> UInt64 { end > start ? UInt64(end - start) : 0 }
 }

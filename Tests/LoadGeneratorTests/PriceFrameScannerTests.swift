@@ -11,7 +11,34 @@ import Time
     @Test(arguments: [(UInt64(1), false, 1), (42, true, 20), (18_446_744_073_709_551_615, false, 3)])
     func readsSeqSnapshotAndTimestampOfServerFrames(seq: UInt64, snapshot: Bool, quotes: Int) {
         let result = scan(Fixtures.priceUpdate(seq: seq, snapshot: snapshot, quotes: quotes))
-        #expect(result == .priceUpdate(PriceFrame(seq: seq, timestampMicros: Fixtures.timestampMicros, snapshot: snapshot)))
+        #expect(
+            result
+                == .priceUpdate(
+                    PriceFrame(
+                        seq: seq, timestampMicros: Fixtures.timestampMicros, snapshot: snapshot,
+                        quoteMicros: Fixtures.quoteMicros)))
+    }
+
+    /// The receive side of the latency chain: the first quote's source and ingest stamps.
+    @Test func readsTheFirstQuotesStamps() {
+        let ingest = "2026-11-21T10:29:59.250000Z"
+        let result = scan(Fixtures.priceUpdate(seq: 5, quotes: 2, ingest: ingest))
+        #expect(
+            result
+                == .priceUpdate(
+                    PriceFrame(
+                        seq: 5, timestampMicros: Fixtures.timestampMicros, snapshot: false,
+                        quoteMicros: Fixtures.quoteMicros, ingestMicros: Timestamp.parseISO8601(ingest))))
+        var stats = ReceiveStats()
+        var lastSeq: UInt64 = 4
+        guard case .priceUpdate(let frame) = result else { return }
+        stats.record(.priceUpdate(frame), receivedAt: Fixtures.timestampMicros + 1_000, lastSeq: &lastSeq)
+        #expect(stats.latency.max == 1_000)
+        #expect(stats.sinceIngest.max == 874_456 && stats.sinceIngest.total == 1)
+        #expect(stats.sinceQuote.max == 1_124_456)
+        // A frame without stamps (an empty update) records only the publish leg.
+        stats.record(.priceUpdate(PriceFrame(seq: 6, timestampMicros: 0, snapshot: false)), receivedAt: 5, lastSeq: &lastSeq)
+        #expect(stats.latency.total == 2 && stats.sinceQuote.total == 1)
     }
 
     /// The scan expects the server's order (`seq`, `snapshot`, …, `timestamp`) but reads others.
