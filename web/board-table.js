@@ -1,5 +1,7 @@
 // The price table: one <tr data-code> per stock, cells with data-field, updates batched
 // into animation frames, a flash on each price change, a sparkline, sortable headers.
+import { quoteFlags, renderFlags } from "./board-flags.js";
+import { renderMarketCell } from "./board-markets.js";
 import { Series, createSparkline, drawSparkline } from "./board-spark.js";
 import {
   age, clockTime, compactNumber, decimalsOf, direction, exactNumber, fixed, percent, signed,
@@ -32,7 +34,7 @@ function compare(a, b, key) {
 export class PriceTable {
   /**
    * @param {HTMLTableElement} table
-   * @param {{ info(code): {name, market, timezone, currency}, onSort(sort), sort }} options
+   * @param {{ info(code): {name, market, timezone, currency}, phase(market): string|undefined, onSort(sort), sort }} options
    */
   constructor(table, options) {
     this.table = table;
@@ -93,6 +95,9 @@ export class PriceTable {
     head.scope = "row";
     head.dataset.field = "code";
     head.textContent = code;
+    const flags = document.createElement("span");
+    flags.className = "flags";
+    head.append(flags);
     tr.append(head);
     const cells = {};
     for (const field of FIELDS) {
@@ -104,20 +109,28 @@ export class PriceTable {
       tr.append(td);
     }
     cells.name.textContent = info.name ?? "";
-    cells.market.textContent = info.market ?? "";
     const trend = document.createElement("td");
     trend.className = "trend";
     const svg = createSparkline();
     trend.append(svg);
     tr.append(trend);
-    return { code, tr, cells, svg, info, quote: null, pending: null, series: new Series(), sparkDirty: false, flip: 0 };
+    renderMarketCell(cells.market, info.market, this.options.phase?.(info.market));
+    return { code, tr, cells, flags, svg, info, quote: null, pending: null, series: new Series(), sparkDirty: false, flip: 0 };
   }
 
   /** Name and market from the catalog (it may have arrived after the row). */
   refreshInfo(row) {
     row.info = this.options.info(row.code);
     row.cells.name.textContent = row.info.name ?? "";
-    row.cells.market.textContent = row.info.market ?? "";
+    renderMarketCell(row.cells.market, row.info.market, this.options.phase?.(row.info.market));
+  }
+
+  /** A market's phase changed: the market cells (and the rows' marks) follow. */
+  refreshPhases() {
+    for (const row of this.rows.values()) {
+      const market = row.quote?.market ?? row.info.market;
+      renderMarketCell(row.cells.market, market, this.options.phase?.(market));
+    }
   }
 
   schedule() {
@@ -144,21 +157,25 @@ export class PriceTable {
   render(row, before) {
     const q = row.quote;
     const c = row.cells;
-    const decimals = decimalsOf(q.price, q.prev_close, q.change);
+    const decimals = decimalsOf(q.price, q.prev_close, q.change, q.limit_up, q.limit_down);
     const info = row.info;
     const trend = direction(q.change);
     c.name.textContent = q.name ?? info.name ?? "";
     c.name.title = c.name.textContent;
-    c.market.textContent = q.market ?? info.market ?? "";
+    const market = q.market ?? info.market;
+    renderMarketCell(c.market, market, this.options.phase?.(market));
+    const flags = quoteFlags(q, decimals, info.timezone);
+    renderFlags(row.flags, row.tr, flags);
     c.price.textContent = fixed(q.price, decimals);
-    c.price.title = typeof q.prev_close === "number" ? `previous close ${fixed(q.prev_close, decimals)}` : "";
+    const close = typeof q.prev_close === "number" ? `previous close ${fixed(q.prev_close, decimals)}` : "";
+    c.price.title = [close, flags.limits].filter(Boolean).join("; ");
     c.change.textContent = signed(q.change, decimals);
     c.change_pct.textContent = percent(q.change_percent);
     c.volume.textContent = compactNumber(q.volume);
     c.volume.title = exactNumber(q.volume);
     c.turnover.textContent = compactNumber(q.turnover);
     c.turnover.title = [exactNumber(q.turnover), info.currency].filter(Boolean).join(" ");
-    this.renderTime(c.quote_time, q.quote_time, info.timezone);
+    this.renderTime(c.quote_time, q.quote_time, info.timezone, q.ingest_time);
     for (const field of ["price", "change", "change_pct"]) {
       c[field].classList.toggle("up", trend > 0);
       c[field].classList.toggle("down", trend < 0);
@@ -176,7 +193,8 @@ export class PriceTable {
     }
   }
 
-  renderTime(cell, iso, timeZone) {
+  /** The quote time in the market's zone; the title adds how old it is and how long it took to reach the server. */
+  renderTime(cell, iso, timeZone, ingested) {
     let time = cell.firstElementChild;
     if (!time) {
       cell.textContent = "";
@@ -185,7 +203,11 @@ export class PriceTable {
     }
     time.dateTime = iso ?? "";
     time.textContent = clockTime(iso, timeZone);
-    time.title = timeZone ? `${timeZone}, ${age(Date.now() - new Date(iso).getTime())} ago` : "";
+    const took = Date.parse(ingested) - Date.parse(iso);
+    time.title = [
+      timeZone ? `${timeZone}, ${age(Date.now() - Date.parse(iso))} ago` : "",
+      Number.isFinite(took) ? `reached the server ${age(took)} later` : "",
+    ].filter(Boolean).join("; ");
   }
 
   /** Puts the rows in sort order (or selection order), moving only the ones out of place. */

@@ -3,6 +3,7 @@
 import { StockPushClient } from "/sdk/stockpush.js";
 import { fetchCatalog, loadCatalog } from "./board-catalog.js";
 import { Colours } from "./board-colours.js";
+import { MarketStrip } from "./board-markets.js";
 import { Pickers } from "./board-pickers.js";
 import {
   TYPES, describe, diff, emptySelection, isEmpty, loadPrefs, loadSelection, parseHash, savePrefs, saveSelection,
@@ -35,12 +36,17 @@ const colours = new Colours($("pick-colours"), $("colours-auto"), prefs.colours,
 
 const table = new PriceTable($("board"), {
   info: infoFor,
+  phase: (market) => client.markets.get(market)?.status,
   sort: prefs.sort,
   onSort: (sort) => {
     prefs.sort = sort;
     savePrefs(prefs);
   },
 });
+
+// The phase of every market on the board; the relative times ("in 42 min") move on their own.
+const strip = new MarketStrip($("markets"), (market) => client.markets.get(market));
+setInterval(() => strip.render(), 15000);
 
 const pickers = new Pickers(document, {
   onChange: (next) => applySelection(next),
@@ -92,7 +98,11 @@ function refreshRows() {
   for (const type of TYPES) for (const target of current[type]) for (const code of codesOf(type, target)) codes.add(code);
   for (const code of client.board.keys()) codes.add(code);
   table.setCodes([...codes]);
-  colours.setMarkets([...codes].map((code) => infoFor(code).market));
+  const markets = [...codes].map((code) => infoFor(code).market);
+  colours.setMarkets(markets);
+  strip.show([...new Set(markets.filter(Boolean))].sort().map((code) => ({
+    code, timeZone: catalog?.marketByCode.get(code)?.timezone,
+  })));
   const what = describe(current);
   $("board-caption").textContent = what
     ? `Live prices: ${what} (${codes.size} ${codes.size === 1 ? "stock" : "stocks"})`
@@ -159,6 +169,10 @@ client.on("quote", (quote) => {
     refreshRows(); // a stock the stream brings that no row shows yet (e.g. a strategy's new member)
     table.update(quote);
   }
+});
+client.on("market", () => {
+  strip.render();
+  table.refreshPhases();
 });
 client.on("subscription_changed", (change) => {
   // The catalog changed under a held target: its rows follow now (the SDK already dropped

@@ -120,11 +120,14 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 ARTIFACTS = os.environ.get("ARTIFACTS_DIR", os.path.join(ROOT, ".build-artifacts"))
 
 
-def screenshot(page, name):
-    """Saves a full-page PNG under $ARTIFACTS_DIR/screenshots (default .build-artifacts/,
-    which git ignores), where CI picks up artifacts; returns its path."""
+def screenshot(page, name, locator=None):
+    """Saves a full-page PNG (or one of `locator`'s element) under $ARTIFACTS_DIR/screenshots
+    (default .build-artifacts/, which git ignores), where CI picks up artifacts; returns its path."""
     folder = os.path.join(ARTIFACTS, "screenshots")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
+    if locator is not None:
+        locator.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=True)
     return path

@@ -7,6 +7,7 @@ request to any other host.
 Python clients run on an asyncio loop in a thread of their own (Playwright's sync API
 owns the test's thread); `Loop.run(coro)` runs a coroutine there and waits for it."""
 import asyncio
+import re
 import threading
 import time
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import screenshot
-from e2e_support import Client, http_json, http_request
+from e2e_support import Client, RawWebSocket, http_json, http_request
 
 TOKEN = "dashboard-secret"
 WAIT = 15_000  # ms: generous, the CPU is shared
@@ -188,6 +189,48 @@ def test_the_client_list_shows_a_client_and_disconnect_closes_it(admin, page, cl
     expect(row).to_have_count(0, timeout=WAIT)
     expect(page.locator("#clients-message")).to_contain_text(f"Disconnected {victim.client_id}")
     expect(page.locator(f"#clients-table tbody tr[data-client='{bystander.client_id}']")).to_be_visible()
+
+
+def test_the_client_list_shows_each_clients_pings_round_trip_and_missed_pongs(server_factory, page, clients):
+    # Pings every 0.3 s: a Python client answers them (a round trip), a raw socket that
+    # reads nothing does not (missed pongs grow, no round trip).
+    server = server_factory("--heartbeat-interval", "0.3", "--heartbeat-timeout", "30", admin_token=TOKEN)
+    (answering,) = clients(1, server=server)
+    silent = RawWebSocket(server.host, server.port)
+    try:
+        silent_id = silent.recv_json()["client_id"]
+
+        def listed():
+            body = http_json(server.http, "GET", "/api/websocket/clients", headers=server.admin_headers())[1]
+            return {c["client_id"]: c for c in body["clients"]}
+
+        deadline = time.monotonic() + 10
+        while not (listed()[answering.client_id]["rtt_ms"] is not None and listed()[silent_id]["missed_pongs"] >= 2):
+            assert time.monotonic() < deadline, listed()
+            time.sleep(0.1)
+        open_dashboard(page, server)
+        for name in ("Last ping", "Last pong", "RTT", "Missed pongs"):
+            expect(page.get_by_role("columnheader", name=name, exact=True)).to_have_count(1)
+
+        def cell(client_id, field):
+            return page.locator(f"#clients-table tbody tr[data-client='{client_id}'] td[data-field={field}]")
+
+        expect(cell(answering.client_id, "rtt_ms")).to_have_text(re.compile(r"^\d+(\.\d+)? ms$"), timeout=WAIT)
+        rtt = float(cell(answering.client_id, "rtt_ms").get_attribute("title").split()[0])
+        assert 0 <= rtt < 1000, rtt
+        expect(cell(answering.client_id, "missed_pongs")).to_have_text("0")
+        expect(cell(answering.client_id, "last_ping")).to_have_text(re.compile(r"^\d+ s ago$"))
+        expect(cell(answering.client_id, "last_pong")).to_have_text(re.compile(r"^\d+ s ago$"))
+        # The silent one: pinged, never answered.
+        expect(cell(silent_id, "rtt_ms")).to_have_text("—")
+        expect(cell(silent_id, "last_pong")).to_have_text("—")
+        expect(cell(silent_id, "last_ping")).to_have_text(re.compile(r"^\d+ s ago$"))
+        shown = int(cell(silent_id, "missed_pongs").text_content())
+        assert 2 <= shown <= listed()[silent_id]["missed_pongs"], shown
+        expect(cell(silent_id, "missed_pongs")).to_have_class(re.compile(r"warn-text"))
+        screenshot(page, "admin-clients-heartbeat", page.locator("section[aria-labelledby=clients-title]"))
+    finally:
+        silent.close()
 
 
 def test_a_dismissed_confirmation_disconnects_nobody(admin, page, clients):

@@ -20,7 +20,37 @@ export interface Quote {
   volume: number;
   turnover: number;
   quote_time: string;
+  /** Present (true) only while the quote is stale: its market is open and the quote stopped
+   * updating. A later quote without it means it recovered (a quote is replaced whole, never merged). */
+  stale?: true;
+  /** The daily price limits, at the stock's price precision; only for markets with limits (SH, SZ). */
+  limit_up?: number;
+  limit_down?: number;
+  /** Present only while the price sits at a limit. */
+  at_limit?: "up" | "down";
+  /** When the quote reached the server's store (ISO 8601, like quote_time). */
+  ingest_time?: string;
   [field: string]: unknown;
+}
+
+/** A market's trading phase (docs/protocol.md, part 6). */
+export type MarketPhase = "pre_open" | "open" | "lunch_break" | "closed";
+
+/** One market's state: from a `market_status` message or a `status` reply's `markets`. */
+export interface MarketState {
+  market: string;
+  status: MarketPhase;
+  /** When the phase began; null if more than 31 days back. */
+  since: string | null;
+  /** The next phase change; null if none within 31 days. */
+  next_change: string | null;
+  /** When the server said so. */
+  timestamp?: string;
+}
+
+export interface MarketStatusMessage extends MarketState {
+  type: "market_status";
+  timestamp: string;
 }
 
 export interface PriceUpdate {
@@ -57,6 +87,8 @@ export interface StatusReply {
   connected_at: number;
   subscriptions: { subscription_type: SubscriptionType; target: string }[];
   message_count: number;
+  /** Every market of the catalog, subscribed or not, by code; `{}` before the catalog loaded. */
+  markets: Record<string, { status: MarketPhase; since: string | null; next_change: string | null }>;
   timestamp: string;
   id?: unknown;
 }
@@ -119,14 +151,8 @@ export interface StockPushEvents {
   error: (error: StockPushError) => void;
   shutdown: (message: { type: "server_shutdown"; reconnect_after_ms: number; timestamp: string }) => void;
   broadcast: (data: { message?: string; [key: string]: unknown }, message: object) => void;
-  market: (message: {
-    type: "market_status";
-    market: string;
-    status: "pre_open" | "open" | "lunch_break" | "closed";
-    since: string | null;
-    next_change: string | null;
-    timestamp: string;
-  }) => void;
+  /** A `market_status` message, or a market whose phase a `status` reply shows changed (shaped alike). */
+  market: (message: MarketStatusMessage) => void;
   resync: (info: { reason: "connect" | "reconnect" | "gap" }) => void;
   /** After the board dropped `dropped` (removed codes no other held subscription covers); a snapshot of `added` follows. */
   subscription_changed: (change: SubscriptionChanged & { dropped: string[] }, message: SubscriptionChanged) => void;
@@ -137,6 +163,8 @@ export class StockPushClient {
   readonly url: string;
   /** code → latest quote, from snapshots and updates. */
   readonly board: Map<string, Quote>;
+  /** market code → its phase, from `market_status` messages and status() replies. */
+  readonly markets: Map<string, MarketState>;
   readonly state: ConnectionState;
   readonly clientId: string | null;
   readonly attempt: number;

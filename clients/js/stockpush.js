@@ -62,6 +62,9 @@ export class StockPushClient {
     this.random = options.random ?? Math.random;
     /** code → latest quote, from snapshots and updates. */
     this.board = new Map();
+    /** market code → its trading phase { market, status, since, next_change, timestamp }, from
+     * `market_status` messages and status() replies (which cover every market of the catalog). */
+    this.markets = new Map();
     this.state = "idle";
     this.clientId = null;
     this.attempt = 0;
@@ -301,7 +304,7 @@ export class StockPushClient {
       case "subscription_changed":
         return this._onSubscriptionChanged(msg);
       case "market_status":
-        return this._emit("market", msg);
+        return this._onMarketStatus(msg);
       default:
         return; // unknown types are ignored (protocol: stability)
     }
@@ -365,7 +368,34 @@ export class StockPushClient {
     this._emit("update", msg);
   }
 
+  /** Keeps the market's phase, then tells the listeners. */
+  _onMarketStatus(msg) {
+    if (typeof msg.market !== "string") return;
+    const { market, status, since = null, next_change = null, timestamp } = msg;
+    this.markets.set(market, { market, status, since, next_change, timestamp });
+    this._emit("market", msg);
+  }
+
+  /**
+   * A `status` reply's `markets`: every market of the catalog, so a board also learns the
+   * markets it holds no subscription of. Only a market whose phase differs from the one held
+   * is emitted (as a `market` event shaped like `market_status`), so a poll is not a change.
+   */
+  _onStatusMarkets(msg) {
+    if (!msg.markets || typeof msg.markets !== "object") return;
+    for (const [market, state] of Object.entries(msg.markets)) {
+      if (!state || typeof state.status !== "string") continue;
+      const known = this.markets.get(market);
+      const next = { market, status: state.status, since: state.since ?? null, next_change: state.next_change ?? null };
+      if (known && known.status === next.status && known.since === next.since && known.next_change === next.next_change) {
+        continue;
+      }
+      this._onMarketStatus({ type: "market_status", ...next, timestamp: msg.timestamp });
+    }
+  }
+
   _onReply(msg) {
+    if (msg.type === "status") this._onStatusMarkets(msg);
     const req = msg.id !== undefined ? this._requests.get(msg.id) : undefined;
     if (msg.type === "pong" && !req) return;
     if (!req) {
@@ -520,7 +550,8 @@ export class StockPushClient {
     return dropped;
   }
 
-  /** The server's `status` reply for this connection (client id, user, subscriptions, message count). */
+  /** The server's `status` reply for this connection (client id, user, subscriptions, message count, and
+   * `markets`: every market's phase, which also updates `markets`). */
   status() {
     return this._request({ type: "get_status" }, 1);
   }

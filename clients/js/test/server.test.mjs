@@ -181,6 +181,9 @@ test("a lost price_update: the seq gap re-subscribes and a fresh snapshot arrive
     assert.ok(snapshot.seq > 3);
     const status = await c.status();
     assert.deepEqual(status.subscriptions, [{ subscription_type: "market", target: "SH" }]);
+    // The subscribe brought SH's market_status; the status reply every market of the catalog.
+    assert.match(c.markets.get("SH")?.status ?? "", /^(pre_open|open|lunch_break|closed)$/);
+    assert.deepEqual([...c.markets.keys()].sort(), Object.keys(status.markets).sort());
   } finally {
     c.close();
   }

@@ -1,8 +1,27 @@
 // The client list: filters, cursor paging both ways (the cursors of the pages before
 // are kept on a stack), and a disconnect button per client.
 
-import { $, el, showMessage, formatAgo, formatBytes, formatCount } from "./dom.js";
+import { $, el, showMessage, formatAgo, formatBytes, formatCount, formatMs } from "./dom.js";
 import { api, Unauthorized } from "./api.js";
+
+const NONE = "—";
+
+/** Last ping, last pong, round trip and missed pongs: is the client answering the server's pings? */
+function heartbeatCells(client, now) {
+  const when = (epoch) => (epoch ? { title: new Date(epoch * 1000).toISOString() } : {});
+  const missed = client.missed_pongs ?? 0;
+  return [
+    el("td", { "data-field": "last_ping", ...when(client.last_ping) },
+      client.last_ping ? formatAgo(client.last_ping * 1000, now) : NONE),
+    el("td", { "data-field": "last_pong", ...when(client.last_pong) },
+      client.last_pong ? formatAgo(client.last_pong * 1000, now) : NONE),
+    el("td", { class: "num", "data-field": "rtt_ms",
+      title: client.rtt_ms == null ? "no ping answered yet" : `${client.rtt_ms} ms` },
+      client.rtt_ms == null ? NONE : formatMs(client.rtt_ms)),
+    el("td", { class: missed > 0 ? "num warn-text" : "num", "data-field": "missed_pongs",
+      title: missed > 0 ? `${missed} ping(s) in a row without a pong` : "" }, String(missed)),
+  ];
+}
 
 export class ClientList {
   constructor() {
@@ -95,11 +114,11 @@ export class ClientList {
         el("td", { class: "num" }, formatCount(client.message_count)),
         el("td", { class: "num" }, formatBytes(client.queued_bytes)),
         el("td", { class: "num" }, formatCount(client.seq)),
-        el("td", {}, client.last_pong ? formatAgo(client.last_pong * 1000, now) : "–"),
+        ...heartbeatCells(client, now),
         el("td", {}, button));
     });
     if (!rows.length) {
-      rows.push(el("tr", {}, el("td", { colspan: 11, class: "muted" }, "No client matches.")));
+      rows.push(el("tr", {}, el("td", { colspan: 14, class: "muted" }, "No client matches.")));
     }
     body.replaceChildren(...rows);
 

@@ -62,6 +62,14 @@ export function formatSeconds(seconds) {
   return `${decimal.format(seconds)} s`;
 }
 
+/** Milliseconds to "0.41 ms", "12.3 ms", "250 ms" (the round trip of a ping). */
+export function formatMs(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "—";
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${integer.format(ms)} ms`;
+}
+
 /** A duration in seconds as "3 d 4 h", "5 h 2 min", "42 s". */
 export function formatDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
