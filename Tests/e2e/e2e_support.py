@@ -368,6 +368,12 @@ class RawWebSocket:
             pass
 
 
+def is_instant(value):
+    """An instant in the admin API: seconds since the epoch, a JSON number (a whole second
+    is written without a fraction, so it parses as an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 1e9
+
+
 def check_quote(quote):
     """Every field of the contract, with consistent change and change_percent."""
     from decimal import Decimal
