@@ -10,7 +10,11 @@ import Testing
     }
 
     func stamped(_ quotes: [Quote], _ ingest: Int64) -> [Quote] {
-        quotes.map { var quote = $0; quote.ingestTime = ingest; return quote }
+        quotes.map { quote in
+            var stamped = quote
+            stamped.ingestTime = ingest
+            return stamped
+        }
     }
 
     @Test func theFirstTickCarriesEveryQuoteStampedWithItsIngestTime() {

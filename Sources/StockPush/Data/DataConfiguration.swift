@@ -50,7 +50,9 @@ public struct DataConfiguration: Sendable {
             "--quote-interval", env: "QUOTE_INTERVAL", default: "60", help: "seconds between quote pulls (fractions allowed)"),
         OptionSpec(
             "--stale-after", env: "STALE_AFTER",
-            help: "seconds without a new quote_time after which an open market's quote is flagged stale (default 3 quote intervals; 0: off)"),
+            help:
+                "seconds without a new quote_time after which an open market's quote is flagged stale (default 3 quote intervals; 0: off)"
+        ),
         OptionSpec("--quote-source", env: "QUOTE_SOURCE", default: "simulated", help: "simulated, http or file"),
         OptionSpec("--quote-seed", env: "QUOTE_SEED", default: "20261122", help: "random seed of the simulated source"),
         OptionSpec("--quote-http-url", env: "QUOTE_HTTP_URL", help: "http source: URL returning JSON quotes"),
