@@ -2,11 +2,13 @@
 header and a word on the rows of a market that is not trading, both as the release server
 says (its `market_status` messages, compared with GET /api/websocket/stats); and the
 stale / daily-limit badges, drawn by the board's own PriceTable from quote objects given
-in the page (the server does not send those fields yet: a test over the wire comes with them)."""
+in the page, and from a real server fed by a quote provider the test controls."""
 import re
+import time
 
 from conftest import screenshot
 from e2e_support import http_json
+from quote_provider import Provider, serving
 
 PHASE = {"pre_open": "pre-open", "open": "open", "lunch_break": "lunch break", "closed": "closed"}
 ROW_WORD = {"pre_open": "pre-open", "lunch_break": "lunch", "closed": "closed"}
@@ -118,3 +120,31 @@ def test_stale_and_limit_flags_drawn_by_the_boards_table(server, page):
         assert rows[code]["flags"] == [] and not rows[code]["stale"] and rows[code]["atLimit"] is None, rows[code]
         assert rows[code]["opacity"] == 1
 
+
+
+FLAGS = """(code) => {
+    const tr = document.querySelector(`#board tbody tr[data-code="${code}"]`);
+    return tr && { stale: tr.classList.contains('stale'), atLimit: tr.dataset.atLimit ?? null,
+        flags: [...tr.querySelectorAll('.flag')].map((f) => f.textContent),
+        priceTitle: tr.querySelector('td[data-field=price]').title };
+}"""
+
+
+def test_the_server_s_stale_and_limit_flags_reach_the_board(server_factory, page):
+    provider = Provider()
+    provider.set("600519", 1738.00, 1580.00)  # +10 %: at the limit
+    provider.set("601318", 52.30, 52.30, frozen_at=int(time.time() * 1000))  # stops updating
+    try:
+        server = server_factory(*serving(provider))
+        page.goto(server.http + "/#strategy=&market=&stock=600519,601318")
+        page.wait_for_function(f"({FLAGS})('601318')?.stale === true", timeout=15000)
+        moutai = page.evaluate(FLAGS, "600519")
+        assert moutai["atLimit"] == "up" and moutai["flags"] == ["limit up"], moutai
+        assert moutai["priceTitle"].endswith("limit up 1738.00, limit down 1422.00"), moutai
+        assert page.evaluate(FLAGS, "601318")["flags"] == ["stale"]
+        # Quoted again: the flag goes with the next quote.
+        provider.set("601318", 52.30, 52.30)
+        page.wait_for_function(f"({FLAGS})('601318')?.stale === false", timeout=15000)
+        assert page.evaluate(FLAGS, "601318")["flags"] == []
+    finally:
+        provider.close()

@@ -1,59 +1,13 @@
 """Stale flags, daily limits and latency stamps on a live server fed by a quote provider
 the test controls (QUOTE_SOURCE=http), with the market clock set to an open session."""
 import asyncio
-import json
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from e2e_support import Client, check_quote, http_request, parse_metrics, run_async
+from quote_provider import Provider, serving
 
-# Monday 2026-12-07 10:00 in Shanghai and Hong Kong: both in their morning session.
-OPEN = "2026-12-07T02:00:00Z"
 MOUTAI, PING_AN, TENCENT = "600519", "601318", "0700"
-
-
-class Provider:
-    """A quote provider on a real socket: quotes by code, `quote_time` "now" unless frozen."""
-
-    def __init__(self):
-        self.quotes = {}
-        self.frozen = {}
-        self.lock = threading.Lock()
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = json.dumps(provider.document()).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.http.server_port}/quotes"
-
-    def set(self, code, price, prev_close, frozen_at=None):
-        with self.lock:
-            self.quotes[code] = (price, prev_close)
-            self.frozen[code] = frozen_at
-
-    def document(self):
-        now_ms = int(time.time() * 1000)
-        with self.lock:
-            return [
-                {"code": code, "price": price, "prev_close": prev_close, "volume": 1000, "turnover": price * 1000,
-                 "quote_time": self.frozen[code] or now_ms}
-                for code, (price, prev_close) in self.quotes.items()]
-
-    def close(self):
-        self.http.shutdown()
 
 
 def instant(text):
@@ -79,9 +33,7 @@ async def test_limits_stale_flags_and_latency_stamps(server_factory):
     provider.set(MOUTAI, 1738.00, 1580.00)  # +10 %: at the limit
     provider.set(PING_AN, 52.30, 52.30, frozen_at=int(time.time() * 1000))  # stops updating
     provider.set(TENCENT, 485.00, 480.00)
-    server = server_factory(
-        "--quote-source", "http", "--quote-http-url", provider.url, "--quote-interval", "0.2",
-        "--stale-after", "1.5", "--market-time", OPEN)
+    server = server_factory(*serving(provider))
     client = await Client.open(server.ws)
     try:
         await client.subscribe("stock", targets=[MOUTAI, PING_AN, TENCENT])
