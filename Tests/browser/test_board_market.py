@@ -16,7 +16,7 @@ ROW_WORD = {"pre_open": "pre-open", "lunch_break": "lunch", "closed": "closed"}
 
 def test_each_market_on_the_board_shows_its_phase_as_the_server_says(server, page):
     page.goto(server.http + "/#strategy=&market=HK,US&stock=600519")
-    page.wait_for_function("document.querySelectorAll('#markets li[data-market]').length === 3", timeout=15000)
+    page.wait_for_function("document.querySelectorAll('#markets li[data-market]').length === 3", timeout=25000)
     _, stats = http_json(server.http, "GET", "/api/websocket/stats")
     chips = page.evaluate("""[...document.querySelectorAll('#markets li')].map((li) =>
         ({market: li.dataset.market, status: li.dataset.status, text: li.textContent, title: li.title}))""")
@@ -137,14 +137,14 @@ def test_the_server_s_stale_and_limit_flags_reach_the_board(server_factory, page
     try:
         server = server_factory(*serving(provider))
         page.goto(server.http + "/#strategy=&market=&stock=600519,601318")
-        page.wait_for_function(f"({FLAGS})('601318')?.stale === true", timeout=15000)
+        page.wait_for_function(f"({FLAGS})('601318')?.stale === true", timeout=25000)
         moutai = page.evaluate(FLAGS, "600519")
         assert moutai["atLimit"] == "up" and moutai["flags"] == ["limit up"], moutai
         assert moutai["priceTitle"].endswith("limit up 1738.00, limit down 1422.00"), moutai
         assert page.evaluate(FLAGS, "601318")["flags"] == ["stale"]
         # Quoted again: the flag goes with the next quote.
         provider.set("601318", 52.30, 52.30)
-        page.wait_for_function(f"({FLAGS})('601318')?.stale === false", timeout=15000)
+        page.wait_for_function(f"({FLAGS})('601318')?.stale === false", timeout=25000)
         assert page.evaluate(FLAGS, "601318")["flags"] == []
     finally:
         provider.close()

@@ -52,7 +52,7 @@ class Provider:
         self.http.shutdown()
 
 
-def serving(provider, interval="0.2", stale_after="1.5"):
+def serving(provider, interval="0.2", stale_after="4"):
     """The server arguments that make `provider` its only source, with markets open."""
     return ("--quote-source", "http", "--quote-http-url", provider.url, "--quote-interval", interval,
             "--stale-after", stale_after, "--market-time", OPEN)

@@ -52,7 +52,7 @@ async def test_limits_stale_flags_and_latency_stamps(server_factory):
             return message["type"] == "price_update" and any(
                 q["code"] == PING_AN and q.get("stale") for q in message["data"])
         if not stale_quote(snapshot):  # on a slow start it may be stale by the snapshot already
-            flagged = await client.recv_until(stale_quote, timeout=10)
+            flagged = await client.recv_until(stale_quote, timeout=20)
             assert [q["code"] for q in flagged["data"]] == [PING_AN], "only the flag flipped"
             check_quote(flagged["data"][0])
         await client.collect(1.0)
@@ -67,7 +67,7 @@ async def test_limits_stale_flags_and_latency_stamps(server_factory):
         # The provider quotes it again (same price): sent once, without the flag.
         provider.set(PING_AN, 52.30, 52.30)
         recovered = await client.recv_until(
-            lambda m: m["type"] == "price_update" and any(q["code"] == PING_AN for q in m["data"]), timeout=10)
+            lambda m: m["type"] == "price_update" and any(q["code"] == PING_AN for q in m["data"]), timeout=20)
         quote = next(q for q in recovered["data"] if q["code"] == PING_AN)
         assert "stale" not in quote and quote["price"] == 52.30, quote
         check_quote(quote)
