@@ -3,10 +3,9 @@ stream with the default settings; a page from another origin (a second local HTT
 server on another port) can neither open it nor read the API, until ALLOWED_ORIGINS
 names it; and the pages' Content-Security-Policy blocks inline scripts and
 connections to other hosts."""
-import http.server
-import threading
-
 import pytest
+
+from e2e_support import serve_http
 
 # Opens a WebSocket and resolves with the first message's type, or "error" (a refused
 # handshake or a connection the CSP blocks: the page only sees an error event).
@@ -24,26 +23,12 @@ FETCH = """([url, token]) => fetch(url, token ? {headers: {Authorization: "Beare
     .then(response => response.status, () => "blocked")"""
 
 
-class _ForeignPage(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"<!doctype html><html><head><title>elsewhere</title></head><body>another site</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def foreign_site():
     """Another origin: a tiny page on a second local HTTP server (another port)."""
-    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForeignPage)
-    thread = threading.Thread(target=site.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{site.server_address[1]}"
+    page = b"<!doctype html><html><head><title>elsewhere</title></head><body>another site</body></html>"
+    site = serve_http(lambda: ("text/html; charset=utf-8", page))
+    yield f"http://127.0.0.1:{site.server_port}"
     site.shutdown()
     site.server_close()
 

@@ -10,11 +10,13 @@ import base64
 import functools
 import hashlib
 import http.client
+import http.server
 import json
 import os
 import re
 import socket
 import struct
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -86,6 +88,27 @@ def http_json(base, method, path, body=None, headers=None, timeout=5):
         return status, json.loads(data)
     except ValueError:
         raise AssertionError(f"{method} {path} -> {status}: body is not JSON: {data[:300]!r}")
+
+
+def serve_http(respond):
+    """A local HTTP server on a free port answering every GET with `respond()` ->
+    (content type, body bytes), on a thread of its own. Returns the server (its port is
+    `server_port`; `shutdown()` and `server_close()` end it)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            content_type, body = respond()
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def parse_metrics(body):

@@ -3,7 +3,8 @@ what a server says about quotes that stop arriving or sit at a limit."""
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from e2e_support import serve_http
 
 # Monday 2026-12-07 10:00 in Shanghai and Hong Kong: both in their morning session
 # (a --market-time for a server that should see its markets open).
@@ -17,22 +18,7 @@ class Provider:
         self.quotes = {}
         self.frozen = {}
         self.lock = threading.Lock()
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = json.dumps(provider.document()).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.http = serve_http(lambda: ("application/json", json.dumps(self.document()).encode()))
         self.url = f"http://127.0.0.1:{self.http.server_port}/quotes"
 
     def set(self, code, price, prev_close, frozen_at=None):
@@ -50,6 +36,7 @@ class Provider:
 
     def close(self):
         self.http.shutdown()
+        self.http.server_close()
 
 
 def serving(provider, interval="0.2", stale_after="4"):

@@ -83,6 +83,12 @@ final class TickFanOut {
     private func handOver(_ codes: [String], tick: Int64, timestamp: Int64, startedAt: UInt64) {
         let board = builder.board
         shared.setBoard(board)
+        // Before any loop sends the tick: a client that sees a flag flip and then asks
+        // /metrics must find it counted.
+        let metrics = shared.metrics
+        metrics.staleQuotes.add(builder.staleCodes.count - metrics.staleQuotes.current)
+        metrics.wentStale.add(builder.wentStale - metrics.wentStale.current)
+        metrics.recovered.add(builder.recovered - metrics.recovered.current)
         let update = TickUpdate(tick: tick, timestamp: timestamp, changed: codes, board: board, startedAt: startedAt)
         let logger = shared.logger
         let report =
@@ -90,10 +96,6 @@ final class TickFanOut {
             ? TickReport(tick: tick, changed: codes.count, startedAt: startedAt, loops: mailboxes.count, logger: logger) : nil
         for mailbox in mailboxes { mailbox.post(update, report: report) }
         shared.metrics.recordTick(.init(tick: tick, timestamp: timestamp, quotes: board.quotes.count, changed: codes.count))
-        let metrics = shared.metrics
-        metrics.staleQuotes.add(builder.staleCodes.count - metrics.staleQuotes.current)
-        metrics.wentStale.add(builder.wentStale - metrics.wentStale.current)
-        metrics.recovered.add(builder.recovered - metrics.recovered.current)
     }
 
     /// The markets open now, from the catalog's calendar at the market clock's instant.
