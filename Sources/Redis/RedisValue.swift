@@ -40,7 +40,7 @@ public enum RedisValue: Sendable, Equatable {
     }
 
     /// A short description of the reply's shape, for `unexpectedReply` errors.
-    var kind: String {
+    public var kind: String {
         switch self {
         case .null: "null"
         case .status(let text): "status \(text)"
