@@ -158,6 +158,14 @@ def test_the_connection_chart_follows_the_real_count(admin, page, clients):
     p99 = page.locator("#chart-latency path[data-series=p99]")
     expect(p99).not_to_have_attribute("data-last", "", timeout=WAIT)
     assert 0 < float(p99.get_attribute("data-last")) < 5
+    # Where the time went: each leg of the quotes' way has its p99 line (the leader's
+    # source → Redis stamp, the publish, the write to the socket), and none is absurd.
+    for leg in ("leg_source", "leg_ingest", "leg_write"):
+        path = page.locator(f"#chart-legs path[data-series={leg}]")
+        expect(path).not_to_have_attribute("data-last", "", timeout=WAIT)
+        assert 0 <= float(path.get_attribute("data-last")) < 5, leg
+    assert page.locator("#chart-legs .legend li").all_text_contents() == [
+        "source → Redis", "Redis → publish", "publish → socket"]
 
     for client in opened:
         clients.run(client.close())

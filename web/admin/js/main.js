@@ -5,7 +5,7 @@
 import { $, showMessage, formatCount, formatSeconds, formatDuration, formatClock } from "./dom.js";
 import { api, request, token, onUnauthorized, Unauthorized } from "./api.js";
 import { LineChart } from "./chart.js";
-import { readScrape, latencyBetween } from "./metrics.js";
+import { LEGS, latencyBetween, legsBetween, readScrape } from "./metrics.js";
 import { renderInstances } from "./instances.js";
 import { ClientList } from "./clients.js";
 import { setUpActions } from "./actions.js";
@@ -33,6 +33,11 @@ function setUpCharts() {
       title: "Publish latency", format: formatSeconds, floor: 0.001, windowSeconds: WINDOW_SECONDS,
       note: "Ticks published by the instance answering /metrics, between two polls.",
       series: [{ key: "p50", label: "p50" }, { key: "p99", label: "p99" }],
+    }),
+    legs: new LineChart($("#chart-legs"), {
+      title: "Where a price's time goes (p99)", format: formatSeconds, floor: 0.001, windowSeconds: WINDOW_SECONDS,
+      note: "Each leg of a quote's way, from the source's quote_time to the socket, between two polls.",
+      series: LEGS.map(({ key, label }) => ({ key, label })),
     }),
   };
 }
@@ -74,7 +79,7 @@ async function poll() {
   // A refused token: onUnauthorized has already asked for it again.
   if (stats.status === "rejected" && stats.reason instanceof Unauthorized) return;
   const problems = [];
-  const sample = { t, connections: null, mps: null, p50: null, p99: null };
+  const sample = { t, connections: null, mps: null, p50: null, p99: null, leg_source: null, leg_ingest: null, leg_write: null };
   if (stats.status === "fulfilled") {
     const value = stats.value;
     sample.connections = value.active_connections;
@@ -90,6 +95,7 @@ async function poll() {
     const scrape = readScrape(metrics.value);
     const latency = latencyBetween(state.lastScrape, scrape);
     if (latency) Object.assign(sample, { p50: latency.p50, p99: latency.p99 });
+    Object.assign(sample, legsBetween(state.lastScrape, scrape));
     state.lastScrape = scrape;
   } else {
     const reason = metrics.reason;

@@ -70,6 +70,13 @@ export function quantile(histogram, q) {
 
 export const LATENCY = "stockpush_publish_latency_seconds";
 
+/** The legs of a quote's way, first to last, as /metrics names their histograms. */
+export const LEGS = [
+  { key: "leg_source", label: "source → Redis", metric: "stockpush_source_to_ingest_seconds" },
+  { key: "leg_ingest", label: "Redis → publish", metric: "stockpush_ingest_to_publish_seconds" },
+  { key: "leg_write", label: "publish → socket", metric: LATENCY },
+];
+
 /** What one scrape gives the charts: the latency histogram and the connection gauge. */
 export function readScrape(text) {
   const samples = parseMetrics(text);
@@ -81,6 +88,7 @@ export function readScrape(text) {
   return {
     instance,
     latency: readHistogram(samples, LATENCY),
+    legs: Object.fromEntries(LEGS.map((leg) => [leg.key, readHistogram(samples, leg.metric)])),
     connections: samples.get("stockpush_connections") ?? null,
     messages: samples.get("stockpush_messages_sent_total") ?? null,
   };
@@ -93,4 +101,16 @@ export function latencyBetween(before, after) {
   const delta = histogramDelta(before?.latency, after?.latency);
   if (!delta) return null;
   return { p50: quantile(delta, 0.5), p99: quantile(delta, 0.99), mean: delta.sum / delta.count, count: delta.count };
+}
+
+/** {leg_source, leg_ingest, leg_write}: each leg's p99 in seconds between two scrapes of
+ * one instance (a leg with nothing observed in between is left out), or null. */
+export function legsBetween(before, after) {
+  if (before?.instance !== after?.instance) return null;
+  const result = {};
+  for (const { key } of LEGS) {
+    const delta = histogramDelta(before?.legs?.[key], after?.legs?.[key]);
+    if (delta) result[key] = quantile(delta, 0.99);
+  }
+  return result;
 }
