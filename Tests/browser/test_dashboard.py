@@ -1,100 +1,17 @@
 """The admin dashboard at /admin, in headless Chromium against the release server with an
 admin token: sign-in and the token in sessionStorage, charts that follow the real
-connection count, the client list (paging both ways, filters, disconnect), broadcast
-and manual push reaching real Python WebSocket clients, the instances table, and no
-request to any other host.
-
-Python clients run on an asyncio loop in a thread of their own (Playwright's sync API
-owns the test's thread); `Loop.run(coro)` runs a coroutine there and waits for it."""
-import asyncio
-import re
-import threading
+connection count and where a price's time goes, broadcast and manual push reaching
+real Python WebSocket clients, the instances table, and no request to any other host.
+The client list has its own file (test_dashboard_clients.py); the fixtures are in
+dashboard_support.py."""
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 from conftest import screenshot
-from e2e_support import Client, RawWebSocket, http_json, http_request
-
-TOKEN = "dashboard-secret"
-WAIT = 15_000  # ms: generous, the CPU is shared
-
-
-class Loop:
-    def __init__(self):
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro, timeout=20):
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self):
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def admin(server_factory):
-    return server_factory(admin_token=TOKEN)
-
-
-@pytest.fixture
-def clients(admin):
-    """connect(n) -> n open Clients; all are closed after the test."""
-    loop = Loop()
-    opened = []
-
-    def connect(n=1, server=None):
-        new = [loop.run(Client.open((server or admin).ws)) for _ in range(n)]
-        opened.extend(new)
-        return new
-
-    connect.run = loop.run
-    yield connect
-    for client in opened:
-        try:
-            loop.run(client.close(), timeout=5)
-        except Exception:
-            pass
-    loop.close()
-
-
-CSP = "default-src 'self'"
-
-
-def with_csp(page):
-    """Serves the dashboard's documents with the Content-Security-Policy a deployment puts
-    on them: an inline script, style attribute or handler would be refused, and Chromium
-    reports that as a console error, which fails the test."""
-    def add_policy(route):
-        response = route.fetch()
-        headers = {**response.headers, "content-security-policy": CSP}
-        route.fulfill(response=response, headers=headers)
-
-    page.route("**/admin*", add_policy)
-
-
-def open_dashboard(page, server, token=TOKEN):
-    with_csp(page)
-    page.goto(server.http + "/admin?poll=1000")
-    expect(page.locator("#sign-in")).to_be_visible()
-    page.fill("#token-input", token)
-    page.click("#sign-in-form button[type=submit]")
-    if token == TOKEN:
-        expect(page.locator("#dashboard")).to_be_visible(timeout=WAIT)
-
-
-def stored_token(page):
-    return page.evaluate("sessionStorage.getItem('stockpush.adminToken')")
-
-
-def drop_401_logs(page):
-    """Chromium logs every 401 answer as a console error ("Failed to load resource"); a
-    refused token is what these tests provoke, so those lines (and only those) are dropped."""
-    page.errors[:] = [e for e in page.errors if "status of 401" not in e]
-
+from dashboard_support import (  # noqa: F401 (admin and clients are fixtures)
+    TOKEN, WAIT, admin, client_rows, clients, drop_401_logs, listed_ids, open_dashboard, stored_token, with_csp)
+from e2e_support import http_json
 
 def test_asks_for_the_token_keeps_it_across_reload_and_refuses_a_wrong_one(admin, page):
     open_dashboard(page, admin, token="not-the-token")
@@ -173,131 +90,6 @@ def test_the_connection_chart_follows_the_real_count(admin, page, clients):
     assert int(page.locator("#chart-connections svg").get_attribute("data-samples")) >= 3
 
 
-def client_rows(page):
-    return page.locator("#clients-table tbody tr[data-client]")
-
-
-def listed_ids(page):
-    return [row.get_attribute("data-client") for row in client_rows(page).all()]
-
-
-def test_the_client_list_shows_a_client_and_disconnect_closes_it(admin, page, clients):
-    victim, bystander = clients(2)
-    open_dashboard(page, admin)
-    row = page.locator(f"#clients-table tbody tr[data-client='{victim.client_id}']")
-    expect(row).to_be_visible(timeout=WAIT)
-    expect(row).to_contain_text("anonymous")
-    expect(row).to_contain_text(admin.ws.split("/")[2].split(":")[0])  # its address
-
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
-    row.get_by_role("button", name="Disconnect").click()
-    assert clients.run(victim.expect_close(timeout=10)) == 1008
-    assert victim.client_id in dialogs[0]
-    expect(row).to_have_count(0, timeout=WAIT)
-    expect(page.locator("#clients-message")).to_contain_text(f"Disconnected {victim.client_id}")
-    expect(page.locator(f"#clients-table tbody tr[data-client='{bystander.client_id}']")).to_be_visible()
-
-
-def test_the_client_list_shows_each_clients_pings_round_trip_and_missed_pongs(server_factory, page, clients):
-    # Pings every 0.3 s: a Python client answers them (a round trip), a raw socket that
-    # reads nothing does not (missed pongs grow, no round trip).
-    server = server_factory("--heartbeat-interval", "0.3", "--heartbeat-timeout", "30", admin_token=TOKEN)
-    (answering,) = clients(1, server=server)
-    silent = RawWebSocket(server.host, server.port)
-    try:
-        silent_id = silent.recv_json()["client_id"]
-
-        def listed():
-            body = http_json(server.http, "GET", "/api/websocket/clients", headers=server.admin_headers())[1]
-            return {c["client_id"]: c for c in body["clients"]}
-
-        deadline = time.monotonic() + 10
-        while not (listed()[answering.client_id]["rtt_ms"] is not None and listed()[silent_id]["missed_pongs"] >= 2):
-            assert time.monotonic() < deadline, listed()
-            time.sleep(0.1)
-        open_dashboard(page, server)
-        for name in ("Last ping", "Last pong", "RTT", "Missed pongs"):
-            expect(page.get_by_role("columnheader", name=name, exact=True)).to_have_count(1)
-
-        def cell(client_id, field):
-            return page.locator(f"#clients-table tbody tr[data-client='{client_id}'] td[data-field={field}]")
-
-        expect(cell(answering.client_id, "rtt_ms")).to_have_text(re.compile(r"^\d+(\.\d+)? ms$"), timeout=WAIT)
-        rtt = float(cell(answering.client_id, "rtt_ms").get_attribute("title").split()[0])
-        assert 0 <= rtt < 1000, rtt
-        expect(cell(answering.client_id, "missed_pongs")).to_have_text("0")
-        expect(cell(answering.client_id, "last_ping")).to_have_text(re.compile(r"^\d+ s ago$"))
-        expect(cell(answering.client_id, "last_pong")).to_have_text(re.compile(r"^\d+ s ago$"))
-        # The silent one: pinged, never answered.
-        expect(cell(silent_id, "rtt_ms")).to_have_text("—")
-        expect(cell(silent_id, "last_pong")).to_have_text("—")
-        expect(cell(silent_id, "last_ping")).to_have_text(re.compile(r"^\d+ s ago$"))
-        shown = int(cell(silent_id, "missed_pongs").text_content())
-        assert 2 <= shown <= listed()[silent_id]["missed_pongs"], shown
-        expect(cell(silent_id, "missed_pongs")).to_have_class(re.compile(r"warn-text"))
-        screenshot(page, "admin-clients-heartbeat", page.locator("section[aria-labelledby=clients-title]"))
-    finally:
-        silent.close()
-
-
-def test_a_dismissed_confirmation_disconnects_nobody(admin, page, clients):
-    (client,) = clients(1)
-    open_dashboard(page, admin)
-    row = page.locator(f"#clients-table tbody tr[data-client='{client.client_id}']")
-    expect(row).to_be_visible(timeout=WAIT)
-    page.on("dialog", lambda dialog: dialog.dismiss())
-    row.get_by_role("button", name="Disconnect").click()
-    clients.run(client.ping())  # still connected, still answered
-    status, body = http_json(admin.http, "GET", "/api/websocket/clients", headers=admin.admin_headers())
-    assert client.client_id in [c["client_id"] for c in body["clients"]]
-
-
-def test_paging_goes_both_ways_and_filters_narrow_the_list(admin, page, clients):
-    opened = clients(5)
-    clients.run(opened[2].subscribe("stock", "AAPL"))
-    ids = sorted(c.client_id for c in opened)
-    open_dashboard(page, admin)
-    expect(client_rows(page)).to_have_count(5, timeout=WAIT)
-
-    page.fill("#client-filters input[name=limit]", "2")
-    page.click("#client-filters button[type=submit]")
-    pager = page.locator("#clients-page")
-    expect(pager).to_contain_text("Page 1: clients 1–2 of 5", timeout=WAIT)
-    expect(page.locator("#clients-prev")).to_be_disabled()
-    first = listed_ids(page)
-
-    page.click("#clients-next")
-    expect(pager).to_contain_text("Page 2: clients 3–4 of 5", timeout=WAIT)
-    second = listed_ids(page)
-    page.click("#clients-next")
-    expect(pager).to_contain_text("Page 3: clients 5–5 of 5", timeout=WAIT)
-    expect(page.locator("#clients-next")).to_be_disabled()
-    third = listed_ids(page)
-    assert sorted(first + second + third) == ids
-
-    page.click("#clients-prev")
-    expect(pager).to_contain_text("Page 2", timeout=WAIT)
-    expect(client_rows(page).first).to_have_attribute("data-client", second[0])
-    assert listed_ids(page) == second
-    page.click("#clients-prev")
-    expect(pager).to_contain_text("Page 1", timeout=WAIT)
-    expect(client_rows(page).first).to_have_attribute("data-client", first[0])
-    assert listed_ids(page) == first
-    expect(page.locator("#clients-prev")).to_be_disabled()
-
-    # Filters: a subscription, then an instance that does not exist.
-    page.fill("#client-filters input[name=subscription]", "AAPL")
-    page.click("#client-filters button[type=submit]")
-    expect(pager).to_contain_text("of 1 matching", timeout=WAIT)
-    assert listed_ids(page) == [opened[2].client_id]
-    page.fill("#client-filters input[name=subscription]", "")
-    page.fill("#client-filters input[name=user]", "nobody-at-all")
-    page.click("#client-filters button[type=submit]")
-    expect(pager).to_contain_text("of 0 matching", timeout=WAIT)
-    expect(page.locator("#clients-table tbody")).to_contain_text("No client matches")
-
-
 def test_broadcast_reaches_a_python_client_and_shows_the_count(admin, page, clients):
     (client,) = clients(1)
     open_dashboard(page, admin)
@@ -333,9 +125,6 @@ def test_manual_push_reaches_a_subscriber_and_errors_are_shown(admin, page, clie
 
 
 def test_the_push_form_suggests_the_catalog(admin, page):
-    status, _, _ = http_request(admin.http, "GET", "/api/catalog")
-    if status == 404:
-        pytest.skip("this stockpush binary predates GET /api/catalog")
     open_dashboard(page, admin)
     page.focus("#push-form input[name=strategy]")
     expect(page.locator("#catalog-strategies option[value=volume_wave]")).to_have_count(1, timeout=WAIT)
