@@ -189,7 +189,7 @@ public struct BenchReport: Sendable {
             "\(ms(latency.percentile(50))) / \(ms(latency.percentile(90))) / \(ms(latency.percentile(99))) / \(ms(latency.percentile(99.9))) ms"
         )
         row("latency max", "\(ms(latency.max)) ms")
-        for (name, histogram) in [("quote_time → receipt", stats.sinceQuote), ("ingest_time → receipt", stats.sinceIngest)]
+        for (name, histogram) in [("since quote_time", stats.sinceQuote), ("since ingest_time", stats.sinceIngest)]
         where histogram.total > 0 {
             row("  \(name) p50/p99", "\(ms(histogram.percentile(50))) / \(ms(histogram.percentile(99))) ms")
         }
