@@ -99,4 +99,30 @@ import Testing
         worker.stop()
         for outcome in outcomes { #expect(outcome.wait(0) != nil, "every job is answered, stopped ones too") }
     }
+
+    /// A statement stuck on a server that stopped answering (here: pg_sleep) cannot be
+    /// interrupted, but its request is answered anyway, and so is the one queued behind it.
+    @Test func aStalledStatementIsAnsweredByTheWatchdog() throws {
+        let worker = DatabaseWorker(url: try TestEnvironment.migratedDatabase(), logger: logger, maxWait: 0.5)
+        try worker.start()
+        defer { worker.stop() }
+        let stalled = Outcome<Int>()
+        let behind = Outcome<Int>()
+        let (_, seconds) = TestEnvironment.timed {
+            worker.submit({ connection throws(PostgresError) in try connection.execute("SELECT pg_sleep(6)") }) { result in
+                stalled.value.withLock { $0 = result }
+            }
+            worker.submit({ connection throws(PostgresError) in try connection.execute("SELECT 1") }) { result in
+                behind.value.withLock { $0 = result }
+            }
+            _ = stalled.wait()
+            _ = behind.wait()
+        }
+        guard case .failure(.unavailable) = stalled.wait(0), case .failure(.unavailable) = behind.wait(0) else {
+            Issue.record(
+                "not answered as unavailable: \(String(describing: stalled.wait(0))), \(String(describing: behind.wait(0)))")
+            return
+        }
+        #expect(seconds < 0.5 + DatabaseWorker.stallGrace + 1)
+    }
 }

@@ -30,13 +30,25 @@ public enum DatabaseJobError: Error, Sendable, Equatable, CustomStringConvertibl
 /// handler submits a job and returns; this worker's thread runs it on its own connection
 /// (reconnecting with backoff) and calls the completion there, which completes an
 /// `HTTPResponder` back on its loop. Every job answers within its wait (`maxWait`),
-/// so a request meets an outage with a prompt error, never a hang.
+/// so a request meets an outage with a prompt error, never a hang: a watchdog thread
+/// fails jobs still queued at their deadline, and the running one `stallGrace` after it
+/// (a statement stuck on a silent server; it may still finish, unanswered).
 public final class DatabaseWorker: Sendable {
+    /// Claimed by whichever answers a job first: its statement, or the watchdog.
+    private final class Once: Sendable {
+        private let done = Atomic<Bool>(false)
+        func claim() -> Bool { !done.exchange(true, ordering: .acquiringAndReleasing) }
+    }
+
     private struct Job: Sendable {
         let deadline: UInt64
         let run: @Sendable (PostgresConnection) throws(PostgresError) -> Void
         let fail: @Sendable (DatabaseJobError) -> Void
     }
+
+    /// Past its deadline, how long the running job may take before the watchdog answers
+    /// for it (a connect attempt may overrun the deadline by its 2 s minimum timeout).
+    static let stallGrace = 2.5
 
     /// Seconds a job may wait (queued or reconnecting) before it fails as unavailable.
     public let maxWait: Double
@@ -46,6 +58,9 @@ public final class DatabaseWorker: Sendable {
     private let jobs = Mutex<[Job]>([])
     private let running = Atomic<Bool>(false)
     private let worker = WorkerThread()
+    private let watchdog = WorkerThread()
+    /// The job the worker is running, for the watchdog.
+    private let current = Mutex<Job?>(nil)
     /// Wakes the thread when a job arrives (a plain semaphore: no Foundation here).
     nonisolated(unsafe) private let wakeup: UnsafeMutablePointer<sem_t>
 
@@ -66,6 +81,29 @@ public final class DatabaseWorker: Sendable {
     public func start(name: String = "database") throws {
         running.store(true, ordering: .releasing)
         try worker.start(name: name) { [self] in run() }
+        try watchdog.start(name: name + "-watchdog") { [self] in
+            while !watchdog.isStopping {
+                expire(now: MonotonicClock.now())
+                watchdog.sleep(0.1)
+            }
+        }
+    }
+
+    /// Fails the queued jobs past their deadline, and the running one past its grace.
+    private func expire(now: UInt64) {
+        let expired = jobs.withLock { jobs -> [Job] in
+            let late = jobs.filter { $0.deadline <= now }
+            if !late.isEmpty { jobs.removeAll { $0.deadline <= now } }
+            return late
+        }
+        let reason = "PostgreSQL did not answer within \(maxWait) s"
+        for job in expired { job.fail(.unavailable(reason: reason)) }
+        let stalled = current.withLock { job -> Job? in
+            guard let running = job, running.deadline &+ UInt64(Self.stallGrace * 1e9) <= now else { return nil }
+            job = nil
+            return running
+        }
+        stalled?.fail(.unavailable(reason: reason))
     }
 
     /// Stops the thread; jobs still queued fail with `stopped`.
@@ -77,8 +115,9 @@ public final class DatabaseWorker: Sendable {
             return jobs
         }
         sem_post(wakeup)
-        worker.stop()
+        watchdog.stop()
         for job in left { job.fail(.stopped) }
+        worker.stop()
     }
 
     /// Queues `work`; `completion` gets its value or why it did not run, exactly once, on
@@ -87,10 +126,14 @@ public final class DatabaseWorker: Sendable {
         _ work: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> R,
         completion: @escaping @Sendable (Result<R, DatabaseJobError>) -> Void
     ) {
+        let once = Once()
         let job = Job(
             deadline: MonotonicClock.now() &+ UInt64(maxWait * 1e9),
-            run: { connection throws(PostgresError) in completion(.success(try work(connection))) },
-            fail: { completion(.failure($0)) })
+            run: { connection throws(PostgresError) in
+                let value = try work(connection)
+                if once.claim() { completion(.success(value)) }
+            },
+            fail: { error in if once.claim() { completion(.failure(error)) } })
         let refusal = jobs.withLock { jobs -> DatabaseJobError? in
             guard running.load(ordering: .acquiring) else { return .stopped }
             guard jobs.count < capacity else { return .busy(capacity: capacity) }
@@ -111,7 +154,9 @@ public final class DatabaseWorker: Sendable {
                 waitForJob()
                 continue
             }
+            current.withLock { $0 = job }
             perform(job, client)
+            current.withLock { $0 = nil }
         }
     }
 
