@@ -173,11 +173,15 @@ public enum ServeCommand {
             let audit = AuditLog(url: data.databaseURL, logger: logs.admin, capacityBytes: auditBytes)
             try audit.start()
             rollback.started(audit.stop)
+            let database = DatabaseWorker(url: data.databaseURL, logger: logs.admin)
+            try database.start()
+            rollback.started(database.stop)
             let node = try startCluster(
                 cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logs.cluster)
             rollback.started(node.stop)
             let server = try makeServer(
-                configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, cluster: node.bus,
+                configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, database: database,
+                cluster: node.bus,
                 site: loadSite(options, logger: logs.main), reference: reference, logger: logs.server)
             rollback.started { server.shutdown(gracePeriod: 0) }
             node.listening(host: configuration.host, port: server.port)
@@ -195,7 +199,7 @@ public enum ServeCommand {
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, audit.stop, catalog.stop, node.stop])
+                stop: [publisher.stop, audit.stop, database.stop, catalog.stop, node.stop])
         } catch {
             rollback.stopAll()
             throw error
@@ -206,11 +210,13 @@ public enum ServeCommand {
     /// every loop, reachable from its routes through `reference`.
     static func makeServer(
         configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
-        audit: AuditLog? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty, reference: ServerReference,
+        audit: AuditLog? = nil, database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty,
+        reference: ServerReference,
         logger: Logger
     ) throws -> HTTPServer {
         let routes = Application.routes(
-            echo: echo, health: health, push: shared, audit: audit, cluster: cluster, site: site, server: { reference.get() })
+            echo: echo, health: health, push: shared, audit: audit, database: database, cluster: cluster, site: site,
+            server: { reference.get() })
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer

@@ -37,4 +37,16 @@ import Testing
         detail.add("query", text: text)
         #expect(try JSONParser.parse(detail.json()) == .object([(key: "query", value: .string(text))]))
     }
+
+    /// A member change lists its users, but only the first few: a 1000-user request stays a small row.
+    @Test func aListKeepsItsFirstItemsAndCountsTheRest() throws {
+        var detail = AuditDetail()
+        detail.add("users", list: (1...25).map { "u\($0)" }, maxItems: 20)
+        let value = try JSONParser.parse(detail.json())
+        #expect(value["users"]?.arrayValue?.compactMap(\.stringValue) == (1...20).map { "u\($0)" })
+        #expect(value["users_count"]?.doubleValue == 25)
+        var short = AuditDetail()
+        short.add("users", list: ["a\"b"])
+        #expect(try JSONParser.parse(short.json()) == .object([(key: "users", value: .array([.string("a\"b")]))]))
+    }
 }

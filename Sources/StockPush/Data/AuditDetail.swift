@@ -33,6 +33,21 @@ struct AuditDetail {
         writer.int(size)
     }
 
+    /// An array of client-given texts: the first `maxItems` (each cut as `add(_:text:)`
+    /// does) and, when there were more, `<key>_count` with how many.
+    mutating func add(_ key: StaticString, list: [String], maxItems: Int = 20) {
+        writer.key(key)
+        writer.beginArray()
+        for item in list.prefix(maxItems) {
+            writer.string(item.utf8.count > Self.maxTextBytes ? Self.prefix(of: item, maxBytes: Self.maxTextBytes) + "…" : item)
+        }
+        writer.endArray()
+        guard list.count > maxItems else { return }
+        let name = key.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+        writer.key(escaping: name + "_count")
+        writer.int(list.count)
+    }
+
     /// The object's text, closed.
     consuming func json() -> String {
         writer.endObject()

@@ -16,6 +16,8 @@ enum AdminRoutes {
         /// Nil without Redis (bench mode): this instance answers alone.
         let cluster: ClusterBus?
         let local: LocalAdmin
+        /// Runs the group routes' queries off the loops; nil without PostgreSQL (503).
+        let database: DatabaseWorker?
 
         /// Runs `operation` on the cluster (or on `instance` only) and calls back once.
         func ask(
@@ -31,8 +33,12 @@ enum AdminRoutes {
         }
     }
 
+    typealias AddRoute = (
+        HTTPMethod, String, @escaping @Sendable (HTTPRequest, RequestContext, HTTPResponder, Context) -> Void
+    ) -> Void
+
     static func install(
-        into routes: inout Routes, shared: PushShared, audit: AuditLog?, cluster: ClusterBus?,
+        into routes: inout Routes, shared: PushShared, audit: AuditLog?, cluster: ClusterBus?, database: DatabaseWorker?,
         server: @escaping @Sendable () -> HTTPServer?
     ) {
         let local =
@@ -40,7 +46,7 @@ enum AdminRoutes {
             ?? LocalAdmin(
                 shared: shared, instance: LocalInstance(id: shared.instanceID, startedAt: shared.startedAt),
                 loops: { server()?.loops ?? [] })
-        let context = Context(shared: shared, audit: audit, cluster: cluster, local: local)
+        let context = Context(shared: shared, audit: audit, cluster: cluster, local: local, database: database)
         func add(
             _ method: HTTPMethod, _ path: String,
             _ handler: @escaping @Sendable (HTTPRequest, RequestContext, HTTPResponder, Context) -> Void
@@ -63,6 +69,7 @@ enum AdminRoutes {
         add(.post, "/api/websocket/push/prices") { request, requestContext, responder, context in
             pushPrices(request, addr: AdminLog.requester(request, requestContext, shared), responder, context)
         }
+        installGroups(add)
     }
 
     /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (compared through
