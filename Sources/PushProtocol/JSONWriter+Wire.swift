@@ -6,7 +6,7 @@ extension JSONWriter {
     /// A quoted ISO 8601 timestamp written straight into the buffer: the 29 bytes are
     /// formatted in a stack buffer and copied once, with no String, because the hot path
     /// writes one per quote.
-    mutating func timestamp(microseconds: Int64) {
+    public mutating func timestamp(microseconds: Int64) {
         withUnsafeTemporaryAllocation(byteCount: Timestamp.length + 2, alignment: 1) { scratch in
             scratch[0] = UInt8(ascii: "\"")
             Timestamp.write(microsecondsSinceEpoch: microseconds, into: UnsafeMutableRawBufferPointer(rebasing: scratch[1...]))

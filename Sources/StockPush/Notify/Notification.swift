@@ -1,10 +1,12 @@
 import JSON
+import PushProtocol
 
 /// A message for one user (the notification design of the system StockPush replaces):
 /// `{"type":"notification","data":{"id","title","content","type","link","source",
 /// "created_at","status"}}`. Everything but `id` and `status` is fixed when it is sent,
 /// so it is encoded once (`body`) and stored that way in the user's queue; the id is
-/// the queue's (Redis stream entry id) and is spliced in per delivery.
+/// the queue's (Redis stream entry id) and is spliced in per delivery. Not sent by any
+/// route yet: it joins docs/asyncapi.yaml (and PushProtocol) with the notification stream.
 public struct Notification: Sendable, Equatable {
     public var title: String
     public var content: String
@@ -56,9 +58,9 @@ public enum NotificationStatus: String, Sendable {
     case read
 }
 
-extension ServerMessage {
+extension Notification {
     /// The `notification` message of a stored `body` under its queue `id`.
-    public static func notification(id: String, body: [UInt8], status: NotificationStatus = .unread) -> [UInt8] {
+    public static func message(id: String, body: [UInt8], status: NotificationStatus = .unread) -> [UInt8] {
         var message: [UInt8] = []
         message.reserveCapacity(body.count + id.utf8.count + 80)
         message += Array(#"{"type":"notification","data":{"id":""#.utf8)

@@ -1,6 +1,14 @@
 import JSON
-import PushProtocol
 import Testing
+
+@testable import StockPush
+
+private enum Support {
+    /// 2026-11-21T10:30:00.123456Z in microseconds since the epoch.
+    static let tickTime: Int64 = 1_795_257_000_123_456
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func json(_ bytes: [UInt8]) -> JSONValue? { try? JSONParser.parse(bytes) }
+}
 
 @Suite struct NotificationMessageTests {
     static let sample = Notification(
@@ -8,7 +16,7 @@ import Testing
         link: "/reports/42", source: "backtester", createdAt: Support.tickTime)
 
     @Test func theMessageSplicesTheQueueIdIntoTheBodyEncodedOnce() throws {
-        let message = ServerMessage.notification(id: "1795257000123-0", body: Self.sample.body)
+        let message = Notification.message(id: "1795257000123-0", body: Self.sample.body)
         #expect(
             Support.text(message)
                 == #"{"type":"notification","data":{"id":"1795257000123-0","title":"Analysis \"done\"","#
@@ -22,7 +30,7 @@ import Testing
     @Test func aNotificationWithoutALinkSaysNull() throws {
         var plain = Self.sample
         plain.link = nil
-        let message = ServerMessage.notification(id: "1-0", body: plain.body, status: .read)
+        let message = Notification.message(id: "1-0", body: plain.body, status: .read)
         let data = try #require(Support.json(message)?["data"])
         #expect(data["link"]?.isNull == true && data["status"]?.stringValue == "read")
     }
