@@ -16,8 +16,6 @@ public struct TickBuilder {
     /// How many times a quote went stale, and recovered, since start.
     public private(set) var wentStale = 0
     public private(set) var recovered = 0
-    /// The diff baseline: the last quote sent per stock.
-    private var published: [String: Quote] = [:]
     /// The newest quote time heard per stock, also from quotes that moved nothing.
     private var quotedAt: [String: Int64] = [:]
     private var writer = JSONWriter()
@@ -51,7 +49,8 @@ public struct TickBuilder {
             let code = quote.code
             guard let stock = catalog.stocks[code], stock.active else { continue }
             if quote.quoteTime > quotedAt[code] ?? .min { quotedAt[code] = quote.quoteTime }
-            let previous = published[code]
+            // The diff baseline: the last quote sent (the board holds exactly those).
+            let previous = quotes[code]
             let moved = previous.map { quote.differsForSubscribers(from: $0) } ?? true
             let flipped = staleness.map { flag(code, stale: isStale(code, market: stock.market, $0)) } ?? false
             guard moved || flipped else { continue }
@@ -60,7 +59,6 @@ public struct TickBuilder {
             changed.append(code)
             quotes[code] = sent
             fragments[code] = encode(sent, stock)
-            published[code] = sent
         }
         changed.sort()
         board = QuoteBoard(tick: tick, quotes: quotes, fragments: fragments)
