@@ -85,10 +85,12 @@ export function readScrape(text) {
     const match = /^stockpush_instance_info\{instance="((?:[^"\\]|\\.)*)"\}$/.exec(series);
     if (match) instance = match[1].replace(/\\(.)/g, (_, c) => (c === "n" ? "\n" : c));
   }
+  const latency = readHistogram(samples, LATENCY);
   return {
     instance,
-    latency: readHistogram(samples, LATENCY),
-    legs: Object.fromEntries(LEGS.map((leg) => [leg.key, readHistogram(samples, leg.metric)])),
+    latency,
+    // The last leg is the publish latency itself: read once.
+    legs: Object.fromEntries(LEGS.map((leg) => [leg.key, leg.metric === LATENCY ? latency : readHistogram(samples, leg.metric)])),
     connections: samples.get("stockpush_connections") ?? null,
     messages: samples.get("stockpush_messages_sent_total") ?? null,
   };
