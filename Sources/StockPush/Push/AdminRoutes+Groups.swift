@@ -144,14 +144,7 @@ extension AdminRoutes {
         case .success(let value): users = value
         case .failure(let error): return responder.complete(error.response)
         }
-        query(
-            context, responder,
-            { connection throws(PostgresError) in try GroupRepository.add(connection, name: name, users: users) }
-        ) { change in
-            guard let change else { return unknownGroup(name) }
-            auditMembers("group_members_add", name, users, change, context)
-            return .json(.ok, changeJSON(name, "added", change))
-        }
+        changeMembers(name, users, .add, responder, context)
     }
 
     /// `?user=A&user=B` (1–1000); users not in the group are ignored.
@@ -167,14 +160,31 @@ extension AdminRoutes {
         guard (1...1000).contains(users.count) else {
             return responder.complete(invalidParameter("name 1 to 1000 users to remove with ?user=<id>"))
         }
-        let named = users
+        changeMembers(name, users, .remove, responder, context)
+    }
+
+    private enum MembershipChange {
+        case add
+        case remove
+    }
+
+    /// Adds or removes `users` on the worker; answers with the count changed, one audit
+    /// row when something did.
+    private static func changeMembers(
+        _ name: String, _ users: [String], _ kind: MembershipChange, _ responder: HTTPResponder, _ context: Context
+    ) {
         query(
             context, responder,
-            { connection throws(PostgresError) in try GroupRepository.remove(connection, name: name, users: named) }
+            { connection throws(PostgresError) in
+                switch kind {
+                case .add: try GroupRepository.add(connection, name: name, users: users)
+                case .remove: try GroupRepository.remove(connection, name: name, users: users)
+                }
+            }
         ) { change in
             guard let change else { return unknownGroup(name) }
-            auditMembers("group_members_remove", name, named, change, context)
-            return .json(.ok, changeJSON(name, "removed", change))
+            auditMembers(kind == .add ? "group_members_add" : "group_members_remove", name, users, change, context)
+            return .json(.ok, changeJSON(name, kind == .add ? "added" : "removed", change))
         }
     }
 
