@@ -83,6 +83,27 @@ enum AdminRoutes {
         return false
     }
 
+    /// Producers' routes (notifications, task progress): the service token or the admin
+    /// token. Open only when neither is set, like the admin API without ADMIN_TOKEN.
+    static func serviceAuthorized(_ request: HTTPRequest, _ shared: PushShared, _ responder: HTTPResponder) -> Bool {
+        if isService(request, shared) { return true }
+        responder.complete(
+            .error(
+                .unauthorized, code: "unauthorized",
+                message: "missing or wrong token (Authorization: Bearer <SERVICE_TOKEN or ADMIN_TOKEN>)"))
+        return false
+    }
+
+    /// True for the service or the admin token, or for anyone when neither is set.
+    static func isService(_ request: HTTPRequest, _ shared: PushShared) -> Bool {
+        let configuration = shared.configuration
+        guard configuration.adminToken != nil || configuration.serviceToken != nil else { return true }
+        guard let credential = request.bearerCredential else { return false }
+        return [configuration.adminToken, configuration.serviceToken].contains { token in
+            token.map { HMAC.secretsEqual(credential.utf8, $0.utf8) } ?? false
+        }
+    }
+
     static func isAuthorized(_ request: HTTPRequest, token: String?) -> Bool {
         guard let token else { return true }
         guard let credential = request.bearerCredential else { return false }

@@ -17,6 +17,9 @@ public struct PushConfiguration: Sendable {
     /// frames, for a proxy's health check to notice before the listener closes.
     public var shutdownDrainDelay: Double = 0
     public var adminToken: String?
+    /// What a producer (an analysis worker, a task runner) presents to send notifications
+    /// and report task progress: less than the admin token, which also works.
+    public var serviceToken: String?
     public var jwtSecret: String?
     public var requireAuth = false
     public var metricsRequireAuth = false
@@ -56,6 +59,9 @@ public struct PushConfiguration: Sendable {
                 "--shutdown-drain-delay", env: "SHUTDOWN_DRAIN_DELAY", default: "0",
                 help: "seconds /readyz answers 503 draining before clients are closed on SIGTERM"),
             OptionSpec("--admin-token", env: "ADMIN_TOKEN", help: "bearer token for /api/websocket/* (unset: open)"),
+            OptionSpec(
+                "--service-token", env: "SERVICE_TOKEN",
+                help: "bearer token for producers: POST /api/notifications and task progress (the admin token works too)"),
             OptionSpec("--jwt-secret", env: "JWT_SECRET", help: "HS256 secret; set to authenticate clients"),
             OptionSpec("--require-auth", env: "REQUIRE_AUTH", isSwitch: true, help: "refuse clients without a valid token"),
             OptionSpec(
@@ -82,6 +88,7 @@ public struct PushConfiguration: Sendable {
         shutdownReconnectMaxMs = try options.int("--shutdown-reconnect-max-ms", in: 0...3_600_000) ?? 5000
         shutdownDrainDelay = try options.double("--shutdown-drain-delay", minimum: 0) ?? 0
         adminToken = options.string("--admin-token").flatMap { $0.isEmpty ? nil : $0 }
+        serviceToken = options.string("--service-token").flatMap { $0.isEmpty ? nil : $0 }
         jwtSecret = options.string("--jwt-secret").flatMap { $0.isEmpty ? nil : $0 }
         requireAuth = try options.bool("--require-auth")
         metricsRequireAuth = try options.bool("--metrics-require-auth")
