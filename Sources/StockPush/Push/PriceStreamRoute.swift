@@ -18,22 +18,13 @@ enum PriceStreamRoute {
         // Behind a trusted proxy the client is named by its headers; from anyone else they are ignored.
         let address = shared.configuration.trustedProxies.clientAddress(
             peer: context.remoteAddress.host, headers: request.headers)
-        var user = "anonymous"
-        var authenticated = false
-        if let verifier = shared.verifier {
-            guard let token = token(in: request) else {
-                return unauthorized(shared, "a token is required: ?token=<jwt> or Authorization: Bearer <jwt>")
-            }
-            switch verifier.verify(token, now: WallClock.nowMicroseconds() / 1_000_000) {
-            case .success(let claims):
-                user = claims.subject
-                authenticated = true
-            case .failure(let error):
-                return unauthorized(shared, error.message)
-            }
-        } else if shared.configuration.requireAuth {
-            return unauthorized(shared, "authentication is required but the server has no JWT_SECRET to verify tokens")
+        let identity: StreamAuthentication
+        switch StreamAuthentication.check(request, shared: shared) {
+        case .success(let checked): identity = checked
+        case .failure(let refusal): return refusal
         }
+        let user = identity.user
+        let authenticated = identity.authenticated
         switch shared.limits.admit(user: user, authenticated: authenticated, address: address) {
         case .user:
             return userRefusal(user, shared)
@@ -93,17 +84,5 @@ enum PriceStreamRoute {
                 return start + digits
             }
         }
-    }
-
-    private static func unauthorized(_ shared: PushShared, _ message: String) -> UpgradeDecision {
-        shared.metrics.authFailures.add(1)
-        return .reject(.error(.unauthorized, code: "unauthorized", message: message))
-    }
-
-    /// `?token=` wins over the header, so browsers (which cannot set headers on a
-    /// WebSocket) and tools both work.
-    static func token(in request: HTTPRequest) -> String? {
-        if let query = request.queryItems.first(where: { $0.name == "token" })?.value, !query.isEmpty { return query }
-        return request.bearerCredential.map(String.init)
     }
 }
