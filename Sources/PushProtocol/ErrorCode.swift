@@ -23,6 +23,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let tooManySubscriptions = ErrorCode(rawValue: "too_many_subscriptions")
     /// The server cannot answer yet (its catalog is still loading); retry shortly.
     public static let notReady = ErrorCode(rawValue: "not_ready")
+    /// The task a task stream follows failed (its producer reported `error`).
+    public static let taskFailed = ErrorCode(rawValue: "task_failed")
 
     public var description: String { rawValue }
 }

@@ -8,7 +8,7 @@ import Synchronization
 public enum Application {
     public static func routes(
         echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, audit: AuditLog? = nil,
-        database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty,
+        database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, tasks: TaskBus? = nil, site: StaticSite = .empty,
         server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
@@ -22,6 +22,7 @@ public enum Application {
                 into: &routes, shared: push, audit: audit, cluster: cluster, database: database, server: server)
             MetricsRoute.install(into: &routes, shared: push, server: server)
             CatalogRoute.install(into: &routes, shared: push)
+            if let tasks { TaskRoutes.install(into: &routes, shared: push, bus: tasks) }
         }
         routes.add(.get, "/healthz") { _, _ in
             .json(.ok, #"{"status":"ok"}"#)

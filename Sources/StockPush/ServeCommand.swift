@@ -47,7 +47,7 @@ public enum ServeCommand {
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + ServeLogs.options + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
-        + webOptions
+        + TaskConfiguration.options + webOptions
 
     public static let usage = """
         Usage: stockpush serve [options]
@@ -179,9 +179,11 @@ public enum ServeCommand {
             let node = try startCluster(
                 cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logs.cluster)
             rollback.started(node.stop)
+            let tasks = try startTasks(options, data: data, shared: shared, reference: reference, logger: logs.push)
+            rollback.started(tasks.stop)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, database: database,
-                cluster: node.bus,
+                cluster: node.bus, tasks: tasks,
                 site: loadSite(options, logger: logs.main), reference: reference, logger: logs.server)
             rollback.started { server.shutdown(gracePeriod: 0) }
             node.listening(host: configuration.host, port: server.port)
@@ -199,7 +201,7 @@ public enum ServeCommand {
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, audit.stop, database.stop, catalog.stop, node.stop])
+                stop: [publisher.stop, audit.stop, database.stop, catalog.stop, node.stop, tasks.stop])
         } catch {
             rollback.stopAll()
             throw error
@@ -210,13 +212,13 @@ public enum ServeCommand {
     /// every loop, reachable from its routes through `reference`.
     static func makeServer(
         configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
-        audit: AuditLog? = nil, database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty,
-        reference: ServerReference,
+        audit: AuditLog? = nil, database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, tasks: TaskBus? = nil,
+        site: StaticSite = .empty, reference: ServerReference,
         logger: Logger
     ) throws -> HTTPServer {
         let routes = Application.routes(
-            echo: echo, health: health, push: shared, audit: audit, database: database, cluster: cluster, site: site,
-            server: { reference.get() })
+            echo: echo, health: health, push: shared, audit: audit, database: database, cluster: cluster, tasks: tasks,
+            site: site, server: { reference.get() })
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer
@@ -224,6 +226,7 @@ public enum ServeCommand {
         do {
             server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
                 loop.attach(LoopPush(loop: loop, shared: shared))
+                if let tasks { loop.attach(LoopTasks(loop: loop, shared: shared, bus: tasks)) }
             }
         } catch let error as ReactorError {
             throw ServeError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")

@@ -112,7 +112,7 @@ enum MetricsRoute {
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
         text += renderErrorsAndLatency(loops, shared: shared)
-        return text
+        return text + shared.metrics.tasks.exposition
     }
 
     /// The labelled and histogram series, which `metric` cannot write.

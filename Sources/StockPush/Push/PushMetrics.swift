@@ -28,6 +28,8 @@ public final class PushMetrics: Sendable {
     public let staleQuotes = Counter()
     public let wentStale = Counter()
     public let recovered = Counter()
+    /// The task streams' figures.
+    public let tasks = TaskMetrics()
     private let lastTickInfo = Mutex<LastTick?>(nil)
 
     public init() {}

@@ -1,0 +1,28 @@
+import HTTP1
+import Server
+
+/// The handshake of `/api/ws/tasks/{task_id}`: the page's origin, a valid task id, the
+/// JWT (`StreamAuthentication`), then the loop's `LoopTasks` as handler. Whether the
+/// user owns the task is decided after the upgrade (the task may not exist yet), by
+/// closing 1008 `forbidden`.
+enum TaskStreamRoute {
+    static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
+        guard let tasks = context.loop.attached(LoopTasks.self), shared.isRunning else {
+            return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+        }
+        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
+            return refusal
+        }
+        let taskID = context.parameters["task_id"] ?? ""
+        guard TaskID.isValid(taskID) else {
+            return .reject(.error(.badRequest, code: "invalid_task_id", message: "a task id is \(TaskID.rule)"))
+        }
+        switch StreamAuthentication.check(request, shared: shared) {
+        case .success(let identity):
+            tasks.expect(user: identity.user, taskID: taskID, connectionID: context.connectionID)
+            return .accept(tasks)
+        case .failure(let refusal):
+            return refusal
+        }
+    }
+}
