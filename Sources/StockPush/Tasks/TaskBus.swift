@@ -160,7 +160,8 @@ public final class TaskBus: Sendable {
                 state.counter += 1
                 return state.counter
             }
-            let reportID = "\(reportPrefix).\(counter)"
+            // A producer's own id makes a retried POST idempotent.
+            let reportID = report.reportID ?? "\(reportPrefix).\(counter)"
             let message = report.wireMessage(at: WallClock.nowMicroseconds())
             let outcome = try TaskStore.outcome(
                 connection.command(store.apply(report, reportID: reportID, message: message)), taskID: report.taskID)
