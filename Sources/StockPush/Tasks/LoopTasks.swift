@@ -97,6 +97,13 @@ final class LoopTasks: WebSocketHandler {
         perform()
     }
 
+    /// As on the price stream: when to come back, before the server's close 1001.
+    func webSocketWillShutDown(_ connection: Connection) {
+        let delay = Int.random(in: 0...max(0, shared.configuration.shutdownReconnectMaxMs))
+        connection.send(
+            textBytes: ServerMessage.serverShutdown(reconnectAfterMs: delay, timestamp: WallClock.nowMicroseconds()))
+    }
+
     func webSocketDidClose(_ connection: Connection, close: WebSocketClose) {
         guard let id = watcher(of: connection) else { return }
         core.close(id)

@@ -103,7 +103,8 @@ public final class TaskBus: Sendable {
                     }
                     for job in unsent { job.fail(.unavailable("\(error)")) }
                     if wasAvailable || !wasDown {
-                        logger.warning("tasks: Redis at \(redis) unavailable (\(error)); task reports answer 503 until it is back")
+                        logger.warning(
+                            "tasks: Redis at \(redis) unavailable (\(error)); task reports answer 503 until it is back")
                     }
                     wasDown = true
                     worker.sleep(backoff)

@@ -102,12 +102,14 @@ struct TaskWatchers {
             return actions.append(.send(id, ServerMessage.error(reply)))
         }
         guard request.objectValue != nil else {
-            return actions.append(.send(id, ServerMessage.error(ProtocolError(code: .invalidMessage, message: "a message is a JSON object"))))
+            return actions.append(
+                .send(id, ServerMessage.error(ProtocolError(code: .invalidMessage, message: "a message is a JSON object"))))
         }
         let requestID = request["id"]
         guard request["type"]?.stringValue == "ping" else {
             let reply = ProtocolError(
-                code: .unknownType, message: "the task stream accepts only {\"type\":\"ping\"}; it is otherwise receive-only", id: requestID)
+                code: .unknownType, message: "the task stream accepts only {\"type\":\"ping\"}; it is otherwise receive-only",
+                id: requestID)
             return actions.append(.send(id, ServerMessage.error(reply)))
         }
         actions.append(.send(id, ServerMessage.pong(timestamp: timestamp, id: requestID)))
