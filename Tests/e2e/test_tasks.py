@@ -294,3 +294,13 @@ def test_redis_down_answers_503(server_factory, tmp_path):
     finally:
         if redis.process.poll() is None:
             redis.kill()
+
+
+@run_async
+async def test_a_stopping_server_says_so_before_close_1001(server_factory):
+    server = start(server_factory)
+    client = await watch(server, "t-shutdown", "alice")
+    server.terminate()
+    code, _, rest = await until_closed(client)
+    assert code == 1001 and [m["type"] for m in rest] == ["server_shutdown"], (code, rest)
+    assert server.wait_exit(10) == 0
