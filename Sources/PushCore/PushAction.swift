@@ -1,4 +1,5 @@
 import Buffers
+import JSON
 
 /// What the core asks its shell to do; the shell only switches on these (the way a
 /// connection carries out `WebSocketAction`s). Every send is one WebSocket message.
@@ -22,6 +23,12 @@ public enum PushAction {
     /// connection and frees what it holds for it (its connection-limit places).
     /// `messages`: what the core sent it, for the close line in the log.
     case forget(ClientID, ClientInfo, messages: Int)
+    /// The client asked for its user's notifications on this connection (or to stop):
+    /// the shell registers it with the loop's notification feed and replies, echoing `id`.
+    case notifications(ClientID, subscribe: Bool, id: JSONValue?)
+    /// The client acknowledged these notifications: the shell removes them from its
+    /// user's queue and replies `acked` or an `error`, echoing `id`.
+    case acknowledge(ClientID, ids: [String], id: JSONValue?)
     /// A tick's messages are all queued; `startedAt` is the tick's monotonic start (for
     /// the publish-latency histogram, taken once the loop's writes reach this point).
     case tickQueued(startedAt: UInt64)

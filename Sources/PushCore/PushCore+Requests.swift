@@ -50,6 +50,12 @@ extension PushCore {
             client.subscriptions = []
             client.heldBack.removeAll()
             send(text: ServerMessage.unsubscribedAll(count: count, id: parsed.id), to: client, into: &actions)
+        case .subscribeNotifications, .unsubscribeNotifications:
+            let subscribe = parsed.request == .subscribeNotifications
+            client.notifications = subscribe
+            actions.append(.notifications(client.id, subscribe: subscribe, id: parsed.id))
+        case .ack(let ids):
+            actions.append(.acknowledge(client.id, ids: ids, id: parsed.id))
         case .ping:
             send(text: ServerMessage.pong(timestamp: now.wallMicros, id: parsed.id), to: client, into: &actions)
         case .getStatus:

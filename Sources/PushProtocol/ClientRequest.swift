@@ -11,4 +11,11 @@ public enum ClientRequest: Equatable, Sendable {
     case unsubscribeAll
     case ping
     case getStatus
+    /// `{"type":"subscribe","subscription_type":"notifications"}`: this connection also
+    /// carries its user's notifications (no target: they are the user's own).
+    case subscribeNotifications
+    case unsubscribeNotifications
+    /// `{"type":"ack","ids":[…]}`: notifications received; ids are well-formed queue ids,
+    /// unique, in the client's order.
+    case ack(ids: [String])
 }

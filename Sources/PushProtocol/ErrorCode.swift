@@ -26,5 +26,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// The task a task stream follows failed (its producer reported `error`).
     public static let taskFailed = ErrorCode(rawValue: "task_failed")
 
+    /// An `ack` named a notification that is not in the user's queue (already
+    /// acknowledged, expired or never sent): nothing was removed.
+    public static let unknownNotification = ErrorCode(rawValue: "unknown_notification")
+    /// The notification queue (Redis) cannot be reached now: live ones still arrive;
+    /// queued ones come on a later connection, an `ack` may be retried.
+    public static let notificationsUnavailable = ErrorCode(rawValue: "notifications_unavailable")
+
     public var description: String { rawValue }
 }

@@ -1,21 +1,9 @@
 import JSON
 
-/// The task stream's messages (`/api/ws/tasks/{task_id}`) and the application-level
-/// heartbeat every stream may send. Their body sits under `data`, as in the system the
-/// task stream replaces, so its clients read them unchanged.
+/// The task stream's messages (`/api/ws/tasks/{task_id}`; its heartbeat is the
+/// notification stream's `heartbeat`). Their body sits under `data`, as in the system
+/// the task stream replaces, so its clients read them unchanged.
 extension ServerMessage {
-    /// `{"type":"heartbeat","data":{"timestamp":…}}`: browsers cannot see ping frames, so a
-    /// stream that must prove it is alive to a page sends this every heartbeat interval.
-    public static func heartbeat(timestamp: Int64) -> [UInt8] {
-        message("heartbeat") { writer in
-            writer.key("data")
-            writer.beginObject()
-            writer.key("timestamp")
-            writer.timestamp(microseconds: timestamp)
-            writer.endObject()
-        }
-    }
-
     /// The price stream's `connected` plus the task the stream follows.
     public static func taskConnected(clientID: String, taskID: String, heartbeatInterval: Int, timestamp: Int64) -> [UInt8] {
         message("connected") { writer in

@@ -28,6 +28,7 @@ public final class PushMetrics: Sendable {
     public let staleQuotes = Counter()
     public let wentStale = Counter()
     public let recovered = Counter()
+    public let notifications = NotificationMetrics()
     /// The task streams' figures.
     public let tasks = TaskMetrics()
     private let lastTickInfo = Mutex<LastTick?>(nil)

@@ -96,6 +96,6 @@ enum TaskRoutes {
     }
 
     private static func unavailable(_ failure: TaskBus.Failure) -> HTTPResponse {
-        .error(.serviceUnavailable, code: "unavailable", message: "task progress is unavailable: \(failure)")
+        .error(.serviceUnavailable, code: "redis_unavailable", message: "task progress is unavailable: \(failure)")
     }
 }
