@@ -5,7 +5,9 @@ for a late joiner; another user is closed 1008 `forbidden`; producers' mistakes 
 400/401/404/409; finished tasks expire; Redis down answers 503."""
 import asyncio
 import json
+import os
 import socket
+import subprocess
 import time
 from urllib.parse import urlsplit
 
@@ -304,3 +306,39 @@ async def test_a_stopping_server_says_so_before_close_1001(server_factory):
     code, _, rest = await until_closed(client)
     assert code == 1001 and [m["type"] for m in rest] == ["server_shutdown"], (code, rest)
     assert server.wait_exit(10) == 0
+
+
+def test_the_readme_task_recipe(server, environment):
+    """README's task lines as written (the address, and for redis-cli the server's Redis
+    and prefix, substituted): wscat follows t1, the curls report it, redis-cli starts t2."""
+    from test_cli_clients import PATH, for_server, readme_line, wait_for
+
+    def run(line):
+        line = for_server(line, server) if "localhost:8000" in line else line
+        line = line.replace("redis-cli ", f"redis-cli -u {environment['redis']} ").replace(
+            "stockpush:tasks", f"{server.prefix}:tasks")
+        result = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=10, env={**os.environ,
+                                                                                                      "PATH": PATH})
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    watch = readme_line(r"^NODE_PATH=\S+ wscat -c ws://localhost:8000/api/ws/tasks/t1")
+    process = subprocess.Popen(["bash", "-c", for_server(watch, server)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PATH": PATH})
+    seen = []
+    try:
+        wait_for(process, seen, "connected")
+        started = json.loads(run(readme_line(r"^curl .*/api/tasks/t1/progress -d '\{\"owner\"")))
+        assert started["status"] == "running" and started["owner"] == "anonymous", started
+        wait_for(process, seen, "progress")
+        run(readme_line(r"^curl .*/api/tasks/t1/progress -d '\{\"status\":\"completed\""))
+        wait_for(process, seen, "completed")
+    finally:
+        process.kill()
+        process.communicate(timeout=5)
+    assert json.loads(run(readme_line(r"^curl -s localhost:8000/api/tasks/t1 ")))["status"] == "completed"
+    assert run(readme_line(r"^redis-cli PUBLISH stockpush:tasks")).strip().isdigit()
+    deadline = time.monotonic() + 10
+    while http_json(server.http, "GET", "/api/tasks/t2")[0] != 200:
+        assert time.monotonic() < deadline, "the published report did not create t2"
+        time.sleep(0.1)
