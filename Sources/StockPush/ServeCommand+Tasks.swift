@@ -10,10 +10,10 @@ extension ServeCommand {
         let configuration = try TaskConfiguration(from: options)
         let store = TaskStore(
             prefix: data.redisPrefix, runningTTL: configuration.runningTTL, finishedTTL: configuration.finishedTTL)
-        let bus = TaskBus(
-            store: store, instanceID: shared.instanceID, metrics: shared.metrics.tasks,
+        let bus = try TaskBus(
+            store: store, endpoint: data.redisEndpoint, instanceID: shared.instanceID, metrics: shared.metrics.tasks,
             loops: { reference.get()?.loops ?? [] }, logger: logger)
-        try bus.start(redis: data.redisEndpoint)
+        try bus.start()
         return bus
     }
 }

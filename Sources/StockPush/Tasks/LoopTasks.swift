@@ -73,7 +73,7 @@ final class LoopTasks: WebSocketHandler {
     }
 
     /// The retained state for a watcher, if its connection is still the one that asked.
-    private func fetched(_ result: Result<TaskEvent?, TaskBus.Failure>, for id: TaskWatchers.WatcherID, connectionID: UInt64) {
+    private func fetched(_ result: Result<TaskEvent?, RedisJobError>, for id: TaskWatchers.WatcherID, connectionID: UInt64) {
         guard id.slot < connections.count, let connection = connections[id.slot], connection.id == connectionID else { return }
         switch result {
         case .success(let event):

@@ -95,7 +95,11 @@ enum TaskRoutes {
         return writer
     }
 
-    private static func unavailable(_ failure: TaskBus.Failure) -> HTTPResponse {
-        .error(.serviceUnavailable, code: "redis_unavailable", message: "task progress is unavailable: \(failure)")
+    /// An outage (or a full queue) is a 503 to retry; Redis answering nonsense is our bug.
+    private static func unavailable(_ failure: RedisJobError) -> HTTPResponse {
+        if case .failed = failure {
+            return .error(.internalServerError, code: "internal_error", message: "task progress failed: \(failure)")
+        }
+        return .error(.serviceUnavailable, code: "redis_unavailable", message: "task progress is unavailable: \(failure)")
     }
 }
