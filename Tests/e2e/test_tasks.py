@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import jwt
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from e2e_support import Client, http_json, http_request, parse_metrics, refused, run_async
 from test_redis_restart import PrivateRedis
@@ -342,3 +342,23 @@ def test_the_readme_task_recipe(server, environment):
     while http_json(server.http, "GET", "/api/tasks/t2")[0] != 200:
         assert time.monotonic() < deadline, "the published report did not create t2"
         time.sleep(0.1)
+
+
+@run_async
+async def test_task_streams_count_in_the_connection_limits(server_factory):
+    server = start(server_factory, "--max-connections-per-user", "1")
+    first = await watch(server, "t-limit", "alice")
+    try:
+        status, body = await refused(stream_url(server, "t-other", "alice"))
+        assert status == 429 and body["error"] == "too_many_connections", body
+    finally:
+        await first.close()
+    deadline = time.monotonic() + 10
+    while True:  # the close frees the place (the server sees it a moment after the client)
+        try:
+            again = await watch(server, "t-other", "alice")
+            break
+        except InvalidStatus:
+            assert time.monotonic() < deadline, "the place was not given back"
+            await asyncio.sleep(0.1)
+    await again.close()

@@ -29,11 +29,7 @@ enum PriceStreamRoute {
         case .user:
             return userRefusal(user, shared)
         case .address:
-            shared.metrics.limitRefusals.add(1)
-            return .reject(
-                .error(
-                    .tooManyRequests, code: "too_many_connections",
-                    message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
+            return addressRefusal(address, shared)
         case nil:
             break
         }
@@ -63,6 +59,15 @@ enum PriceStreamRoute {
             .error(
                 .tooManyRequests, code: "too_many_connections",
                 message: "user \(user) already has \(shared.configuration.maxConnectionsPerUser) connections"))
+    }
+
+    /// The per-address refusal, the same on every stream.
+    static func addressRefusal(_ address: String, _ shared: PushShared) -> UpgradeDecision {
+        shared.metrics.limitRefusals.add(1)
+        return .reject(
+            .error(
+                .tooManyRequests, code: "too_many_connections",
+                message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
     }
 
     /// `c_<instance>_<connection id in lowercase hex>`: unique across the cluster and

@@ -14,12 +14,16 @@ final class LoopTasks: WebSocketHandler {
     private var core = TaskWatchers()
     /// Connections by watcher slot; each connection's `handlerTag` is its slot.
     private var connections: [Connection?] = []
+    /// Who holds each slot, for the connection limits' release.
+    private var holders: [Arrival?] = []
     /// Who is about to open, by connection id: set by the upgrade, taken by the open.
     private var arriving: [UInt64: Arrival] = [:]
     private var actions: [TaskWatchers.Action] = []
 
+    /// A client the upgrade admitted (and counted in the connection limits).
     struct Arrival {
         let user: String
+        let address: String
         let taskID: String
     }
 
@@ -41,9 +45,9 @@ final class LoopTasks: WebSocketHandler {
         }
     }
 
-    /// The upgrade admitted `user` to the stream of `taskID`; its connection opens right after.
-    func expect(user: String, taskID: String, connectionID: UInt64) {
-        arriving[connectionID] = Arrival(user: user, taskID: taskID)
+    /// The upgrade admitted a client; its connection opens right after (same call).
+    func expect(_ arrival: Arrival, connectionID: UInt64) {
+        arriving[connectionID] = arrival
     }
 
     /// A task's new state, from the bus.
@@ -58,8 +62,12 @@ final class LoopTasks: WebSocketHandler {
             return
         }
         let id = core.open(user: arrival.user, taskID: arrival.taskID)
-        while connections.count <= id.slot { connections.append(nil) }
+        while connections.count <= id.slot {
+            connections.append(nil)
+            holders.append(nil)
+        }
         connections[id.slot] = connection
+        holders[id.slot] = arrival
         connection.handlerTag = id.slot
         shared.metrics.tasks.streamsOpen.add(1)
         connection.send(
@@ -120,6 +128,8 @@ final class LoopTasks: WebSocketHandler {
         guard let connection = connections[id.slot] else { return }
         connection.handlerTag = -1
         connections[id.slot] = nil
+        if let holder = holders[id.slot] { shared.limits.release(user: holder.user, address: holder.address) }
+        holders[id.slot] = nil
         shared.metrics.tasks.streamsOpen.add(-1)
     }
 

@@ -2,7 +2,8 @@ import HTTP1
 import Server
 
 /// The handshake of `/api/ws/tasks/{task_id}`: the page's origin, a valid task id, the
-/// JWT (`StreamAuthentication`), then the loop's `LoopTasks` as handler. Whether the
+/// JWT (`StreamAuthentication`), the connection limits (shared with the other streams),
+/// then the loop's `LoopTasks` as handler. Whether the
 /// user owns the task is decided after the upgrade (the task may not exist yet), by
 /// closing 1008 `forbidden`.
 enum TaskStreamRoute {
@@ -17,12 +18,20 @@ enum TaskStreamRoute {
         guard TaskID.isValid(taskID) else {
             return .reject(.error(.badRequest, code: "invalid_task_id", message: "a task id is \(TaskID.rule)"))
         }
+        let identity: StreamAuthentication
         switch StreamAuthentication.check(request, shared: shared) {
-        case .success(let identity):
-            tasks.expect(user: identity.user, taskID: taskID, connectionID: context.connectionID)
-            return .accept(tasks)
-        case .failure(let refusal):
-            return refusal
+        case .success(let checked): identity = checked
+        case .failure(let refusal): return refusal
         }
+        let address = shared.configuration.trustedProxies.clientAddress(
+            peer: context.remoteAddress.host, headers: request.headers)
+        switch shared.limits.admit(user: identity.user, authenticated: identity.authenticated, address: address) {
+        case .user: return PriceStreamRoute.userRefusal(identity.user, shared)
+        case .address: return PriceStreamRoute.addressRefusal(address, shared)
+        case nil: break
+        }
+        tasks.expect(
+            LoopTasks.Arrival(user: identity.user, address: address, taskID: taskID), connectionID: context.connectionID)
+        return .accept(tasks)
     }
 }
