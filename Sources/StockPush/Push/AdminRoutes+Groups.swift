@@ -76,7 +76,7 @@ extension AdminRoutes {
         ) {
             group in
             guard let group else {
-                return .error(groupConflict, code: "group_exists", message: "a group named \(parsed.name) exists")
+                return .error(.conflict, code: "group_exists", message: "a group named \(parsed.name) exists")
             }
             var detail = AuditDetail()
             detail.add("group", text: group.name)

@@ -12,8 +12,6 @@ extension AdminRoutes {
         var response: HTTPResponse { .error(.badRequest, code: code, message: message) }
     }
 
-    static let groupConflict = HTTPStatus(code: 409, reasonPhrase: "Conflict")
-
     /// The `{name}` path parameter, or a 400 already answered.
     static func groupName(_ requestContext: RequestContext, _ responder: HTTPResponder) -> String? {
         let name = requestContext.parameters["name"] ?? ""
