@@ -345,20 +345,22 @@ def test_the_readme_task_recipe(server, environment):
 
 
 @run_async
-async def test_task_streams_count_in_the_connection_limits(server_factory):
-    server = start(server_factory, "--max-connections-per-user", "1")
+async def test_task_streams_count_per_address_not_per_user(server_factory):
+    server = start(server_factory, "--max-connections-per-user", "1", "--max-connections-per-ip", "2")
     first = await watch(server, "t-limit", "alice")
+    second = await watch(server, "t-limit", "alice")  # the per-user limit is the price stream's
     try:
-        status, body = await refused(stream_url(server, "t-other", "alice"))
+        status, body = await refused(stream_url(server, "t-other", "bob"))
         assert status == 429 and body["error"] == "too_many_connections", body
     finally:
         await first.close()
+        await second.close()
     deadline = time.monotonic() + 10
-    while True:  # the close frees the place (the server sees it a moment after the client)
+    while True:  # the closes free the places (the server sees them a moment after the client)
         try:
-            again = await watch(server, "t-other", "alice")
+            again = await watch(server, "t-other", "bob")
             break
         except InvalidStatus:
-            assert time.monotonic() < deadline, "the place was not given back"
+            assert time.monotonic() < deadline, "the places were not given back"
             await asyncio.sleep(0.1)
     await again.close()

@@ -31,13 +31,7 @@ enum NotificationRoute {
             user = named
         }
         // The per-user limit is the price stream's; a notification stream counts per address.
-        if shared.limits.admit(address: address) != nil {
-            shared.metrics.limitRefusals.add(1)
-            return .reject(
-                .error(
-                    .tooManyRequests, code: "too_many_connections",
-                    message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
-        }
+        if shared.limits.admit(address: address) != nil { return PriceStreamRoute.addressRefusal(address, shared) }
         notify.arriving[context.connectionID] = LoopNotify.StreamClient(
             clientID: PriceStreamRoute.clientID(context.connectionID, instance: shared.instanceID), user: user,
             address: address, authenticated: identity.authenticated)

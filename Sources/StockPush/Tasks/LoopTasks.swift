@@ -14,13 +14,13 @@ final class LoopTasks: WebSocketHandler {
     private var core = TaskWatchers()
     /// Connections by watcher slot; each connection's `handlerTag` is its slot.
     private var connections: [Connection?] = []
-    /// Who holds each slot, for the connection limits' release.
+    /// Who holds each slot, for the per-address limit's release.
     private var holders: [Arrival?] = []
     /// Who is about to open, by connection id: set by the upgrade, taken by the open.
     private var arriving: [UInt64: Arrival] = [:]
     private var actions: [TaskWatchers.Action] = []
 
-    /// A client the upgrade admitted (and counted in the connection limits).
+    /// A client the upgrade admitted (and counted in the per-address limit).
     struct Arrival {
         let user: String
         let address: String
@@ -128,7 +128,7 @@ final class LoopTasks: WebSocketHandler {
         guard let connection = connections[id.slot] else { return }
         connection.handlerTag = -1
         connections[id.slot] = nil
-        if let holder = holders[id.slot] { shared.limits.release(user: holder.user, address: holder.address) }
+        if let holder = holders[id.slot] { shared.limits.release(address: holder.address) }
         holders[id.slot] = nil
         shared.metrics.tasks.streamsOpen.add(-1)
     }

@@ -2,8 +2,8 @@ import HTTP1
 import Server
 
 /// The handshake of `/api/ws/tasks/{task_id}`: the page's origin, a valid task id, the
-/// JWT (`StreamAuthentication`), the connection limits (shared with the other streams),
-/// then the loop's `LoopTasks` as handler. Whether the
+/// JWT (`StreamAuthentication`), the per-address limit (the per-user limit is the price
+/// stream's, as for notifications), then the loop's `LoopTasks` as handler. Whether the
 /// user owns the task is decided after the upgrade (the task may not exist yet), by
 /// closing 1008 `forbidden`.
 enum TaskStreamRoute {
@@ -25,11 +25,7 @@ enum TaskStreamRoute {
         }
         let address = shared.configuration.trustedProxies.clientAddress(
             peer: context.remoteAddress.host, headers: request.headers)
-        switch shared.limits.admit(user: identity.user, authenticated: identity.authenticated, address: address) {
-        case .user: return PriceStreamRoute.userRefusal(identity.user, shared)
-        case .address: return PriceStreamRoute.addressRefusal(address, shared)
-        case nil: break
-        }
+        if shared.limits.admit(address: address) != nil { return PriceStreamRoute.addressRefusal(address, shared) }
         tasks.expect(
             LoopTasks.Arrival(user: identity.user, address: address, taskID: taskID), connectionID: context.connectionID)
         return .accept(tasks)
