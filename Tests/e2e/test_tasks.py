@@ -189,6 +189,7 @@ async def test_another_users_stream_is_closed_forbidden_with_nothing_about_the_t
     intruder = await watch(b, "t-private", "mallory")
     code, reason, rest = await until_closed(intruder)
     assert (code, reason, rest) == (1008, "forbidden", []), (code, reason, rest)
+    assert "task stream closed: user mallory task t-private, 1008 forbidden" in b.log()
     early = await watch(a, "t-not-yet", "mallory")  # waits; the task then appears with another owner
     await asyncio.to_thread(posted, b, "t-not-yet", {"owner": "alice", "status": "running", "message": "secret"})
     code, reason, rest = await until_closed(early)

@@ -70,10 +70,12 @@ final class LoopTasks: WebSocketHandler {
         holders[id.slot] = arrival
         connection.handlerTag = id.slot
         shared.metrics.tasks.streamsOpen.add(1)
+        let clientID = PriceStreamRoute.clientID(connection.id, instance: shared.instanceID)
+        shared.logger.info("task stream opened: \(clientID) user \(arrival.user) task \(arrival.taskID)")
         connection.send(
             textBytes: ServerMessage.taskConnected(
-                clientID: PriceStreamRoute.clientID(connection.id, instance: shared.instanceID), taskID: arrival.taskID,
-                heartbeatInterval: Int(shared.heartbeatInterval.rounded()), timestamp: WallClock.nowMicroseconds()))
+                clientID: clientID, taskID: arrival.taskID, heartbeatInterval: Int(shared.heartbeatInterval.rounded()),
+                timestamp: WallClock.nowMicroseconds()))
         let connectionID = connection.id
         bus.fetch(arrival.taskID) { [handle = loop.handle] result in
             handle.execute { loop in loop.attached(LoopTasks.self)?.fetched(result, for: id, connectionID: connectionID) }
@@ -115,7 +117,7 @@ final class LoopTasks: WebSocketHandler {
     func webSocketDidClose(_ connection: Connection, close: WebSocketClose) {
         guard let id = watcher(of: connection) else { return }
         core.close(id)
-        detach(id)
+        detach(id, close.code, close.reason)
     }
 
     private func watcher(of connection: Connection) -> TaskWatchers.WatcherID? {
@@ -124,11 +126,17 @@ final class LoopTasks: WebSocketHandler {
         return TaskWatchers.WatcherID(slot: slot)
     }
 
-    private func detach(_ id: TaskWatchers.WatcherID) {
+    /// Frees the slot and the client's place in the per-address limit; one line per
+    /// stream says how it ended (a refused intruder shows here as 1008 `forbidden`).
+    private func detach(_ id: TaskWatchers.WatcherID, _ code: CloseCode, _ reason: String) {
         guard let connection = connections[id.slot] else { return }
         connection.handlerTag = -1
         connections[id.slot] = nil
-        if let holder = holders[id.slot] { shared.limits.release(address: holder.address) }
+        if let holder = holders[id.slot] {
+            shared.limits.release(address: holder.address)
+            shared.logger.info(
+                "task stream closed: user \(holder.user) task \(holder.taskID), \(code.rawValue) \(reason)")
+        }
         holders[id.slot] = nil
         shared.metrics.tasks.streamsOpen.add(-1)
     }
@@ -144,7 +152,7 @@ final class LoopTasks: WebSocketHandler {
                 connections[id.slot]?.send(textBytes: message)
             case .close(let id, let code, let reason):
                 let connection = connections[id.slot]
-                detach(id)
+                detach(id, code, reason)
                 connection?.close(code: code, reason: reason)
             }
         }
