@@ -31,6 +31,8 @@ final class PushClient {
     /// a flag too: the two share a word. A client's record is most of what a connection
     /// costs the core.)
     var awaitingDrain = false
+    /// A session record was written for it: the close writes the last one (seq included).
+    var sessionSaved = false
 
     init(id: ClientID, info: ClientInfo, floodGuard: FloodGuard) {
         self.id = id

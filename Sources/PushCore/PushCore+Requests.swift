@@ -50,6 +50,9 @@ extension PushCore {
             client.subscriptions = []
             client.heldBack.removeAll()
             send(text: ServerMessage.unsubscribedAll(count: count, id: parsed.id), to: client, into: &actions)
+            if count > 0 { saveSession(of: client, into: &actions) }
+        case .resume(let token, let lastSeq):
+            resume(client, token: token, lastSeq: lastSeq, id: parsed.id, into: &actions)
         case .ping:
             send(text: ServerMessage.pong(timestamp: now.wallMicros, id: parsed.id), to: client, into: &actions)
         case .getStatus:
@@ -113,6 +116,7 @@ extension PushCore {
         if changed {
             leaveGroup(client)
             joinGroup(client)
+            saveSession(of: client, into: &actions)
         }
         sendMarketStatus(for: accepted.map(\.key), to: client, now: now, into: &actions)
         sendSnapshot(of: accepted, to: client, now: now, queueFull: queueFull, into: &actions)
@@ -134,6 +138,7 @@ extension PushCore {
         guard changed else { return }
         leaveGroup(client)
         joinGroup(client)
+        saveSession(of: client, into: &actions)
         if !client.heldBack.isEmpty {
             let covered = client.group?.covered ?? []
             client.heldBack = client.heldBack.filter { covered.contains($0) }

@@ -11,4 +11,8 @@ public enum ClientRequest: Equatable, Sendable {
     case unsubscribeAll
     case ping
     case getStatus
+    /// `{"type":"resume","token":…,"last_seq":N}`: restore the session the token names.
+    /// The token is any string (one the server never issued is refused like an expired
+    /// one); `lastSeq` is the last `seq` the client saw, when it sent one.
+    case resume(token: String, lastSeq: UInt64?)
 }

@@ -14,6 +14,8 @@ enum MetricsRoute {
         var conflated = 0
         var rateLimited = 0
         var floodCloses = 0
+        var resumes = 0
+        var resumesFailed = 0
         var errors: [String: Int] = [:]
     }
 
@@ -33,7 +35,8 @@ enum MetricsRoute {
                         return LoopNumbers(
                             messages: stats.messagesSent, bytes: stats.bytesSent, priceUpdates: stats.priceUpdates,
                             sessions: $0.core.clientCount, conflated: stats.conflated, rateLimited: stats.rateLimited,
-                            floodCloses: stats.floodCloses, errors: stats.errors)
+                            floodCloses: stats.floodCloses, resumes: stats.resumesSucceeded,
+                            resumesFailed: stats.resumesFailed, errors: stats.errors)
                     } ?? LoopNumbers()
                 }
             ) { loops in
@@ -105,6 +108,18 @@ enum MetricsRoute {
             "stockpush_flood_closes_total", "counter", "Connections closed 1008 for flooding past the rate limit.",
             loops.reduce(0) { $0 + $1.floodCloses })
         metric(
+            "stockpush_resumes_total", "counter", "resume requests answered resumed (session restored).",
+            loops.reduce(0) { $0 + $1.resumes })
+        metric(
+            "stockpush_resume_failures_total", "counter", "resume requests refused (resume_failed, resume_unavailable).",
+            loops.reduce(0) { $0 + $1.resumesFailed })
+        metric(
+            "stockpush_session_writes_total", "counter", "Session records written to Redis (changes, closes, refreshes).",
+            shared.metrics.sessionWrites.current)
+        metric(
+            "stockpush_session_write_failures_total", "counter", "Session record writes lost to a Redis failure.",
+            shared.metrics.sessionWriteFailures.current)
+        metric(
             "stockpush_cluster_control_dropped_total", "counter", "Cluster control messages that did not parse (dropped).",
             shared.metrics.controlDropped.current)
         metric("stockpush_http_requests_total", "counter", "HTTP requests served.", core.httpRequests.current)
@@ -123,7 +138,7 @@ enum MetricsRoute {
         for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }
         for code in [
             "invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions",
-            "not_ready",
+            "not_ready", "resume_failed", "resume_unavailable",
         ] {
             text += "stockpush_errors_total{code=\"\(code)\"} \(errors[code] ?? 0)\n"
         }
