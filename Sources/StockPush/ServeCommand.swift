@@ -179,6 +179,8 @@ public enum ServeCommand {
             let node = try startCluster(
                 cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logs.cluster)
             rollback.started(node.stop)
+            let stopSessions = try startSessions(data: data, shared: shared, logger: logs.push) ?? {}
+            rollback.started(stopSessions)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, database: database,
                 cluster: node.bus,
@@ -199,7 +201,7 @@ public enum ServeCommand {
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, audit.stop, database.stop, catalog.stop, node.stop])
+                stop: [publisher.stop, stopSessions, audit.stop, database.stop, catalog.stop, node.stop])
         } catch {
             rollback.stopAll()
             throw error

@@ -88,7 +88,7 @@ import Testing
             Support.error(#"{"type":"PING"}"#)
                 == ProtocolError(
                     code: .unknownType,
-                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status"#))
+                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status, resume"#))
     }
 
     @Test func subscriptionTypeProblems() {
