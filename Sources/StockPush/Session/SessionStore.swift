@@ -55,7 +55,9 @@ public final class SessionStore: Sendable {
         let json = record.json
         queue.withLock { queue in
             if queue.writes.count >= Self.maximumPendingWrites, queue.writes[token] == nil { return }
-            queue.writes[token] = Write(json: json, final: final)
+            // A close that supersedes a change not yet sent must still create the key.
+            let create = queue.writes[token].map { !$0.final } ?? false
+            queue.writes[token] = Write(json: json, final: final && !create)
             if final { queue.live.remove(token) } else { queue.live.insert(token) }
         }
         wake.signal()
