@@ -73,7 +73,9 @@ public enum RequestParser {
 
     /// `token` (a non-empty string) and the optional `last_seq` (a non-negative integer).
     static func resume(from json: JSONValue) throws(RequestFieldError) -> ClientRequest {
-        guard let rawToken = json["token"] else { throw .invalid("missing field \"token\" (the resume_token of a connected message)") }
+        guard let rawToken = json["token"] else {
+            throw .invalid("missing field \"token\" (the resume_token of a connected message)")
+        }
         guard let token = rawToken.stringValue, !token.isEmpty else { throw .invalid("\"token\" must be a non-empty string") }
         guard let rawSeq = json["last_seq"] else { return .resume(token: token, lastSeq: nil) }
         // Up to 2^53: what every JSON reader holds exactly.

@@ -67,8 +67,13 @@ import Testing
         #expect(first.count == 1)
         let (token, record, final) = try #require(first.first)
         #expect(token == Self.newToken && !final)
-        #expect(record == SessionRecord(user: "alice", subscriptions: [.init(.stock, "600519"), .init(.stock, "00700")], seq: 0, instance: "local"))
-        #expect(saves(harness.send(client, #"{"type":"subscribe","subscription_type":"stock","target":"600519"}"#)).isEmpty, "nothing changed")
+        #expect(
+            record
+                == SessionRecord(
+                    user: "alice", subscriptions: [.init(.stock, "600519"), .init(.stock, "00700")], seq: 0, instance: "local"))
+        #expect(
+            saves(harness.send(client, #"{"type":"subscribe","subscription_type":"stock","target":"600519"}"#)).isEmpty,
+            "nothing changed")
         #expect(saves(harness.send(client, #"{"type":"unsubscribe","subscription_type":"stock","target":"00700"}"#)).count == 1)
         #expect(saves(harness.send(client, #"{"type":"unsubscribe","all":true}"#)).first?.1.subscriptions == [])
     }
@@ -193,7 +198,10 @@ import Testing
         harness.send(client, #"{"type":"subscribe","subscription_type":"stock","target":"600519"}"#)
         harness.publish(["600519": 1501])
         guard case .saveSession(let token, let record, let final) = try #require(harness.core.finalSessionSave(of: client))
-        else { Issue.record("not a save"); return }
+        else {
+            Issue.record("not a save")
+            return
+        }
         #expect(token == Self.newToken && final)
         #expect(record.seq == 2)
         // A close the core makes itself (admin, flood) writes it too.

@@ -41,7 +41,8 @@ import WebSocket
                         clientID: clientID, heartbeatInterval: interval, timestamp: timestamp, resumeToken: token)
                     #expect(
                         try payload(of: frame) == expected,
-                        "id \(clientID.debugDescription), interval \(interval), at \(timestamp), token \(String(describing: token))")
+                        "id \(clientID.debugDescription), interval \(interval), at \(timestamp), token \(String(describing: token))"
+                    )
                 }
             }
         }

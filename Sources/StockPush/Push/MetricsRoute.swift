@@ -108,25 +108,35 @@ enum MetricsRoute {
             "stockpush_flood_closes_total", "counter", "Connections closed 1008 for flooding past the rate limit.",
             loops.reduce(0) { $0 + $1.floodCloses })
         metric(
-            "stockpush_resumes_total", "counter", "resume requests answered resumed (session restored).",
-            loops.reduce(0) { $0 + $1.resumes })
-        metric(
-            "stockpush_resume_failures_total", "counter", "resume requests refused (resume_failed, resume_unavailable).",
-            loops.reduce(0) { $0 + $1.resumesFailed })
-        metric(
-            "stockpush_session_writes_total", "counter", "Session records written to Redis (changes, closes, refreshes).",
-            shared.metrics.sessionWrites.current)
-        metric(
-            "stockpush_session_write_failures_total", "counter", "Session record writes lost to a Redis failure.",
-            shared.metrics.sessionWriteFailures.current)
-        metric(
             "stockpush_cluster_control_dropped_total", "counter", "Cluster control messages that did not parse (dropped).",
             shared.metrics.controlDropped.current)
         metric("stockpush_http_requests_total", "counter", "HTTP requests served.", core.httpRequests.current)
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
+        text += renderSessions(loops, shared: shared)
         text += renderErrorsAndLatency(loops, shared: shared)
+        return text
+    }
+
+    /// Session resume: resumes answered either way, and the store's writes to Redis.
+    static func renderSessions(_ loops: [LoopNumbers], shared: PushShared) -> String {
+        var text = ""
+        func metric(_ name: String, _ help: String, _ value: Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
+        metric(
+            "stockpush_resumes_total", "resume requests answered resumed (session restored).",
+            loops.reduce(0) { $0 + $1.resumes })
+        metric(
+            "stockpush_resume_failures_total", "resume requests refused (resume_failed, resume_unavailable).",
+            loops.reduce(0) { $0 + $1.resumesFailed })
+        metric(
+            "stockpush_session_writes_total", "Session record commands Redis applied (changes, closes, TTL refreshes).",
+            shared.metrics.sessionWrites.current)
+        metric(
+            "stockpush_session_write_failures_total", "Session record writes that failed (retried while Redis is away).",
+            shared.metrics.sessionWriteFailures.current)
         return text
     }
 

@@ -71,7 +71,8 @@ struct SessionWorker {
             store.metrics.sessionWriteFailures.add(batch.count)
             // Kept for the next try unless a newer record of the same token came meanwhile.
             store.queue.withLock { queue in
-                for (token, write) in batch where queue.writes[token] == nil
+                for (token, write) in batch
+                where queue.writes[token] == nil
                     && queue.writes.count < SessionStore.maximumPendingWrites
                 {
                     queue.writes[token] = write
@@ -123,7 +124,8 @@ struct SessionWorker {
             if !down {
                 down = true
                 store.logger.warning(
-                    "sessions: Redis at \(store.redis) unavailable (\(error)); resume answers resume_unavailable until it is back")
+                    "sessions: Redis at \(store.redis) unavailable (\(error)); resume answers resume_unavailable until it is back"
+                )
             }
             return nil
         }
