@@ -3,7 +3,8 @@
 ///
 /// Two words rather than a `String`, so giving every connection one costs the client's
 /// record 16 bytes and no allocation; the hex text is written only into the
-/// `connected` frame and the session's Redis key.
+/// `connected` frame and the session's Redis key. Made by the shell (`ResumeToken.random`
+/// in StockPush): drawing random bits is a system call, which this module never makes.
 public struct ResumeToken: Hashable, Sendable, CustomStringConvertible {
     public let high: UInt64
     public let low: UInt64
@@ -11,12 +12,6 @@ public struct ResumeToken: Hashable, Sendable, CustomStringConvertible {
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
-    }
-
-    /// A fresh token from the system's cryptographic generator (`getrandom`).
-    public static func random() -> ResumeToken {
-        var generator = SystemRandomNumberGenerator()
-        return ResumeToken(high: generator.next(), low: generator.next())
     }
 
     /// Characters of the text form.

@@ -115,3 +115,12 @@ import Testing
         #expect(take(store, ResumeToken.random()) == .unavailable)
     }
 }
+
+@Suite struct ResumeTokenRandomTests {
+    @Test func freshTokensDifferAndReadBack() {
+        let tokens = (0..<1000).map { _ in ResumeToken.random() }
+        #expect(Set(tokens).count == 1000, "128 random bits do not repeat")
+        #expect(tokens.allSatisfy { ResumeToken($0.description) == $0 })
+        #expect(tokens.contains { $0.high >> 60 != 0 } && tokens.contains { $0.low >> 60 != 0 }, "both words random")
+    }
+}
