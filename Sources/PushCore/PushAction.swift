@@ -31,6 +31,12 @@ public enum PushAction {
     /// Look the record up for a `resume` (and consume it); the answer comes back through
     /// `PushCore.resumeLoaded`.
     case loadSession(ClientID, ResumeRequest)
+    /// The client asked for its user's notifications on this connection (or to stop):
+    /// the shell registers it with the loop's notification feed and replies, echoing `id`.
+    case notifications(ClientID, subscribe: Bool, id: JSONValue?)
+    /// The client acknowledged these notifications: the shell removes them from its
+    /// user's queue and replies `acked` or an `error`, echoing `id`.
+    case acknowledge(ClientID, ids: [String], id: JSONValue?)
     /// A tick's messages are all queued; `startedAt` is the tick's monotonic start (for
     /// the publish-latency histogram, taken once the loop's writes reach this point).
     case tickQueued(startedAt: UInt64)

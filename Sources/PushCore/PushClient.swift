@@ -31,6 +31,8 @@ final class PushClient {
     /// a flag too: the two share a word. A client's record is most of what a connection
     /// costs the core.)
     var awaitingDrain = false
+    /// The client subscribed to its user's notifications (kept for a resumed session).
+    var notifications = false
     /// A session record was written for it: the close writes the last one (seq included).
     var sessionSaved = false
 

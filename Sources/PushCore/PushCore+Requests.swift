@@ -53,6 +53,14 @@ extension PushCore {
             if count > 0 { saveSession(of: client, into: &actions) }
         case .resume(let token, let lastSeq):
             resume(client, token: token, lastSeq: lastSeq, id: parsed.id, into: &actions)
+        case .subscribeNotifications, .unsubscribeNotifications:
+            let subscribe = parsed.request == .subscribeNotifications
+            let changed = client.notifications != subscribe
+            client.notifications = subscribe
+            actions.append(.notifications(client.id, subscribe: subscribe, id: parsed.id))
+            if changed { saveSession(of: client, into: &actions) }
+        case .ack(let ids):
+            actions.append(.acknowledge(client.id, ids: ids, id: parsed.id))
         case .ping:
             send(text: ServerMessage.pong(timestamp: now.wallMicros, id: parsed.id), to: client, into: &actions)
         case .getStatus:

@@ -13,7 +13,7 @@ extension PushCore {
     func sessionRecord(of client: PushClient) -> SessionRecord {
         SessionRecord(
             user: client.info.user, subscriptions: client.subscriptions, seq: client.seq,
-            instance: configuration.instanceID)
+            instance: configuration.instanceID, notifications: client.notifications)
     }
 
     /// After a change of the client's subscriptions (no-op without a token).
@@ -91,8 +91,12 @@ extension PushCore {
         let reply = ServerMessage.resumed(
             subscriptions: client.subscriptions, dropped: dropped, seq: client.seq, id: request.id)
         send(text: reply, to: client, into: &actions)
+        // The shell answers `subscribed` (notifications) and delivers what is queued for the user.
+        let restoresNotifications = record.notifications && !client.notifications
+        if restoresNotifications { client.notifications = true }
         // Written even when nothing was restored, so the new token works as well as the old.
         saveSession(of: client, into: &actions)
+        if restoresNotifications { actions.append(.notifications(client.id, subscribe: true, id: nil)) }
         sendMarketStatus(for: accepted.map(\.key), to: client, now: now, into: &actions)
         sendSnapshot(of: accepted, to: client, now: now, queueFull: queueFull, into: &actions)
     }

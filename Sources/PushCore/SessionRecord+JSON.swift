@@ -3,7 +3,8 @@ import JSON
 import Market
 
 extension SessionRecord {
-    /// `{"user":…,"subscriptions":[{"subscription_type":…,"target":…}],"seq":N,"instance":…}`.
+    /// `{"user":…,"subscriptions":[{"subscription_type":…,"target":…}],"seq":N,"instance":…}`,
+    /// and `"notifications":true` when the connection took its user's notifications.
     public var json: [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
@@ -24,6 +25,10 @@ extension SessionRecord {
         writer.int(Int(clamping: seq))
         writer.key("instance")
         writer.string(instance)
+        if notifications {
+            writer.key("notifications")
+            writer.bool(true)
+        }
         writer.endObject()
         return writer.buffer.readableBytesArray
     }
@@ -43,6 +48,6 @@ extension SessionRecord {
         }
         self.init(
             user: user, subscriptions: subscriptions, seq: UInt64(max(0, seq)),
-            instance: value["instance"]?.stringValue ?? "")
+            instance: value["instance"]?.stringValue ?? "", notifications: value["notifications"]?.boolValue ?? false)
     }
 }

@@ -29,5 +29,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Sessions cannot be read now (Redis unreachable, or resume is off on this server).
     public static let resumeUnavailable = ErrorCode(rawValue: "resume_unavailable")
 
+    /// An `ack` named a notification that is not in the user's queue (already
+    /// acknowledged, expired or never sent): nothing was removed.
+    public static let unknownNotification = ErrorCode(rawValue: "unknown_notification")
+    /// The notification queue (Redis) cannot be reached now: live ones still arrive;
+    /// queued ones come on a later connection, an `ack` may be retried.
+    public static let notificationsUnavailable = ErrorCode(rawValue: "notifications_unavailable")
+
     public var description: String { rawValue }
 }

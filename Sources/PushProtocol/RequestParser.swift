@@ -39,8 +39,9 @@ public enum RequestParser {
     }
 
     /// The four request types, as the contract spells them.
-    static let knownTypes = "subscribe, unsubscribe, ping, get_status, resume"
-    static let allowedSubscriptionTypes = SubscriptionType.allCases.map(\.rawValue).joined(separator: ", ")
+    static let knownTypes = "subscribe, unsubscribe, ping, get_status, ack, resume"
+    static let allowedSubscriptionTypes =
+        (SubscriptionType.allCases.map(\.rawValue) + ["notifications"]).joined(separator: ", ")
 
     static func request(from json: JSONValue) throws(RequestFieldError) -> ClientRequest {
         guard let typeValue = json["type"] else { throw .invalid("missing field \"type\"") }
@@ -48,7 +49,9 @@ public enum RequestParser {
         switch type {
         case "ping": return .ping
         case "get_status": return .getStatus
+        case "ack": return .ack(ids: try acknowledged(from: json))
         case "subscribe":
+            if isNotifications(json) { return .subscribeNotifications }
             let (subscriptionType, targets) = try subscription(from: json)
             return .subscribe(subscriptionType, targets: targets)
         case "resume":
@@ -63,6 +66,7 @@ public enum RequestParser {
                     return .unsubscribeAll
                 }
             }
+            if isNotifications(json) { return .unsubscribeNotifications }
             let (subscriptionType, targets) = try subscription(from: json)
             return .unsubscribe(subscriptionType, targets: targets)
         default:
@@ -119,5 +123,28 @@ public enum RequestParser {
             }
             return targets
         }
+    }
+
+    /// The user's own notifications take no target.
+    static func isNotifications(_ json: JSONValue) -> Bool {
+        json["subscription_type"]?.stringValue == "notifications"
+    }
+
+    /// At most this many ids per `ack`: a client acknowledges what one catch-up sent.
+    public static let maxAckIDs = 1000
+
+    static func acknowledged(from json: JSONValue) throws(RequestFieldError) -> [String] {
+        guard let list = json["ids"]?.arrayValue else { throw .invalid("missing field \"ids\" (an array of notification ids)") }
+        guard !list.isEmpty, list.count <= maxAckIDs else {
+            throw .invalid("\"ids\" must hold 1 to \(maxAckIDs) notification ids")
+        }
+        var ids: [String] = []
+        for (index, element) in list.enumerated() {
+            guard let id = element.stringValue, NotificationID.isValid(id) else {
+                throw .invalid("ids[\(index)] is not a notification id (like \"1733400000000-0\")")
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 }

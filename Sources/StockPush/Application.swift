@@ -8,8 +8,8 @@ import Synchronization
 public enum Application {
     public static func routes(
         echo: Bool, health: DependencyHealth? = nil, push: PushShared? = nil, audit: AuditLog? = nil,
-        database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty,
-        server: @escaping @Sendable () -> HTTPServer? = { nil }
+        database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, notifications: NotificationService? = nil,
+        site: StaticSite = .empty, server: @escaping @Sendable () -> HTTPServer? = { nil }
     ) -> Routes {
         var routes = Routes()
         site.install(into: &routes)
@@ -18,8 +18,12 @@ public enum Application {
             routes.webSocket("/ws/stock/prices") { request, context in
                 PriceStreamRoute.upgrade(request, context, shared: push)
             }
+            routes.webSocket("/api/ws/notifications") { request, context in
+                NotificationRoute.upgrade(request, context, shared: push)
+            }
             AdminRoutes.install(
-                into: &routes, shared: push, audit: audit, cluster: cluster, database: database, server: server)
+                into: &routes, shared: push, audit: audit, cluster: cluster, database: database, notifications: notifications,
+                server: server)
             MetricsRoute.install(into: &routes, shared: push, server: server)
             CatalogRoute.install(into: &routes, shared: push)
         }

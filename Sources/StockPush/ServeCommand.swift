@@ -47,6 +47,7 @@ public enum ServeCommand {
                 help: "benchmark mode: ticks go through Redis (scheduler, quote store, publisher) so processes share them"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),
         ] + ServeLogs.options + DataConfiguration.options + PushConfiguration.options + ClusterConfiguration.options
+        + NotificationConfiguration.options
         + webOptions
 
     public static let usage = """
@@ -179,11 +180,13 @@ public enum ServeCommand {
             let node = try startCluster(
                 cluster, data: data, shared: shared, reference: reference, scheduler: scheduler, logger: logs.cluster)
             rollback.started(node.stop)
+            let notifications = try startNotifications(options, data: data, shared: shared, logger: logs.admin)
+            rollback.started(notifications.redis.stop)
             let stopSessions = try startSessions(data: data, shared: shared, logger: logs.push) ?? {}
             rollback.started(stopSessions)
             let server = try makeServer(
                 configuration: configuration, echo: echo, health: health, shared: shared, audit: audit, database: database,
-                cluster: node.bus,
+                cluster: node.bus, notifications: notifications,
                 site: loadSite(options, logger: logs.main), reference: reference, logger: logs.server)
             rollback.started { server.shutdown(gracePeriod: 0) }
             node.listening(host: configuration.host, port: server.port)
@@ -201,7 +204,7 @@ public enum ServeCommand {
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, stopSessions, audit.stop, database.stop, catalog.stop, node.stop])
+                stop: [publisher.stop, stopSessions, audit.stop, database.stop, notifications.redis.stop, catalog.stop, node.stop])
         } catch {
             rollback.stopAll()
             throw error
@@ -212,13 +215,13 @@ public enum ServeCommand {
     /// every loop, reachable from its routes through `reference`.
     static func makeServer(
         configuration: ServerConfiguration, echo: Bool, health: DependencyHealth, shared: PushShared,
-        audit: AuditLog? = nil, database: DatabaseWorker? = nil, cluster: ClusterBus? = nil, site: StaticSite = .empty,
-        reference: ServerReference,
+        audit: AuditLog? = nil, database: DatabaseWorker? = nil, cluster: ClusterBus? = nil,
+        notifications: NotificationService? = nil, site: StaticSite = .empty, reference: ServerReference,
         logger: Logger
     ) throws -> HTTPServer {
         let routes = Application.routes(
-            echo: echo, health: health, push: shared, audit: audit, database: database, cluster: cluster, site: site,
-            server: { reference.get() })
+            echo: echo, health: health, push: shared, audit: audit, database: database, cluster: cluster,
+            notifications: notifications, site: site, server: { reference.get() })
         // Set on the listeners, inherited by every accepted socket: no setsockopt per client.
         var configuration = configuration
         configuration.socketSendBuffer = shared.configuration.socketSendBuffer
@@ -226,6 +229,7 @@ public enum ServeCommand {
         do {
             server = try HTTPServer(configuration: configuration, routes: routes, logger: logger) { loop in
                 loop.attach(LoopPush(loop: loop, shared: shared))
+                if let notifications { loop.attach(LoopNotify(loop: loop, shared: shared, service: notifications)) }
             }
         } catch let error as ReactorError {
             throw ServeError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")

@@ -210,4 +210,23 @@ import Testing
         _ = harness.core.disconnect(other, into: &harness.actions)
         #expect(saves(harness.take()).map(\.2) == [true])
     }
+
+    @Test func notificationsAreRecordedAndComeBackWithTheSession() throws {
+        let harness = CoreHarness()
+        let client = open(harness)
+        let subscribed = harness.send(client, #"{"type":"subscribe","subscription_type":"notifications"}"#)
+        #expect(saves(subscribed).map(\.1.notifications) == [true])
+        #expect(saves(harness.send(client, #"{"type":"subscribe","subscription_type":"notifications"}"#)).isEmpty)
+        let other = open(harness, token: ResumeToken(high: 5, low: 5))
+        let record = SessionRecord(
+            user: "alice", subscriptions: [.init(.stock, "600519")], seq: 4, instance: "n", notifications: true)
+        let actions = resume(harness, other, record: .found(record), lastSeq: 4)
+        let asked = actions.compactMap { action -> Bool? in
+            if case .notifications(let id, let subscribe, nil) = action, id == other { return subscribe }
+            return nil
+        }
+        #expect(asked == [true], "the shell starts the user's notifications (queued ones first)")
+        #expect(saves(actions).first?.1.notifications == true)
+        #expect(actions.messages(to: other).map(\.type) == ["resumed", "price_update"])
+    }
 }

@@ -41,6 +41,32 @@ import Testing
         #expect(failed?.code == .unknownType)
     }
 
+    @Test func notificationsTakeNoTarget() {
+        #expect(
+            Support.request(#"{"type":"subscribe","subscription_type":"notifications","id":3}"#)
+                == ParsedRequest(id: .number(3), request: .subscribeNotifications))
+        #expect(
+            Support.request(#"{"type":"unsubscribe","subscription_type":"notifications"}"#)?.request
+                == .unsubscribeNotifications)
+    }
+
+    @Test func anAckListsQueueIdsOnceEach() {
+        #expect(
+            Support.request(#"{"type":"ack","ids":["17-0","18-2","17-0"],"id":"a"}"#)
+                == ParsedRequest(id: .string("a"), request: .ack(ids: ["17-0", "18-2"])))
+    }
+
+    @Test(arguments: [
+        (#"{"type":"ack"}"#, #"missing field "ids" (an array of notification ids)"#),
+        (#"{"type":"ack","ids":"17-0"}"#, #"missing field "ids" (an array of notification ids)"#),
+        (#"{"type":"ack","ids":[]}"#, #""ids" must hold 1 to 1000 notification ids"#),
+        (#"{"type":"ack","ids":["17-0",5]}"#, #"ids[1] is not a notification id (like "1733400000000-0")"#),
+        (#"{"type":"ack","ids":["17-0","+"]}"#, #"ids[1] is not a notification id (like "1733400000000-0")"#),
+    ])
+    func malformedAcksAreRefused(_ text: String, _ message: String) {
+        #expect(Support.error(text) == ProtocolError(code: .invalidMessage, message: message))
+    }
+
     @Test func unsubscribeAll() {
         #expect(
             Support.request(#"{"type":"unsubscribe","all":true,"id":9}"#)
@@ -88,18 +114,18 @@ import Testing
             Support.error(#"{"type":"PING"}"#)
                 == ProtocolError(
                     code: .unknownType,
-                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status, resume"#))
+                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status, ack, resume"#))
     }
 
     @Test func subscriptionTypeProblems() {
-        let allowed = "subscription_type must be one of strategy, stock, market"
+        let allowed = "subscription_type must be one of strategy, stock, market, notifications"
         #expect(
             Support.error(#"{"type":"subscribe","subscription_type":"symbol","target":"x","id":1}"#)
                 == ProtocolError(code: .invalidMessage, message: allowed, id: .number(1)))
         #expect(Support.error(#"{"type":"subscribe","subscription_type":["stock"],"target":"x"}"#)?.message == allowed)
         #expect(
             Support.error(#"{"type":"subscribe","target":"x"}"#)?.message
-                == #"missing field "subscription_type"; it must be one of strategy, stock, market"#)
+                == #"missing field "subscription_type"; it must be one of strategy, stock, market, notifications"#)
     }
 
     @Test(arguments: [

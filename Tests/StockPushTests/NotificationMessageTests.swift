@@ -1,4 +1,5 @@
 import JSON
+import PushProtocol
 import Testing
 
 @testable import StockPush
@@ -16,7 +17,7 @@ private enum Support {
         link: "/reports/42", source: "backtester", createdAt: Support.tickTime)
 
     @Test func theMessageSplicesTheQueueIdIntoTheBodyEncodedOnce() throws {
-        let message = Notification.message(id: "1795257000123-0", body: Self.sample.body)
+        let message = ServerMessage.notification(id: "1795257000123-0", body: Self.sample.body)
         #expect(
             Support.text(message)
                 == #"{"type":"notification","data":{"id":"1795257000123-0","title":"Analysis \"done\"","#
@@ -30,7 +31,7 @@ private enum Support {
     @Test func aNotificationWithoutALinkSaysNull() throws {
         var plain = Self.sample
         plain.link = nil
-        let message = Notification.message(id: "1-0", body: plain.body, status: .read)
+        let message = ServerMessage.notification(id: "1-0", body: plain.body, read: true)
         let data = try #require(Support.json(message)?["data"])
         #expect(data["link"]?.isNull == true && data["status"]?.stringValue == "read")
     }
@@ -38,6 +39,12 @@ private enum Support {
     @Test(arguments: ["1795257000123-0", "0-0", "1-18446744073709551615"])
     func streamIdsAreValid(id: String) {
         #expect(NotificationID.isValid(id))
+    }
+
+    @Test func idsAreOrderedByTimeThenSequence() {
+        #expect(NotificationID.precedes("9-5", "10-0"), "numerically, not as text")
+        #expect(NotificationID.precedes("10-2", "10-11"))
+        #expect(!NotificationID.precedes("10-2", "10-2") && !NotificationID.precedes("11-0", "10-9"))
     }
 
     @Test(arguments: ["", "-", "1-", "-1", "1-2-3", "1795257000123", "12a-0", "+", "(1-0", "1-0 ", "123456789012345678901-0"])

@@ -38,6 +38,16 @@ import Testing
         #expect(configuration.maxConnectionsPerUser == 9)
     }
 
+    @Test func theServiceTokenAndTheNotificationLimitsAreRead() throws {
+        let set = try options(env: ["SERVICE_TOKEN": "s3cret", "NOTIFY_QUEUE_MAX": "5", "NOTIFY_TTL": "60"])
+        #expect(try PushConfiguration(from: set).serviceToken == "s3cret")
+        #expect(try PushConfiguration(from: options(env: ["SERVICE_TOKEN": ""])).serviceToken == nil, "empty: unset")
+        let limits = try NotificationConfiguration.limits(set)
+        #expect(limits.queueCap == 5 && limits.queueTTLMilliseconds == 60_000)
+        #expect(try NotificationConfiguration.limits(options(env: [:])) == NotificationStore.Limits(), "defaults")
+        #expect(throws: UsageError.self) { try NotificationConfiguration.limits(options(env: ["NOTIFY_QUEUE_MAX": "0"])) }
+    }
+
     @Test func helpNamesTheAlias() {
         #expect(ServeCommand.usage.contains("env HEARTBEAT_INTERVAL or WS_HEARTBEAT_INTERVAL"))
     }

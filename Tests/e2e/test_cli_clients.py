@@ -89,3 +89,28 @@ def wait_for(process, seen, message_type, timeout=10):
         if any(message["type"] == message_type for message in seen):
             return
     raise AssertionError(f"no {message_type} within {timeout} s; saw {[m['type'] for m in seen]}")
+
+
+def test_the_notification_recipe(server):
+    """wscat on alice's notification stream, the curl that sends her one, and the typed
+    ack with the id it showed."""
+    watch = readme_line(r"wscat -c 'ws://localhost:8000/api/ws/notifications")
+    send = readme_line(r"curl -s -X POST localhost:8000/api/notifications -d '\{\"user\"")
+    ack = readme_line(r'^> \{"type":"ack"')[2:]
+    process = subprocess.Popen(["bash", "-c", for_server(watch, server)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PATH": PATH})
+    seen = []
+    try:
+        wait_for(process, seen, "connected")
+        result = subprocess.run(["bash", "-c", for_server(send, server)], capture_output=True, text=True, timeout=10)
+        answer = json.loads(result.stdout)
+        assert answer["users"] == 1 and answer["delivered_live"] == 1, answer
+        wait_for(process, seen, "notification")
+        notification = next(m for m in seen if m["type"] == "notification")["data"]
+        assert notification["id"] == answer["id"] and notification["title"] == "Backtest finished"
+        process.stdin.write(ack.replace("<the id>", answer["id"]).encode() + b"\n")
+        process.stdin.flush()
+        wait_for(process, seen, "acked")
+    finally:
+        process.kill()
+        process.communicate(timeout=5)

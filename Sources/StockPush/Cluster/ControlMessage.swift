@@ -16,6 +16,7 @@ struct ControlMessage: Sendable, Equatable {
         case broadcast
         case push
         case disconnect
+        case notify
     }
 
     var kind: Kind

@@ -22,6 +22,7 @@ struct LocalAdmin: Sendable {
         case .broadcast: broadcast(body["message"]?.stringValue ?? "broadcast test", completion)
         case .push: push(Set((body["codes"]?.arrayValue ?? []).compactMap(\.stringValue)), completion)
         case .disconnect: disconnect(body["client_id"]?.stringValue ?? "", completion)
+        case .notify: notify(NotificationDelivery(body: body), completion)
         }
     }
 

@@ -18,6 +18,8 @@ enum AdminRoutes {
         let local: LocalAdmin
         /// Runs the group routes' queries off the loops; nil without PostgreSQL (503).
         let database: DatabaseWorker?
+        /// Queues and reads notifications in Redis; nil without Redis (503).
+        var notifications: NotificationService? = nil
 
         /// Runs `operation` on the cluster (or on `instance` only) and calls back once.
         func ask(
@@ -39,14 +41,15 @@ enum AdminRoutes {
 
     static func install(
         into routes: inout Routes, shared: PushShared, audit: AuditLog?, cluster: ClusterBus?, database: DatabaseWorker?,
-        server: @escaping @Sendable () -> HTTPServer?
+        notifications: NotificationService? = nil, server: @escaping @Sendable () -> HTTPServer?
     ) {
         let local =
             cluster?.local
             ?? LocalAdmin(
                 shared: shared, instance: LocalInstance(id: shared.instanceID, startedAt: shared.startedAt),
                 loops: { server()?.loops ?? [] })
-        let context = Context(shared: shared, audit: audit, cluster: cluster, local: local, database: database)
+        let context = Context(
+            shared: shared, audit: audit, cluster: cluster, local: local, database: database, notifications: notifications)
         func add(
             _ method: HTTPMethod, _ path: String,
             _ handler: @escaping @Sendable (HTTPRequest, RequestContext, HTTPResponder, Context) -> Void
@@ -70,6 +73,7 @@ enum AdminRoutes {
             pushPrices(request, addr: AdminLog.requester(request, requestContext, shared), responder, context)
         }
         installGroups(add)
+        installNotifications(into: &routes, context)
     }
 
     /// With ADMIN_TOKEN set, `Authorization: Bearer <token>` is required (compared through

@@ -175,6 +175,10 @@ final class LoopPush {
             shared.sessions?.save(token, record, final: final)
         case .loadSession(let id, let request):
             loadSession(id, request)
+        case .notifications(let id, let subscribe, let requestID):
+            notifications(id, subscribe: subscribe, requestID: requestID)
+        case .acknowledge(let id, let ids, let requestID):
+            acknowledge(id, ids: ids, requestID: requestID)
         case .tickQueued(let startedAt):
             // Runs after every connection scheduled above has written: the tick's last write.
             loop.scheduleFlush(
@@ -203,6 +207,7 @@ final class LoopPush {
         if let connection = connections[id.slot], !connection.isClosed { departing[connection.id] = departure }
         shared.limits.release(user: info.user, address: info.remoteAddress)
         if info.authenticated { shared.cluster?.release(user: info.user) }
+        if let connection = connections[id.slot] { loop.attached(LoopNotify.self)?.stop(connection.id) }
         connections[id.slot]?.handlerTag = -1
         connections[id.slot] = nil
     }

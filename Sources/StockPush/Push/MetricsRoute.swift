@@ -115,6 +115,7 @@ enum MetricsRoute {
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
         text += renderSessions(loops, shared: shared)
+        text += renderNotifications(shared.metrics.notifications)
         text += renderErrorsAndLatency(loops, shared: shared)
         return text
     }
@@ -137,6 +138,33 @@ enum MetricsRoute {
         metric(
             "stockpush_session_write_failures_total", "Session record writes that failed (retried while Redis is away).",
             shared.metrics.sessionWriteFailures.current)
+        return text
+    }
+
+    /// The notification counters (`NotificationMetrics`).
+    static func renderNotifications(_ notifications: NotificationMetrics) -> String {
+        var text = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+        }
+        metric(
+            "stockpush_notifications_queued_total", "counter", "Notifications queued, one per recipient user.",
+            notifications.queued.current)
+        metric(
+            "stockpush_notifications_dropped_total", "counter",
+            "Queued notifications dropped unacknowledged by the per-user cap (NOTIFY_QUEUE_MAX).", notifications.dropped.current)
+        metric(
+            "stockpush_notifications_delivered_total", "counter", "Notification messages written to connections.",
+            notifications.delivered.current)
+        metric(
+            "stockpush_notifications_acknowledged_total", "counter", "Notifications acknowledged by their users.",
+            notifications.acknowledged.current)
+        metric(
+            "stockpush_notification_failures_total", "counter", "Notification requests that failed for Redis.",
+            notifications.failures.current)
+        metric(
+            "stockpush_notification_connections", "gauge", "Connections taking notifications now.",
+            notifications.connections.current)
         return text
     }
 

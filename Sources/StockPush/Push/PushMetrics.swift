@@ -32,6 +32,7 @@ public final class PushMetrics: Sendable {
     public let staleQuotes = Counter()
     public let wentStale = Counter()
     public let recovered = Counter()
+    public let notifications = NotificationMetrics()
     private let lastTickInfo = Mutex<LastTick?>(nil)
 
     public init() {}

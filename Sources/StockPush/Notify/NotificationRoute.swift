@@ -1,0 +1,48 @@
+import HTTP1
+import Server
+
+/// The handshake of `/api/ws/notifications`: the page's origin, the user's JWT (as on the
+/// price stream), the connection limits, then the loop's `LoopNotify` as handler.
+/// Without `JWT_SECRET` (development) `?user=` names the user, else `anonymous`.
+enum NotificationRoute {
+    static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
+        guard shared.isRunning else {
+            return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+        }
+        guard let notify = context.loop.attached(LoopNotify.self) else {
+            return .reject(
+                .error(.serviceUnavailable, code: "unavailable", message: "notifications need Redis; this server runs without"))
+        }
+        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
+            return refusal
+        }
+        let address = shared.configuration.trustedProxies.clientAddress(
+            peer: context.remoteAddress.host, headers: request.headers)
+        let identity: StreamAuthentication
+        switch StreamAuthentication.check(request, shared: shared) {
+        case .success(let checked): identity = checked
+        case .failure(let refusal): return refusal
+        }
+        var user = identity.user
+        if !identity.authenticated, let named = request.queryItems.first(where: { $0.name == "user" })?.value {
+            guard GroupRepository.isValidUser(named) else {
+                return .reject(.error(.badRequest, code: "invalid_parameter", message: "user must be a user id"))
+            }
+            user = named
+        }
+        switch shared.limits.admit(user: user, authenticated: identity.authenticated, address: address) {
+        case .user: return PriceStreamRoute.userRefusal(user, shared)
+        case .address:
+            shared.metrics.limitRefusals.add(1)
+            return .reject(
+                .error(
+                    .tooManyRequests, code: "too_many_connections",
+                    message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
+        case nil: break
+        }
+        notify.arriving[context.connectionID] = LoopNotify.StreamClient(
+            clientID: PriceStreamRoute.clientID(context.connectionID, instance: shared.instanceID), user: user,
+            address: address, authenticated: identity.authenticated)
+        return .accept(notify)
+    }
+}
