@@ -204,7 +204,9 @@ public enum ServeCommand {
             )
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
-                stop: [publisher.stop, stopSessions, audit.stop, database.stop, notifications.redis.stop, catalog.stop, node.stop])
+                stop: [
+                    publisher.stop, stopSessions, audit.stop, database.stop, notifications.redis.stop, catalog.stop, node.stop,
+                ])
         } catch {
             rollback.stopAll()
             throw error

@@ -8,7 +8,7 @@ import time
 import jwt
 import pytest
 
-from e2e_support import Client, http_request, parse_metrics, run_async
+from e2e_support import Client, http_json, http_request, parse_metrics, run_async
 
 SECRET = "s3cret"
 pytestmark = pytest.mark.filterwarnings("ignore:The HMAC key is")
@@ -185,3 +185,35 @@ async def test_an_expired_session_is_refused_and_ttl_zero_turns_resume_off(serve
         assert refused["code"] == "resume_unavailable", refused
     finally:
         await plain.close()
+
+
+@run_async
+async def test_resume_brings_back_notifications_and_what_was_queued_meanwhile(server_factory):
+    """A session that took its user's notifications on the price stream gets them back
+    with the resume, the ones sent while it was away first."""
+    args = ("--jwt-secret", SECRET, "--service-token", "svc", "--max-connections-per-user", "20")
+    first = server_factory(*args, "--instance-id", "notes-a")
+    second = server_factory(*args, "--instance-id", "notes-b", prefix=first.prefix, database=first.database)
+    client = await subscribed_client(first, "erin")
+    subscribed = await client.request({"type": "subscribe", "subscription_type": "notifications", "id": "n"}, "subscribed")
+    assert subscribed["subscription_type"] == "notifications", subscribed
+    resume_token, last_seq = client.connected["resume_token"], client.last_seq
+    await client.close()
+    await asyncio.sleep(0.3)  # gone from every instance: the notification is queued, not delivered
+    status, answer = await asyncio.to_thread(
+        http_json, first.http, "POST", "/api/notifications", body={"user": "erin", "title": "while away"},
+        headers={"Authorization": "Bearer svc"})
+    assert status == 200 and answer["queued"] == 1, (status, answer)
+    new = await open_as(second, "erin")
+    try:
+        reply = await resume(new, resume_token, last_seq)
+        assert reply["type"] == "resumed", reply
+        new.last_seq = reply["seq"]
+        note = await new.recv_type("notification", timeout=5)
+        assert note["data"]["id"] == answer["id"] and note["data"]["title"] == "while away", note
+        kinds = [m.get("subscription_type") for m in new.messages if m["type"] == "subscribed"]
+        assert kinds == ["notifications"], new.messages
+        status_reply = await new.request({"type": "get_status"}, "status")
+        assert sorted(s["target"] for s in status_reply["subscriptions"]) == sorted(STOCKS), status_reply
+    finally:
+        await new.close()
