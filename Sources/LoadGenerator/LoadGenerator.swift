@@ -32,23 +32,8 @@ public enum LoadGenerator {
         }
     }
 
-    /// CPUs this process may run on (taskset / cgroup cpusets), at least 1.
-    public static func availableCPUs() -> Int {
-        // sched_getaffinity is not exported to Swift; /proc/self/status has the same mask.
-        guard let file = fopen("/proc/self/status", "r") else { return ResourceLimits.cpuCount() }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            guard text.hasPrefix("Cpus_allowed:") else { continue }
-            var count = 0
-            for character in text.dropFirst("Cpus_allowed:".count) {
-                if let nibble = character.hexDigitValue { count += nibble.nonzeroBitCount }
-            }
-            return count > 0 ? Swift.min(count, ResourceLimits.cpuCount()) : ResourceLimits.cpuCount()
-        }
-        return ResourceLimits.cpuCount()
-    }
+    /// CPUs this process may use (affinity mask and cgroup quota), at least 1.
+    public static func availableCPUs() -> Int { CPUBudget.usable() }
 
     /// User + system CPU time of the whole process, microseconds.
     static func processCPUMicroseconds() -> Int64 {

@@ -15,10 +15,6 @@ public enum ResourceLimits {
         return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
     }
 
-    public static func cpuCount() -> Int {
-        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    }
-
     /// `net.core.wmem_max`: the largest send buffer SO_SNDBUF may ask for (a larger
     /// request is cut to it). Read once; 212,992 (the kernel default) if unreadable.
     public static let maximumSendBuffer: Int = readSysctl("/proc/sys/net/core/wmem_max") ?? 212_992

@@ -13,7 +13,9 @@ public enum ServeCommand {
         [
             OptionSpec("--host", env: "HOST", default: "0.0.0.0", help: "address to listen on"),
             OptionSpec("--port", env: "PORT", default: "8000", help: "TCP port (0: any free port)"),
-            OptionSpec("--threads", env: "THREADS", help: "event-loop threads (default: CPU count)"),
+            OptionSpec(
+                "--threads", env: "THREADS",
+                help: "event-loop threads (default: the CPUs the process may use: affinity mask and cgroup CPU quota)"),
             OptionSpec("--echo", env: "STOCKPUSH_ECHO", isSwitch: true, help: "mount /ws/echo (conformance testing)"),
             OptionSpec(
                 "--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536",
@@ -64,7 +66,7 @@ public enum ServeCommand {
         var config = ServerConfiguration()
         config.host = options.string("--host") ?? "0.0.0.0"
         config.port = try options.int("--port", in: 0...65535) ?? 8000
-        config.threads = try options.int("--threads", in: 1...256) ?? ResourceLimits.cpuCount()
+        config.threads = try options.int("--threads", in: 1...256) ?? CPUBudget.usable()
         config.webSocket.maxMessageBytes = try options.int("--max-message-bytes", in: 125...(64 << 20)) ?? 65536
         config.webSocket.heartbeatInterval = try options.double("--heartbeat-interval", minimum: 0.05) ?? 30
         config.webSocket.heartbeatTimeout = try options.double("--heartbeat-timeout", minimum: 0.05) ?? 60

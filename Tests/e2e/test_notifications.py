@@ -292,3 +292,21 @@ async def test_redis_down_answers_503_and_claims_nothing(server_factory, tmp_pat
             break
         assert time.monotonic() < deadline, (status, body)
         await asyncio.sleep(0.2)
+
+
+@run_async
+async def test_a_notification_stream_counts_per_address_not_against_the_users_price_streams(server_factory):
+    server = server_factory("--jwt-secret", SECRET, "--max-connections-per-user", "1", "--max-connections-per-ip", "3",
+                            wait_for_quotes=False)
+    prices = await Client.open(prices_url(server, "olga"))
+    streams = [await Client.open(stream_url(server, "olga")) for _ in range(2)]
+    try:
+        with pytest.raises(InvalidStatus) as refused:
+            await Client.open(stream_url(server, "olga"))
+        assert refused.value.response.status_code == 429, "the address holds its 3"
+    finally:
+        for client in [prices, *streams]:
+            await client.close()
+    await asyncio.sleep(0.3)
+    again = await Client.open(stream_url(server, "olga"))  # places given back on close
+    await again.close()

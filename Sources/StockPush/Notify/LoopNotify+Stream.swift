@@ -46,7 +46,7 @@ extension LoopNotify: WebSocketHandler {
 
     func webSocketDidClose(_ connection: Connection, close: WebSocketClose) {
         if let client = streams.removeValue(forKey: connection.id) {
-            shared.limits.release(user: client.user, address: client.address)
+            shared.limits.release(address: client.address)
             shared.logger.info("notification stream closed: \(client.clientID) user \(client.user) (\(close.code.rawValue))")
         }
         stop(connection.id)

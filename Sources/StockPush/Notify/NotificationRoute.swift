@@ -2,7 +2,7 @@ import HTTP1
 import Server
 
 /// The handshake of `/api/ws/notifications`: the page's origin, the user's JWT (as on the
-/// price stream), the connection limits, then the loop's `LoopNotify` as handler.
+/// price stream), the per-address limit, then the loop's `LoopNotify` as handler.
 /// Without `JWT_SECRET` (development) `?user=` names the user, else `anonymous`.
 enum NotificationRoute {
     static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
@@ -30,15 +30,13 @@ enum NotificationRoute {
             }
             user = named
         }
-        switch shared.limits.admit(user: user, authenticated: identity.authenticated, address: address) {
-        case .user: return PriceStreamRoute.userRefusal(user, shared)
-        case .address:
+        // The per-user limit is the price stream's; a notification stream counts per address.
+        if shared.limits.admit(address: address) != nil {
             shared.metrics.limitRefusals.add(1)
             return .reject(
                 .error(
                     .tooManyRequests, code: "too_many_connections",
                     message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
-        case nil: break
         }
         notify.arriving[context.connectionID] = LoopNotify.StreamClient(
             clientID: PriceStreamRoute.clientID(context.connectionID, instance: shared.instanceID), user: user,

@@ -37,6 +37,21 @@ public final class ConnectionLimits: Sendable {
         }
     }
 
+    /// The per-address limit alone, for streams besides the price stream (notifications):
+    /// the per-user limit and the user counts are the price stream's.
+    public func admit(address: String) -> Refusal? {
+        counts.withLock { counts in
+            let index = counts.addresses.index(forKey: address)
+            if let index, counts.addresses.values[index] >= maxPerAddress { return .address(address) }
+            Self.increment(&counts.addresses, address, at: index)
+            return nil
+        }
+    }
+
+    public func release(address: String) {
+        counts.withLock { counts in Self.decrement(&counts.addresses, address) }
+    }
+
     public func release(user: String, address: String) {
         counts.withLock { counts in
             Self.decrement(&counts.users, user)
