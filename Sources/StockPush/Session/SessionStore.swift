@@ -53,14 +53,18 @@ public final class SessionStore: Sendable {
     /// Stores `record` under `token` (a change of subscriptions, or with `final` the close).
     public func save(_ token: ResumeToken, _ record: SessionRecord, final: Bool) {
         let json = record.json
-        queue.withLock { queue in
-            if queue.writes.count >= Self.maximumPendingWrites, queue.writes[token] == nil { return }
+        let first = queue.withLock { queue -> Bool in
+            if queue.writes.count >= Self.maximumPendingWrites, queue.writes[token] == nil { return false }
+            let first = queue.writes.isEmpty && queue.takes.isEmpty
             // A close that supersedes a change not yet sent must still create the key.
             let create = queue.writes[token].map { !$0.final } ?? false
             queue.writes[token] = Write(json: json, final: final && !create)
             if final { queue.live.remove(token) } else { queue.live.insert(token) }
+            return first
         }
-        wake.signal()
+        // Only the first write of a round wakes the thread (a subscribe storm costs loops
+        // no system call per client); the pipe keeps a wake-up the thread has not taken yet.
+        if first { wake.signal() }
     }
 
     /// Looks up and consumes the record of `token` for `user`; `reply` runs once, on the

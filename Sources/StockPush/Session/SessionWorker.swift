@@ -14,7 +14,8 @@ struct SessionWorker {
 
     init(store: SessionStore) { self.store = store }
 
-    var refreshInterval: UInt64 { UInt64(max(1000, store.commands.ttlMilliseconds / 3)) * 1_000_000 }
+    /// A third of the TTL: a live key is refreshed twice before it could expire.
+    var refreshInterval: UInt64 { UInt64(max(100, store.commands.ttlMilliseconds / 3)) * 1_000_000 }
 
     mutating func run() {
         var nextRefresh = MonotonicClock.now() &+ refreshInterval

@@ -98,7 +98,7 @@ import Testing
         store.save(left, Self.record, final: false)
         store.save(left, Self.record, final: true)
         #expect(try TestEnvironment.eventually(within: 5) { try exists(live, in: short) && exists(left, in: short) })
-        // Well past the TTL: the closed session is gone, the connected one kept (refreshed each second).
+        // Well past the TTL: the closed session is gone, the connected one kept (refreshed every half second).
         #expect(try TestEnvironment.eventually(within: 10) { try !exists(left, in: short) })
         ThreadSleep.sleep(2)
         #expect(try exists(live, in: short))
