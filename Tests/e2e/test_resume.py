@@ -217,3 +217,27 @@ async def test_resume_brings_back_notifications_and_what_was_queued_meanwhile(se
         assert sorted(s["target"] for s in status_reply["subscriptions"]) == sorted(STOCKS), status_reply
     finally:
         await new.close()
+
+
+@run_async
+async def test_a_shutdown_records_each_sessions_last_seq(server_factory):
+    """SIGTERM closes every client and writes its session's last record before exiting:
+    a client that kept no seq of its own still continues without a gap elsewhere."""
+    first = server_factory("--instance-id", "stop-a", "--shutdown-reconnect-max-ms", "0")
+    second = server_factory("--instance-id", "stop-b", prefix=first.prefix, database=first.database)
+    client = await subscribed_client(first)
+    await client.recv_until(lambda m: m["type"] == "price_update" and m["seq"] >= 3, timeout=5)
+    resume_token = client.connected["resume_token"]
+    first.terminate()
+    await client.recv_type("server_shutdown", timeout=5)
+    seen = client.last_seq
+    await asyncio.to_thread(first.wait_exit, 10)
+    new = await open_as(second)
+    try:
+        reply = await resume(new, resume_token)  # no last_seq: the server's record alone
+        assert reply["type"] == "resumed" and reply["seq"] >= seen, (reply, seen)
+        new.last_seq = reply["seq"]
+        snapshot = await new.recv_type("price_update")
+        assert snapshot["snapshot"] is True and snapshot["seq"] == reply["seq"] + 1, snapshot
+    finally:
+        await new.close()
