@@ -34,7 +34,7 @@ struct SessionWorker {
         connection?.close()
     }
 
-    /// Answers the waiting lookups, then sends the waiting writes in one pipeline. While
+    /// Sends the waiting writes in one pipeline, then answers the waiting lookups. While
     /// Redis is down and no reconnect is due, writes stay queued and lookups fail at once.
     private mutating func round() {
         let holdWrites = down && MonotonicClock.now() < retryAt
@@ -45,8 +45,10 @@ struct SessionWorker {
             }
             return (holdWrites ? [:] : queue.writes, queue.takes)
         }
-        if !takes.isEmpty { answer(takes) }
+        // Writes first: a client that left and resumes at once on this instance finds
+        // the record its close wrote.
         if !writes.isEmpty { write(writes) }
+        if !takes.isEmpty { answer(takes) }
     }
 
     private mutating func answer(_ takes: [SessionStore.Take]) {
