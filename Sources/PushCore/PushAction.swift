@@ -1,5 +1,6 @@
 import Buffers
 import JSON
+import PushProtocol
 
 /// What the core asks its shell to do; the shell only switches on these (the way a
 /// connection carries out `WebSocketAction`s). Every send is one WebSocket message.
@@ -23,6 +24,13 @@ public enum PushAction {
     /// connection and frees what it holds for it (its connection-limit places).
     /// `messages`: what the core sent it, for the close line in the log.
     case forget(ClientID, ClientInfo, messages: Int)
+    /// Write the session record under `token` (a client's subscriptions changed, or it
+    /// left: `final`, which only refreshes a record that still exists, so a token used
+    /// elsewhere meanwhile stays used).
+    case saveSession(ResumeToken, SessionRecord, final: Bool)
+    /// Look the record up for a `resume` (and consume it); the answer comes back through
+    /// `PushCore.resumeLoaded`.
+    case loadSession(ClientID, ResumeRequest)
     /// The client asked for its user's notifications on this connection (or to stop):
     /// the shell registers it with the loop's notification feed and replies, echoing `id`.
     case notifications(ClientID, subscribe: Bool, id: JSONValue?)
@@ -45,4 +53,31 @@ public struct Delivery: Sendable, Equatable {
         self.offset = offset
         self.count = count
     }
+}
+
+/// A client's `resume`, handed to the shell to look its record up and back to the core
+/// with the answer.
+public struct ResumeRequest: Sendable, Equatable {
+    public let token: ResumeToken
+    /// Who asks: a record of another user is answered like a missing one.
+    public let user: String
+    public let lastSeq: UInt64?
+    public let id: JSONValue?
+
+    public init(token: ResumeToken, user: String, lastSeq: UInt64?, id: JSONValue?) {
+        self.token = token
+        self.user = user
+        self.lastSeq = lastSeq
+        self.id = id
+    }
+}
+
+/// What the session store answered.
+public enum SessionLookup: Sendable, Equatable {
+    /// The record, now deleted from the store (a token works once).
+    case found(SessionRecord)
+    /// No record for that token and user: never issued, expired, used, or another user's.
+    case missing
+    /// The store could not be asked (Redis down).
+    case unavailable
 }

@@ -33,6 +33,8 @@ final class PushClient {
     var awaitingDrain = false
     /// The client subscribed to its user's notifications (kept for a resumed session).
     var notifications = false
+    /// A session record was written for it: the close writes the last one (seq included).
+    var sessionSaved = false
 
     init(id: ClientID, info: ClientInfo, floodGuard: FloodGuard) {
         self.id = id

@@ -50,10 +50,15 @@ extension PushCore {
             client.subscriptions = []
             client.heldBack.removeAll()
             send(text: ServerMessage.unsubscribedAll(count: count, id: parsed.id), to: client, into: &actions)
+            if count > 0 { saveSession(of: client, into: &actions) }
+        case .resume(let token, let lastSeq):
+            resume(client, token: token, lastSeq: lastSeq, id: parsed.id, into: &actions)
         case .subscribeNotifications, .unsubscribeNotifications:
             let subscribe = parsed.request == .subscribeNotifications
+            let changed = client.notifications != subscribe
             client.notifications = subscribe
             actions.append(.notifications(client.id, subscribe: subscribe, id: parsed.id))
+            if changed { saveSession(of: client, into: &actions) }
         case .ack(let ids):
             actions.append(.acknowledge(client.id, ids: ids, id: parsed.id))
         case .ping:
@@ -119,6 +124,7 @@ extension PushCore {
         if changed {
             leaveGroup(client)
             joinGroup(client)
+            saveSession(of: client, into: &actions)
         }
         sendMarketStatus(for: accepted.map(\.key), to: client, now: now, into: &actions)
         sendSnapshot(of: accepted, to: client, now: now, queueFull: queueFull, into: &actions)
@@ -140,6 +146,7 @@ extension PushCore {
         guard changed else { return }
         leaveGroup(client)
         joinGroup(client)
+        saveSession(of: client, into: &actions)
         if !client.heldBack.isEmpty {
             let covered = client.group?.covered ?? []
             client.heldBack = client.heldBack.filter { covered.contains($0) }

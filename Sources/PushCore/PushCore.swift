@@ -66,7 +66,8 @@ public final class PushCore {
         clientCount += 1
         stats.connectionsOpened += 1
         let frame = ServerMessage.connectedFrame(
-            clientID: info.clientID, heartbeatInterval: max(1, configuration.heartbeatInterval), timestamp: now.wallMicros)
+            clientID: info.clientID, heartbeatInterval: max(1, configuration.heartbeatInterval), timestamp: now.wallMicros,
+            resumeToken: info.resumeToken)
         send(frame: frame, to: client, into: &actions)
         return id
     }
@@ -85,6 +86,7 @@ public final class PushCore {
 
     /// Releases a client the core itself closes, and tells the shell so.
     func forget(_ client: PushClient, into actions: inout [PushAction]) {
+        if let save = finalSessionSave(of: client.id) { actions.append(save) }
         release(client.id)
         actions.append(.forget(client.id, client.info, messages: client.messagesSent))
     }

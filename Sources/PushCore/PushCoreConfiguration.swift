@@ -11,6 +11,8 @@ public struct PushCoreConfiguration: Sendable {
     public var heartbeatInterval = 30
     /// Subscribes a client may have waiting while the catalog loads; beyond, `not_ready`.
     public var maxPendingRequests = 16
+    /// Written into session records, for operators reading Redis.
+    public var instanceID = "local"
 
     public init() {}
 }

@@ -10,6 +10,9 @@ public struct PushStats: Sendable {
     /// Client messages dropped by the rate limit.
     public var rateLimited = 0
     public var floodCloses = 0
+    /// `resume` requests answered `resumed`, and refused (`resume_failed`/`_unavailable`).
+    public var resumesSucceeded = 0
+    public var resumesFailed = 0
     /// `error` replies by code.
     public var errors: [String: Int] = [:]
     /// Messages sent per second, measured over the last full second.

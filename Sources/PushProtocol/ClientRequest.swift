@@ -18,4 +18,8 @@ public enum ClientRequest: Equatable, Sendable {
     /// `{"type":"ack","ids":[…]}`: notifications received; ids are well-formed queue ids,
     /// unique, in the client's order.
     case ack(ids: [String])
+    /// `{"type":"resume","token":…,"last_seq":N}`: restore the session the token names.
+    /// The token is any string (one the server never issued is refused like an expired
+    /// one); `lastSeq` is the last `seq` the client saw, when it sent one.
+    case resume(token: String, lastSeq: UInt64?)
 }

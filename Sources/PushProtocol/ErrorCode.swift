@@ -23,6 +23,11 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let tooManySubscriptions = ErrorCode(rawValue: "too_many_subscriptions")
     /// The server cannot answer yet (its catalog is still loading); retry shortly.
     public static let notReady = ErrorCode(rawValue: "not_ready")
+    /// A `resume` whose token names no session: never issued, expired, already used, or
+    /// another user's (one answer for all, so a refusal reveals nothing).
+    public static let resumeFailed = ErrorCode(rawValue: "resume_failed")
+    /// Sessions cannot be read now (Redis unreachable, or resume is off on this server).
+    public static let resumeUnavailable = ErrorCode(rawValue: "resume_unavailable")
     /// The task a task stream follows failed (its producer reported `error`).
     public static let taskFailed = ErrorCode(rawValue: "task_failed")
 

@@ -39,7 +39,7 @@ public enum RequestParser {
     }
 
     /// The four request types, as the contract spells them.
-    static let knownTypes = "subscribe, unsubscribe, ping, get_status, ack"
+    static let knownTypes = "subscribe, unsubscribe, ping, get_status, ack, resume"
     static let allowedSubscriptionTypes =
         (SubscriptionType.allCases.map(\.rawValue) + ["notifications"]).joined(separator: ", ")
 
@@ -54,6 +54,8 @@ public enum RequestParser {
             if isNotifications(json) { return .subscribeNotifications }
             let (subscriptionType, targets) = try subscription(from: json)
             return .subscribe(subscriptionType, targets: targets)
+        case "resume":
+            return try resume(from: json)
         case "unsubscribe":
             if let all = json["all"] {
                 guard let all = all.boolValue else { throw .invalid("\"all\" must be a boolean") }
@@ -71,6 +73,20 @@ public enum RequestParser {
             throw RequestFieldError(
                 code: .unknownType, message: "unknown type \"\(type)\"; expected one of \(knownTypes)")
         }
+    }
+
+    /// `token` (a non-empty string) and the optional `last_seq` (a non-negative integer).
+    static func resume(from json: JSONValue) throws(RequestFieldError) -> ClientRequest {
+        guard let rawToken = json["token"] else {
+            throw .invalid("missing field \"token\" (the resume_token of a connected message)")
+        }
+        guard let token = rawToken.stringValue, !token.isEmpty else { throw .invalid("\"token\" must be a non-empty string") }
+        guard let rawSeq = json["last_seq"] else { return .resume(token: token, lastSeq: nil) }
+        // Up to 2^53: what every JSON reader holds exactly.
+        guard let seq = rawSeq.intValue, seq >= 0, seq <= 1 << 53 else {
+            throw .invalid("\"last_seq\" must be a non-negative integer")
+        }
+        return .resume(token: token, lastSeq: UInt64(seq))
     }
 
     /// `subscription_type` plus `target` or `targets`, shared by subscribe and unsubscribe.

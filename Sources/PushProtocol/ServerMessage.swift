@@ -10,7 +10,9 @@ import Market
 /// first, so logs read like the documentation. `timestamp` arguments are microseconds
 /// since the Unix epoch.
 public enum ServerMessage {
-    public static func connected(clientID: String, heartbeatInterval: Int, timestamp: Int64) -> [UInt8] {
+    public static func connected(
+        clientID: String, heartbeatInterval: Int, timestamp: Int64, resumeToken: ResumeToken? = nil
+    ) -> [UInt8] {
         message("connected") { writer in
             writer.key("client_id")
             writer.string(clientID)
@@ -20,6 +22,10 @@ public enum ServerMessage {
             writer.int(heartbeatInterval)
             writer.key("timestamp")
             writer.timestamp(microseconds: timestamp)
+            if let resumeToken {
+                writer.key("resume_token")
+                writer.string(resumeToken.description)
+            }
         }
     }
 
@@ -75,13 +81,7 @@ public enum ServerMessage {
             writer.key("connected_at")
             writer.fixed(connectedAt, decimals: 3)
             writer.key("subscriptions")
-            writer.beginArray()
-            for key in subscriptions {
-                writer.beginObject()
-                writer.subscriptionKey(key)
-                writer.endObject()
-            }
-            writer.endArray()
+            writer.subscriptionList(subscriptions)
             writer.key("message_count")
             writer.int(messageCount)
             writer.markets(markets)

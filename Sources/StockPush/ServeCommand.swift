@@ -184,6 +184,8 @@ public enum ServeCommand {
             rollback.started(node.stop)
             let notifications = try startNotifications(options, data: data, shared: shared, logger: logs.admin)
             rollback.started(notifications.redis.stop)
+            let stopSessions = try startSessions(data: data, shared: shared, logger: logs.push) ?? {}
+            rollback.started(stopSessions)
             let tasks = try startTasks(options, data: data, shared: shared, reference: reference, logger: logs.push)
             rollback.started(tasks.stop)
             let server = try makeServer(
@@ -207,7 +209,8 @@ public enum ServeCommand {
             return RunningServices(
                 server: server, stopBeforeServer: [{ scheduler.stop() }],
                 stop: [
-                    publisher.stop, audit.stop, database.stop, notifications.redis.stop, catalog.stop, node.stop, tasks.stop,
+                    publisher.stop, stopSessions, audit.stop, database.stop, notifications.redis.stop, catalog.stop,
+                    node.stop, tasks.stop,
                 ])
         } catch {
             rollback.stopAll()

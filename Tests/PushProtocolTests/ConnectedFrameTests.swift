@@ -34,13 +34,28 @@ import WebSocket
     func everyIDGivesTheGenericWritersBytes(clientID: String) throws {
         for interval in [0, 1, 9, 10, 30, 99_999, Int.max, -1] {
             for timestamp in [0, -1, Support.tickTime, 253_402_300_799_999_999] {
-                let frame = ServerMessage.connectedFrame(clientID: clientID, heartbeatInterval: interval, timestamp: timestamp)
-                let expected = ServerMessage.connected(clientID: clientID, heartbeatInterval: interval, timestamp: timestamp)
-                #expect(
-                    try payload(of: frame) == expected,
-                    "id \(clientID.debugDescription), interval \(interval), at \(timestamp)")
+                for token in [nil, ResumeToken(high: .max, low: 0x0a)] {
+                    let frame = ServerMessage.connectedFrame(
+                        clientID: clientID, heartbeatInterval: interval, timestamp: timestamp, resumeToken: token)
+                    let expected = ServerMessage.connected(
+                        clientID: clientID, heartbeatInterval: interval, timestamp: timestamp, resumeToken: token)
+                    #expect(
+                        try payload(of: frame) == expected,
+                        "id \(clientID.debugDescription), interval \(interval), at \(timestamp), token \(String(describing: token))"
+                    )
+                }
             }
         }
+    }
+
+    @Test func theResumeTokenFollowsTheTimestamp() throws {
+        let token = ResumeToken(high: 0x0123_4567_89ab_cdef, low: 0x10)
+        let frame = ServerMessage.connectedFrame(
+            clientID: "c_n_1", heartbeatInterval: 30, timestamp: Support.tickTime, resumeToken: token)
+        #expect(
+            Support.text(try payload(of: frame))
+                == #"{"type":"connected","client_id":"c_n_1","message":"connected","heartbeat_interval":30,"timestamp":"2026-11-21T10:30:00.123456Z","resume_token":"0123456789abcdef0000000000000010"}"#
+        )
     }
 
     @Test func anIDThatNeedsEscapingStaysValidJSON() throws {

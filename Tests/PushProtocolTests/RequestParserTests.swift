@@ -114,7 +114,7 @@ import Testing
             Support.error(#"{"type":"PING"}"#)
                 == ProtocolError(
                     code: .unknownType,
-                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status, ack"#))
+                    message: #"unknown type "PING"; expected one of subscribe, unsubscribe, ping, get_status, ack, resume"#))
     }
 
     @Test func subscriptionTypeProblems() {

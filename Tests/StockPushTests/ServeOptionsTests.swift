@@ -33,6 +33,14 @@ import Testing
         #expect(throws: UsageError.self) { try heartbeat(options(env: ["WS_HEARTBEAT_INTERVAL": "soon"])) }
     }
 
+    @Test func sessionResumeTTLDefaultsTo120AndZeroTurnsResumeOff() throws {
+        #expect(try PushConfiguration(from: options(env: [:])).sessionResumeTTL == 120)
+        #expect(try PushConfiguration(from: options(env: ["SESSION_RESUME_TTL": "0"])).sessionResumeTTL == 0)
+        #expect(try PushConfiguration(from: options(["--session-resume-ttl", "2.5"], env: [:])).sessionResumeTTL == 2.5)
+        #expect(throws: UsageError.self) { try PushConfiguration(from: options(env: ["SESSION_RESUME_TTL": "-1"])) }
+        #expect(throws: UsageError.self) { try PushConfiguration(from: options(env: ["SESSION_RESUME_TTL": "soon"])) }
+    }
+
     @Test func theSeedPerUserLimitNameIsTheSettingsOwn() throws {
         let configuration = try PushConfiguration(from: options(env: ["WS_MAX_CONNECTIONS_PER_USER": "9"]))
         #expect(configuration.maxConnectionsPerUser == 9)

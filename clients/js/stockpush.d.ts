@@ -141,6 +141,16 @@ export interface StockPushOptions {
   random?: () => number;
 }
 
+/** The server's answer to a `resume`: the subscriptions held now and the `seq` the stream continues after. */
+export interface ResumedMessage {
+  type: "resumed";
+  subscriptions: { subscription_type: SubscriptionType; target: string }[];
+  /** Restored targets the server no longer knows or could not hold (absent when none). */
+  dropped?: { subscription_type: SubscriptionType; target: string }[];
+  seq: number;
+  id?: unknown;
+}
+
 export interface StockPushEvents {
   quote: (quote: Quote, info: { snapshot: boolean }) => void;
   update: (message: PriceUpdate) => void;
@@ -153,7 +163,10 @@ export interface StockPushEvents {
   broadcast: (data: { message?: string; [key: string]: unknown }, message: object) => void;
   /** A `market_status` message, or a market whose phase a `status` reply shows changed (shaped alike). */
   market: (message: MarketStatusMessage) => void;
-  resync: (info: { reason: "connect" | "reconnect" | "gap" }) => void;
+  /** `resume`: a reconnect presents the last `resume_token` instead of resubscribing. */
+  resync: (info: { reason: "connect" | "reconnect" | "gap" | "resume" }) => void;
+  /** The server restored the session after a reconnect; one snapshot of its stocks follows. */
+  resumed: (message: ResumedMessage) => void;
   /** After the board dropped `dropped` (removed codes no other held subscription covers); a snapshot of `added` follows. */
   subscription_changed: (change: SubscriptionChanged & { dropped: string[] }, message: SubscriptionChanged) => void;
 }

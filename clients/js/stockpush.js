@@ -78,6 +78,7 @@ export class StockPushClient {
     this._timer = null;
     this._watchdog = null;
     this._lastSeq = 0;
+    this._resumeToken = null; // the last `connected`'s resume_token: presented after a reconnect
     this._hadConnection = false;
     this._draining = new Map(); // code → unsubscribes in flight that dropped it: its late quotes are ignored
   }
@@ -288,6 +289,8 @@ export class StockPushClient {
     switch (msg.type) {
       case "connected":
         return this._onConnected(msg);
+      case "resumed":
+        return this._onResumed(msg);
       case "price_update":
         return this._onPrices(msg);
       case "subscribed":
@@ -316,11 +319,59 @@ export class StockPushClient {
     this._refusedToken = undefined;
     const reconnected = this._hadConnection;
     this._hadConnection = true;
+    const previous = { token: this._resumeToken, seq: this._lastSeq };
+    this._resumeToken = typeof msg.resume_token === "string" ? msg.resume_token : null;
     this._lastSeq = 0;
     this._setState("open", { clientId: msg.client_id });
     this._emit("open", { clientId: msg.client_id, reconnected });
     this._feedWatchdog();
-    if (this._subs.size > 0) this._resubscribe(reconnected ? "reconnect" : "connect");
+    if (this._subs.size === 0) return;
+    // The server keeps sessions: ask for ours back instead of resubscribing (one snapshot, seq continues).
+    if (reconnected && previous.token) return this._resume(previous.token, previous.seq);
+    this._resubscribe(reconnected ? "reconnect" : "connect");
+  }
+
+  _resume(token, lastSeq) {
+    const id = this._nextId++;
+    this._requests.set(id, { kind: "resume", reject() {} }); // a drop meanwhile: the next connection starts over
+    this._send({ type: "resume", token, last_seq: lastSeq, id });
+    this._emit("resync", { reason: "resume" });
+  }
+
+  /**
+   * The session is back: the subscription list stays as it is. What changed while away is
+   * brought in line — targets subscribed meanwhile (or whose subscribe() still waits) are
+   * subscribed, targets dropped meanwhile unsubscribed — and `seq` continues from the server's.
+   */
+  _onResumed(msg) {
+    const req = this._requests.get(msg.id);
+    if (!req || req.kind !== "resume") return;
+    this._requests.delete(msg.id);
+    if (typeof msg.seq === "number") this._lastSeq = msg.seq;
+    const held = new Set((msg.subscriptions ?? []).map((s) => `${s.subscription_type}\t${s.target}`));
+    const waiting = new Set([...this._waiters].flatMap((w) => [...w.keys]));
+    const missing = new Map();
+    for (const [key, { type, target }] of this._subs) {
+      if (held.has(key) && !waiting.has(key)) continue;
+      if (!missing.has(type)) missing.set(type, []);
+      missing.get(type).push(target);
+    }
+    for (const [type, targets] of missing) this._sendSubscribe(type, targets);
+    const extra = new Map();
+    for (const key of held) {
+      if (this._subs.has(key)) continue;
+      const [type, target] = key.split("\t");
+      if (!extra.has(type)) extra.set(type, []);
+      extra.get(type).push(target);
+    }
+    for (const [type, targets] of extra) this.unsubscribe({ type, targets }).catch(() => {});
+    this._emit("resumed", msg);
+  }
+
+  /** Refused (expired, used, Redis down…): resubscribe as without resume. */
+  _onResumeRefused(id) {
+    this._requests.delete(id);
+    this._resubscribe("reconnect");
   }
 
   /** Sends every held subscription again, one `targets` batch per type; the snapshots bring the board up to date. */
@@ -403,6 +454,7 @@ export class StockPushClient {
       return;
     }
     if (req.kind === "subscribe") return this._onSubscribeReply(msg.id, req, msg);
+    if (req.kind === "resume") return msg.type === "error" ? this._onResumeRefused(msg.id) : undefined;
     if (msg.type === "error" && !req.replies) {
       this._requests.delete(msg.id);
       return req.reject(new StockPushError(msg.code, msg.message, { reply: msg }));

@@ -6,6 +6,8 @@
 /// | `P:instance:<id>` | string | the instance's figures (JSON), expiring after the TTL |
 /// | `P:control` | channel | admin requests to every instance |
 /// | `P:control:<id>` | channel | admin requests to one instance, and the replies to its requests |
+///
+/// Session records (`P:session:<token>`) are `SessionCommands`' keys.
 struct ClusterKeys: Sendable, Equatable {
     let prefix: String
 

@@ -57,7 +57,7 @@ final class LoopPush {
             monotonic: loop.now, wallMicros: wall, marketMicros: shared.configuration.marketHours.marketMicros(atWall: wall))
     }
 
-    private func isQueueFull(_ id: ClientID) -> Bool {
+    func isQueueFull(_ id: ClientID) -> Bool {
         guard let connection = connections[id.slot] else { return false }
         return connection.queuedBytes > queueLimit
     }
@@ -153,7 +153,7 @@ final class LoopPush {
         performing = false
     }
 
-    private func carryOut(_ action: PushAction) {
+    func carryOut(_ action: PushAction) {
         switch action {
         case .sendUpdate(let id, let heads, let offset, let count, let body):
             connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body)
@@ -171,6 +171,10 @@ final class LoopPush {
             connections[id.slot]?.close(code: .policyViolation, reason: reason.text)
         case .forget(let id, let info, let messages):
             detach(id, Departure(info: info, messages: messages))
+        case .saveSession(let token, let record, let final):
+            shared.sessions?.save(token, record, final: final)
+        case .loadSession(let id, let request):
+            loadSession(id, request)
         case .notifications(let id, let subscribe, let requestID):
             notifications(id, subscribe: subscribe, requestID: requestID)
         case .acknowledge(let id, let ids, let requestID):
@@ -187,6 +191,7 @@ final class LoopPush {
     @discardableResult
     func release(_ id: ClientID) -> Departure? {
         guard let info = core.info(of: id) else { return nil }
+        if let save = core.finalSessionSave(of: id) { carryOut(save) }
         let departure = Departure(info: info, messages: core.messagesSent(to: id) ?? 0)
         core.release(id)
         detach(id, departure)

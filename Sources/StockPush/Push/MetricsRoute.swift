@@ -14,6 +14,8 @@ enum MetricsRoute {
         var conflated = 0
         var rateLimited = 0
         var floodCloses = 0
+        var resumes = 0
+        var resumesFailed = 0
         var errors: [String: Int] = [:]
     }
 
@@ -33,7 +35,8 @@ enum MetricsRoute {
                         return LoopNumbers(
                             messages: stats.messagesSent, bytes: stats.bytesSent, priceUpdates: stats.priceUpdates,
                             sessions: $0.core.clientCount, conflated: stats.conflated, rateLimited: stats.rateLimited,
-                            floodCloses: stats.floodCloses, errors: stats.errors)
+                            floodCloses: stats.floodCloses, resumes: stats.resumesSucceeded,
+                            resumesFailed: stats.resumesFailed, errors: stats.errors)
                     } ?? LoopNumbers()
                 }
             ) { loops in
@@ -111,9 +114,31 @@ enum MetricsRoute {
         metric(
             "stockpush_protocol_errors_total", "counter", "Connections failed for WebSocket protocol errors.",
             core.protocolErrors.current)
+        text += renderSessions(loops, shared: shared)
         text += renderNotifications(shared.metrics.notifications)
         text += renderErrorsAndLatency(loops, shared: shared)
         return text + shared.metrics.tasks.exposition
+    }
+
+    /// Session resume: resumes answered either way, and the store's writes to Redis.
+    static func renderSessions(_ loops: [LoopNumbers], shared: PushShared) -> String {
+        var text = ""
+        func metric(_ name: String, _ help: String, _ value: Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        }
+        metric(
+            "stockpush_resumes_total", "resume requests answered resumed (session restored).",
+            loops.reduce(0) { $0 + $1.resumes })
+        metric(
+            "stockpush_resume_failures_total", "resume requests refused (resume_failed, resume_unavailable).",
+            loops.reduce(0) { $0 + $1.resumesFailed })
+        metric(
+            "stockpush_session_writes_total", "Session record commands Redis applied (changes, closes, TTL refreshes).",
+            shared.metrics.sessionWrites.current)
+        metric(
+            "stockpush_session_write_failures_total", "Session record writes that failed (retried while Redis is away).",
+            shared.metrics.sessionWriteFailures.current)
+        return text
     }
 
     /// The notification counters (`NotificationMetrics`).
@@ -151,7 +176,7 @@ enum MetricsRoute {
         for loop in loops { errors.merge(loop.errors, uniquingKeysWith: +) }
         for code in [
             "invalid_json", "invalid_message", "unknown_type", "unknown_target", "rate_limited", "too_many_subscriptions",
-            "not_ready",
+            "not_ready", "resume_failed", "resume_unavailable",
         ] {
             text += "stockpush_errors_total{code=\"\(code)\"} \(errors[code] ?? 0)\n"
         }

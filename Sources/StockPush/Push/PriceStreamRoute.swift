@@ -36,7 +36,7 @@ enum PriceStreamRoute {
         let info = ClientInfo(
             clientID: clientID(context.connectionID, instance: shared.instanceID), user: user, authenticated: authenticated,
             remoteAddress: address,
-            connectedAt: WallClock.nowMicroseconds())
+            connectedAt: WallClock.nowMicroseconds(), resumeToken: shared.sessions != nil ? ResumeToken.random() : nil)
         if authenticated, let cluster = shared.cluster {
             // Counted here already; what the other instances hold is asked of Redis, off the loop.
             let connectionID = context.connectionID

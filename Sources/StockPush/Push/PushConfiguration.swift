@@ -29,6 +29,9 @@ public struct PushConfiguration: Sendable {
     /// the API (`ALLOWED_ORIGINS`).
     public var allowedOrigins = OriginPolicy()
     public var marketHours = MarketHoursConfiguration()
+    /// `SESSION_RESUME_TTL`: seconds a session's record outlives its last write or
+    /// refresh, so its client can resume it; 0 turns resume off (no token is issued).
+    public var sessionResumeTTL: Double = 120
 
     public init() {}
 
@@ -74,6 +77,9 @@ public struct PushConfiguration: Sendable {
                 help:
                     "comma-separated origins (https://app.example.com) whose pages may use the stream and API besides the server's own; * for any"
             ),
+            OptionSpec(
+                "--session-resume-ttl", env: "SESSION_RESUME_TTL", default: "120",
+                help: "seconds a disconnected client may resume its session (subscriptions, seq); 0: off"),
         ] + MarketHoursConfiguration.options
 
     public init(from options: Options) throws(UsageError) {
@@ -93,6 +99,7 @@ public struct PushConfiguration: Sendable {
         requireAuth = try options.bool("--require-auth")
         metricsRequireAuth = try options.bool("--metrics-require-auth")
         marketHours = try MarketHoursConfiguration(from: options)
+        sessionResumeTTL = try options.double("--session-resume-ttl", minimum: 0) ?? 120
         if let text = options.string("--trusted-proxies") {
             do {
                 trustedProxies = try TrustedProxies(parsing: text)

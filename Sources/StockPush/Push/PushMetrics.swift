@@ -16,6 +16,10 @@ public final class PushMetrics: Sendable {
     public let originRefusals = Counter()
     /// CORS preflights refused 403 for the same reason.
     public let corsRefusals = Counter()
+    /// Session records written (one per command: a change, a close, a TTL refresh) and
+    /// writes lost because Redis failed (`SessionStore`).
+    public let sessionWrites = Counter()
+    public let sessionWriteFailures = Counter()
     /// The third leg of a price's way: from the tick's `timestamp` to the last write of
     /// its messages on a loop (handed to the kernel).
     public let publishLatency = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])

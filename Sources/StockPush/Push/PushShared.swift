@@ -27,6 +27,7 @@ public final class PushShared: Sendable {
     private let latest = Mutex<(catalog: Catalog, board: QuoteBoard)>((.empty, .empty))
     private let running = Atomic<Bool>(true)
     private let clusterLimits = Mutex<ClusterUserLimits?>(nil)
+    private let sessionStore = Mutex<SessionStore?>(nil)
 
     public init(
         configuration: PushConfiguration, heartbeatInterval: Double, instanceID: String = "local", logs: ServeLogs = ServeLogs()
@@ -67,6 +68,7 @@ public final class PushShared: Sendable {
         core.rateLimit = configuration.rateLimit
         core.rateBurst = configuration.rateBurst
         core.heartbeatInterval = Int(heartbeatInterval.rounded())
+        core.instanceID = instanceID
         return core
     }
 
@@ -75,6 +77,13 @@ public final class PushShared: Sendable {
 
     func setCluster(_ cluster: ClusterUserLimits?) {
         clusterLimits.withLock { $0 = cluster }
+    }
+
+    /// Where sessions are kept once started; nil: no resume (no token in `connected`).
+    public var sessions: SessionStore? { sessionStore.withLock { $0 } }
+
+    func setSessions(_ store: SessionStore?) {
+        sessionStore.withLock { $0 = store }
     }
 
     public var isRunning: Bool { running.load(ordering: .relaxed) }

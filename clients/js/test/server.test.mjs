@@ -189,6 +189,35 @@ test("a lost price_update: the seq gap re-subscribes and a fresh snapshot arrive
   }
 });
 
+test("a lost connection resumes its session: resumed, one snapshot, seq without a gap", { skip }, async () => {
+  const c = client(URL_);
+  const seqs = [];
+  c.on("update", (m) => seqs.push(m.seq));
+  try {
+    c.connect();
+    await c.subscribe({ stock: ["600519", "0700"] });
+    await waitFor("a live update after the snapshot", () => seqs.length >= 2);
+    const resumed = next(c, "resumed");
+    const resync = next(c, "resync", (r) => r.reason === "resume");
+    // Listening before the drop: the snapshot may come in the same read as `resumed`.
+    const restored = next(c, "update", (m) => m.snapshot === true);
+    const seen = seqs.at(-1);
+    c._ws.terminate(); // the network drops: no close frame
+    await resync;
+    const message = await resumed;
+    assert.deepEqual(message.subscriptions.map((s) => s.target).sort(), ["0700", "600519"]);
+    assert.ok(message.seq >= seen, `seq ${message.seq} continues after ${seen}`);
+    const snapshot = await restored;
+    assert.equal(snapshot.seq, message.seq + 1);
+    await next(c, "update", (m) => m.snapshot === false);
+    assert.ok(!c.log.some(([e, x]) => e === "error" && x.code === "seq_gap"), "no gap");
+    const status = await c.status();
+    assert.deepEqual(status.subscriptions.map((s) => s.target).sort(), ["0700", "600519"]);
+  } finally {
+    c.close();
+  }
+});
+
 test("server shut down, killed and restarted: the client waits, reconnects and resubscribes", { skip, timeout: 90000 }, async () => {
   const server = new OwnServer();
   await server.start();
