@@ -151,6 +151,19 @@ export interface ResumedMessage {
   id?: unknown;
 }
 
+/** A notification for the connection's user (protocol.md part 14). */
+export interface NotificationData {
+  id: string;
+  title: string;
+  content: string;
+  /** The sender's category: info, analysis, alert… */
+  type: string;
+  link: string | null;
+  source: string;
+  created_at: string;
+  status: "unread" | "read";
+}
+
 export interface StockPushEvents {
   quote: (quote: Quote, info: { snapshot: boolean }) => void;
   update: (message: PriceUpdate) => void;
@@ -167,6 +180,8 @@ export interface StockPushEvents {
   resync: (info: { reason: "connect" | "reconnect" | "gap" | "resume" }) => void;
   /** The server restored the session after a reconnect; one snapshot of its stocks follows. */
   resumed: (message: ResumedMessage) => void;
+  /** After notifications(): the queued ones first (oldest first), then live ones. */
+  notification: (data: NotificationData, message: { type: "notification"; data: NotificationData }) => void;
   /** After the board dropped `dropped` (removed codes no other held subscription covers); a snapshot of `added` follows. */
   subscription_changed: (change: SubscriptionChanged & { dropped: string[] }, message: SubscriptionChanged) => void;
 }
@@ -193,6 +208,11 @@ export class StockPushClient {
   status(): Promise<StatusReply>;
   ping(): Promise<{ type: "pong"; timestamp: string }>;
   subscriptions(): { type: SubscriptionType; target: string }[];
+  /** Takes the user's notifications on this connection, now and after every reconnect. With `autoAck` (default
+   * true) each is acknowledged once the `notification` listeners ran. */
+  notifications(options?: { autoAck?: boolean }): this;
+  /** Acknowledges notifications (all or none): they leave the user's queue. */
+  ack(ids: string | string[]): Promise<{ type: "acked"; ids: string[] }>;
   /** The delay the next failed attempt would wait (full jitter within the cap). */
   backoffDelay(attempt?: number): number;
 }

@@ -81,6 +81,7 @@ export class StockPushClient {
     this._resumeToken = null; // the last `connected`'s resume_token: presented after a reconnect
     this._hadConnection = false;
     this._draining = new Map(); // code → unsubscribes in flight that dropped it: its late quotes are ignored
+    this._notify = null; // {autoAck} once notifications() was called: taken again after every reconnect
   }
 
   // --- events -------------------------------------------------------------------
@@ -293,8 +294,11 @@ export class StockPushClient {
         return this._onResumed(msg);
       case "price_update":
         return this._onPrices(msg);
+      case "notification":
+        return this._onNotification(msg);
       case "subscribed":
       case "unsubscribed":
+      case "acked":
       case "error":
       case "status":
       case "pong":
@@ -325,6 +329,7 @@ export class StockPushClient {
     this._setState("open", { clientId: msg.client_id });
     this._emit("open", { clientId: msg.client_id, reconnected });
     this._feedWatchdog();
+    if (this._notify && !(reconnected && previous.token && this._subs.size > 0)) this._takeNotifications();
     if (this._subs.size === 0) return;
     // The server keeps sessions: ask for ours back instead of resubscribing (one snapshot, seq continues).
     if (reconnected && previous.token) return this._resume(previous.token, previous.seq);
@@ -365,12 +370,14 @@ export class StockPushClient {
       extra.get(type).push(target);
     }
     for (const [type, targets] of extra) this.unsubscribe({ type, targets }).catch(() => {});
+    if (this._notify) this._takeNotifications(); // idempotent: the session may have brought them back already
     this._emit("resumed", msg);
   }
 
   /** Refused (expired, used, Redis down…): resubscribe as without resume. */
   _onResumeRefused(id) {
     this._requests.delete(id);
+    if (this._notify) this._takeNotifications();
     this._resubscribe("reconnect");
   }
 
@@ -637,6 +644,34 @@ export class StockPushClient {
       this._requests.set(id, { kind: msg.type, expect, replies: 0, collected: [], resolve: settle(resolve), reject: settle(reject) });
       this._send({ ...msg, id });
     });
+  }
+
+  // --- notifications ------------------------------------------------------------
+  /**
+   * Takes the user's notifications on this connection, now and after every reconnect:
+   * the ones queued while away arrive first, as `notification` events. With `autoAck`
+   * (default) each is acknowledged once the listeners ran, one `ack` per notification, so
+   * one already acknowledged by another tab of the user costs nothing but that ack.
+   */
+  notifications({ autoAck = true } = {}) {
+    this._notify = { autoAck };
+    if (this.state === "open") this._takeNotifications();
+    return this;
+  }
+
+  /** Acknowledges notifications by id (all or none); resolves with the `acked` reply. */
+  ack(ids) {
+    return this._request({ type: "ack", ids: Array.isArray(ids) ? ids : [ids] }, 1);
+  }
+
+  _takeNotifications() {
+    this._send({ type: "subscribe", subscription_type: "notifications" });
+  }
+
+  _onNotification(msg) {
+    const data = msg.data ?? {};
+    this._emit("notification", data, msg);
+    if (this._notify?.autoAck && typeof data.id === "string") this.ack([data.id]).catch(() => {});
   }
 
   /** What is held: [{ type, target }] (resubscribed after every reconnect). */

@@ -117,3 +117,51 @@ test("what changed while away is brought in line after resumed", async () => {
   assert.equal(ack.target, "HK");
   assert.deepEqual(c.subscriptions().map((s) => s.target).sort(), ["A", "HK"]);
 });
+
+test("notifications are taken on connect, again after a reconnect, and acknowledged one by one", async () => {
+  const c = client();
+  const seen = [];
+  c.on("notification", (data) => seen.push(data.id));
+  c.notifications();
+  c.connect();
+  await tick();
+  let ws = FakeSocket.last();
+  ws.accept({ resume_token: "t1" });
+  assert.deepEqual(ws.sent.map((m) => [m.type, m.subscription_type]), [["subscribe", "notifications"]]);
+  ws.server({ type: "subscribed", subscription_type: "notifications" });
+  ws.server({ type: "notification", data: { id: "5-0", title: "t", content: "", type: "info", link: null,
+    source: "system", created_at: "2026-12-05T10:30:00.123456Z", status: "unread" } });
+  assert.deepEqual(seen, ["5-0"]);
+  const ack = ws.sent.at(-1);
+  assert.deepEqual([ack.type, ack.ids], ["ack", ["5-0"]]);
+  ws.server({ type: "acked", ids: ["5-0"], id: ack.id });
+  assert.ok(!c.events.some(([e]) => e === "error"), "the acked reply settles the request");
+  // No price subscription to resume: the reconnect takes notifications again.
+  ws = await reconnect(c);
+  assert.deepEqual(ws.sent.map((m) => [m.type, m.subscription_type]), [["subscribe", "notifications"]]);
+});
+
+test("without autoAck nothing is acknowledged until ack() is called", async () => {
+  const c = client();
+  c.notifications({ autoAck: false });
+  c.connect();
+  await tick();
+  const ws = FakeSocket.last();
+  ws.accept({});
+  ws.server({ type: "notification", data: { id: "6-0", title: "t" } });
+  assert.equal(ws.sent.filter((m) => m.type === "ack").length, 0);
+  const done = c.ack("6-0");
+  const ack = ws.sent.at(-1);
+  ws.server({ type: "error", code: "unknown_notification", message: "not queued", id: ack.id, target: "6-0" });
+  await assert.rejects(done, (e) => e.code === "unknown_notification");
+});
+
+test("a resumed session with subscriptions takes notifications again after the resume", async () => {
+  const c = await holding();
+  c.notifications();
+  const ws = await reconnect(c);
+  assert.equal(ws.sent[0].type, "resume");
+  ws.server({ type: "resumed", id: ws.sent[0].id, seq: 2,
+    subscriptions: [{ subscription_type: "stock", target: "A" }, { subscription_type: "stock", target: "B" }] });
+  assert.ok(ws.sent.some((m) => m.type === "subscribe" && m.subscription_type === "notifications"));
+});
