@@ -92,7 +92,9 @@ def settled(server, baseline, deadline):
 
 
 def test_churn_leaves_nothing_behind(environment, server_factory):
-    server = server_factory("--jwt-secret", SECRET, admin_token=ADMIN)
+    # Sessions outlive their connections by design (resume, protocol.md): a short TTL
+    # lets the settle wait see their keys expire rather than stay.
+    server = server_factory("--jwt-secret", SECRET, "--session-resume-ttl", "3", admin_token=ADMIN)
     # A short first run opens what the server opens once (per-loop buffers, lazily made
     # connections): the baseline is the server after its first clients, not before.
     warm = churn(environment, server, 2)
