@@ -13,15 +13,11 @@ enum NotificationRoute {
             return .reject(
                 .error(.serviceUnavailable, code: "unavailable", message: "notifications need Redis; this server runs without"))
         }
-        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
-            return refusal
-        }
-        let address = shared.configuration.trustedProxies.clientAddress(
-            peer: context.remoteAddress.host, headers: request.headers)
         let identity: StreamAuthentication
-        switch StreamAuthentication.check(request, shared: shared) {
-        case .success(let checked): identity = checked
-        case .failure(let refusal): return refusal
+        let address: String
+        switch StreamAuthentication.admit(request, context, shared: shared) {
+        case .admitted(let checked, let from): (identity, address) = (checked, from)
+        case .refused(let refusal): return refusal
         }
         var user = identity.user
         if !identity.authenticated, let named = request.queryItems.first(where: { $0.name == "user" })?.value {

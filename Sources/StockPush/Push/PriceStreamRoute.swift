@@ -11,17 +11,11 @@ enum PriceStreamRoute {
         guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
             return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
         }
-        // Before authentication: a foreign page learns nothing about the token it sent.
-        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
-            return refusal
-        }
-        // Behind a trusted proxy the client is named by its headers; from anyone else they are ignored.
-        let address = shared.configuration.trustedProxies.clientAddress(
-            peer: context.remoteAddress.host, headers: request.headers)
         let identity: StreamAuthentication
-        switch StreamAuthentication.check(request, shared: shared) {
-        case .success(let checked): identity = checked
-        case .failure(let refusal): return refusal
+        let address: String
+        switch StreamAuthentication.admit(request, context, shared: shared) {
+        case .admitted(let checked, let from): (identity, address) = (checked, from)
+        case .refused(let refusal): return refusal
         }
         let user = identity.user
         let authenticated = identity.authenticated

@@ -30,6 +30,27 @@ struct StreamAuthentication {
         }
     }
 
+    /// The steps every stream's handshake starts with: the page's origin (before the
+    /// token, so a foreign page learns nothing about it), the client's address (named by
+    /// a trusted proxy's headers, never by anyone else's), then the JWT.
+    static func admit(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> Admission {
+        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
+            return .refused(refusal)
+        }
+        let address = shared.configuration.trustedProxies.clientAddress(
+            peer: context.remoteAddress.host, headers: request.headers)
+        switch check(request, shared: shared) {
+        case .success(let identity): return .admitted(identity, address: address)
+        case .failure(let refusal): return .refused(refusal)
+        }
+    }
+
+    enum Admission {
+        case admitted(StreamAuthentication, address: String)
+        /// The handshake's 403 or 401 answer.
+        case refused(UpgradeDecision)
+    }
+
     enum Outcome {
         case success(StreamAuthentication)
         /// The handshake's 401 answer.

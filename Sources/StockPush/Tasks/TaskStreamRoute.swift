@@ -11,20 +11,16 @@ enum TaskStreamRoute {
         guard let tasks = context.loop.attached(LoopTasks.self), shared.isRunning else {
             return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
         }
-        if let refusal = shared.origins.upgradeRefusal(request, peer: context.remoteAddress, metrics: shared.metrics) {
-            return refusal
+        let identity: StreamAuthentication
+        let address: String
+        switch StreamAuthentication.admit(request, context, shared: shared) {
+        case .admitted(let checked, let from): (identity, address) = (checked, from)
+        case .refused(let refusal): return refusal
         }
         let taskID = context.parameters["task_id"] ?? ""
         guard TaskID.isValid(taskID) else {
             return .reject(.error(.badRequest, code: "invalid_task_id", message: "a task id is \(TaskID.rule)"))
         }
-        let identity: StreamAuthentication
-        switch StreamAuthentication.check(request, shared: shared) {
-        case .success(let checked): identity = checked
-        case .failure(let refusal): return refusal
-        }
-        let address = shared.configuration.trustedProxies.clientAddress(
-            peer: context.remoteAddress.host, headers: request.headers)
         if shared.limits.admit(address: address) != nil { return PriceStreamRoute.addressRefusal(address, shared) }
         tasks.expect(
             LoopTasks.Arrival(user: identity.user, address: address, taskID: taskID), connectionID: context.connectionID)
