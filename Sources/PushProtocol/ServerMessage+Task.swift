@@ -4,22 +4,6 @@ import JSON
 /// notification stream's `heartbeat`). Their body sits under `data`, as in the system
 /// the task stream replaces, so its clients read them unchanged.
 extension ServerMessage {
-    /// The price stream's `connected` plus the task the stream follows.
-    public static func taskConnected(clientID: String, taskID: String, heartbeatInterval: Int, timestamp: Int64) -> [UInt8] {
-        message("connected") { writer in
-            writer.key("client_id")
-            writer.string(clientID)
-            writer.key("message")
-            writer.string("connected")
-            writer.key("heartbeat_interval")
-            writer.int(heartbeatInterval)
-            writer.key("task_id")
-            writer.string(taskID)
-            writer.key("timestamp")
-            writer.timestamp(microseconds: timestamp)
-        }
-    }
-
     /// A running task's state. Every field is present; what the producer did not report
     /// is `null` (`message` is then empty).
     public static func taskProgress(

@@ -10,8 +10,9 @@ import Market
 /// first, so logs read like the documentation. `timestamp` arguments are microseconds
 /// since the Unix epoch.
 public enum ServerMessage {
+    /// `taskID`: the task a task stream follows; `resumeToken`: the price stream's session.
     public static func connected(
-        clientID: String, heartbeatInterval: Int, timestamp: Int64, resumeToken: ResumeToken? = nil
+        clientID: String, heartbeatInterval: Int, timestamp: Int64, taskID: String? = nil, resumeToken: ResumeToken? = nil
     ) -> [UInt8] {
         message("connected") { writer in
             writer.key("client_id")
@@ -20,6 +21,10 @@ public enum ServerMessage {
             writer.string("connected")
             writer.key("heartbeat_interval")
             writer.int(heartbeatInterval)
+            if let taskID {
+                writer.key("task_id")
+                writer.string(taskID)
+            }
             writer.key("timestamp")
             writer.timestamp(microseconds: timestamp)
             if let resumeToken {

@@ -73,9 +73,9 @@ final class LoopTasks: WebSocketHandler {
         let clientID = PriceStreamRoute.clientID(connection.id, instance: shared.instanceID)
         shared.logger.info("task stream opened: \(clientID) user \(arrival.user) task \(arrival.taskID)")
         connection.send(
-            textBytes: ServerMessage.taskConnected(
-                clientID: clientID, taskID: arrival.taskID, heartbeatInterval: Int(shared.heartbeatInterval.rounded()),
-                timestamp: WallClock.nowMicroseconds()))
+            textBytes: ServerMessage.connected(
+                clientID: clientID, heartbeatInterval: Int(shared.heartbeatInterval.rounded()),
+                timestamp: WallClock.nowMicroseconds(), taskID: arrival.taskID))
         let connectionID = connection.id
         bus.fetch(arrival.taskID) { [handle = loop.handle] result in
             handle.execute { loop in loop.attached(LoopTasks.self)?.fetched(result, for: id, connectionID: connectionID) }

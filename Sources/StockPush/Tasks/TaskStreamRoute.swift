@@ -1,8 +1,8 @@
 import HTTP1
 import Server
 
-/// The handshake of `/api/ws/tasks/{task_id}`: the page's origin, a valid task id, the
-/// JWT (`StreamAuthentication`), the per-address limit (the per-user limit is the price
+/// The handshake of `/api/ws/tasks/{task_id}`: the page's origin and the JWT
+/// (`StreamAuthentication.admit`), a valid task id, the per-address limit (the per-user limit is the price
 /// stream's, as for notifications), then the loop's `LoopTasks` as handler. Whether the
 /// user owns the task is decided after the upgrade (the task may not exist yet), by
 /// closing 1008 `forbidden`.
