@@ -9,14 +9,21 @@ extension ServerMessage {
     public static func notification(id: String, body: [UInt8], read: Bool = false) -> [UInt8] {
         var message: [UInt8] = []
         message.reserveCapacity(body.count + id.utf8.count + 80)
-        message += #"{"type":"notification","data":{"id":""#.utf8
-        message += id.utf8  // a stream id: digits and one '-', nothing to escape
-        message += #"","#.utf8
-        message += body
-        message += #","status":""#.utf8
-        message += (read ? "read" : "unread").utf8
-        message += #""}}"#.utf8
+        message += #"{"type":"notification","data":"#.utf8
+        appendNotificationData(id: id, body: body, read: read, to: &message)
+        message += "}".utf8
         return message
+    }
+
+    /// The `data` object of a notification (also an item of a user's history).
+    public static func appendNotificationData(id: String, body: [UInt8], read: Bool, to bytes: inout [UInt8]) {
+        bytes += #"{"id":""#.utf8
+        bytes += id.utf8  // a stream id: digits and one '-', nothing to escape
+        bytes += #"","#.utf8
+        bytes += body
+        bytes += #","status":""#.utf8
+        bytes += (read ? "read" : "unread").utf8
+        bytes += #""}"#.utf8
     }
 
     /// The reply to `subscribe` with `subscription_type` `notifications`.

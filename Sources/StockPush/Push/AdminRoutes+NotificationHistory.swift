@@ -65,10 +65,8 @@ extension AdminRoutes {
         writer.key("notifications")
         writer.beginArray()
         for entry in page.entries {
-            // The message's `data`: the stored members between the id and the status.
-            var data: [UInt8] = Array(#"{"id":""#.utf8) + Array(entry.id.utf8) + Array(#"","#.utf8)
-            data += entry.body
-            data += Array((entry.read ? #","status":"read"}"# : #","status":"unread"}"#).utf8)
+            var data: [UInt8] = []
+            ServerMessage.appendNotificationData(id: entry.id, body: entry.body, read: entry.read, to: &data)
             data.withUnsafeBytes { writer.raw($0) }
         }
         writer.endArray()
