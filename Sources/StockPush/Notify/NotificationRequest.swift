@@ -49,7 +49,9 @@ public struct NotificationRequest: Sendable, Equatable {
     private static func target(of value: JSONValue) throws(Invalid) -> NotificationTarget {
         var targets: [NotificationTarget] = []
         if let user = value["user"] {
-            guard let name = user.stringValue, !name.isEmpty else { throw Invalid(field: "user", reason: "must be a user id") }
+            guard let name = user.stringValue, GroupRepository.isValidUser(name) else {
+                throw Invalid(field: "user", reason: "must be a user id (1-256 bytes, no control characters)")
+            }
             targets.append(.users([name]))
         }
         if let users = value["users"] {
@@ -57,16 +59,17 @@ public struct NotificationRequest: Sendable, Equatable {
                 throw Invalid(field: "users", reason: "must be a list of 1 to \(maxUsers) user ids")
             }
             var names: [String] = []
+            var seen = Set<String>()
             for item in list {
-                guard let name = item.stringValue, !name.isEmpty else {
+                guard let name = item.stringValue, GroupRepository.isValidUser(name) else {
                     throw Invalid(field: "users", reason: "must hold user ids")
                 }
-                if !names.contains(name) { names.append(name) }
+                if seen.insert(name).inserted { names.append(name) }
             }
             targets.append(.users(names))
         }
         if let group = value["group"] {
-            guard let name = group.stringValue, !name.isEmpty else {
+            guard let name = group.stringValue, GroupRepository.isValidName(name) else {
                 throw Invalid(field: "group", reason: "must be a group name")
             }
             targets.append(.group(name))

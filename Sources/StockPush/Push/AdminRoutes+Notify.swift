@@ -36,9 +36,6 @@ extension AdminRoutes {
                 }
             }
         case .group(let name):
-            guard GroupRepository.isValidName(name) else {
-                return responder.complete(.error(.badRequest, code: "invalid_notification", message: "group: not a group name"))
-            }
             guard let database = context.database else {
                 return responder.complete(
                     .error(.serviceUnavailable, code: "database_unavailable", message: "this server runs without PostgreSQL"))
