@@ -30,7 +30,6 @@ final class LoopNotify {
         let clientID: String
         let user: String
         let address: String
-        let authenticated: Bool
     }
 
     init(loop: EventLoop, shared: PushShared, service: NotificationService) {

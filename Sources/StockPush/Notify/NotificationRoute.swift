@@ -30,7 +30,7 @@ enum NotificationRoute {
         if shared.limits.admit(address: address) != nil { return PriceStreamRoute.addressRefusal(address, shared) }
         notify.arriving[context.connectionID] = LoopNotify.StreamClient(
             clientID: PriceStreamRoute.clientID(context.connectionID, instance: shared.instanceID), user: user,
-            address: address, authenticated: identity.authenticated)
+            address: address)
         return .accept(notify)
     }
 }
