@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks StockPush against a Node `ws` peer on this machine: the server under test
-# pinned to CPU 0, the load generator (`stockpush bench`) to CPU 1. Prints one table
-# and writes the raw results to bench/results/<date>.json.
+# Benchmarks StockPush against two peers on this machine, a uWebSockets server (C++,
+# bench/peers/uws-server.cpp, built from pinned sources by bench/peers/build-uws.sh) and
+# a Node `ws` server: the server under test pinned to CPU 0, the load generator
+# (`stockpush bench`) to CPU 1. Prints one table with ratios to uWS and writes the raw
+# results to bench/results/<date>.jsonl. Without uWS sources the table says so and
+# keeps StockPush and Node.
 #
 #   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
 #   bench/run.sh --runs 1 A B    a quick look at some workloads
@@ -37,13 +40,21 @@ while [ $# -gt 0 ]; do
 done
 [ ${#WORKLOADS[@]} -eq 0 ] && WORKLOADS=(A B C E F)
 
-ensure_packages node-ws util-linux
+ensure_packages node-ws util-linux g++ zlib1g-dev
 command -v node >/dev/null || ensure_packages nodejs
 if [ -z "$BIN" ]; then
     swift build -c release --product stockpush >/dev/null
     BIN="$ROOT/.build/release/stockpush"
 fi
 export NODE_PATH=/usr/share/nodejs
+UWS_LOG="$ROOT/.build-bench/uws-build.log"
+mkdir -p "$ROOT/.build-bench"
+TARGETS=(stockpush uws node)
+if ! UWS_BIN=$(bench/peers/build-uws.sh 2>"$UWS_LOG"); then
+    echo "== uWebSockets peer unavailable, the table keeps StockPush and Node: $(tail -n 1 "$UWS_LOG")"
+    TARGETS=(stockpush node)
+    UWS_BIN=""
+fi
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -80,6 +91,9 @@ start_server() {
     SPIDS=""
     if [ "$target" = node ]; then
         taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
+        SPIDS=$!
+    elif [ "$target" = uws ]; then
+        taskset -c 0 "$UWS_BIN" --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
         SPIDS=$!
     elif [ "$processes" = 1 ]; then
         taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$tick" \
@@ -167,7 +181,7 @@ PY
 echo "== $(date -u) on $(nproc) cores; results in $OUT"
 for workload in "${WORKLOADS[@]}"; do
     for run in $(seq 1 "$RUNS"); do
-        for target in stockpush node; do
+        for target in "${TARGETS[@]}"; do
             case "$workload" in
             A) run_one A "$target" 100 1000 0 8 2 ;;
             D) if [ "$target" = stockpush ]; then run_one D stockpush 1000 100000 0 20 20 6; fi ;;
