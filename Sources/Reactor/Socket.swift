@@ -4,11 +4,15 @@ import Glibc
 
 /// Socket syscalls on raw descriptors. Ownership stays with the caller's `FileDescriptor`.
 public enum Socket {
+    /// Connections the kernel may hold completed for a listener before it drops SYNs
+    /// (cut to net.core.somaxconn). `Acceptor` takes up to this many per wake-up.
+    public static let listenBacklog: Int32 = 4096
+
     /// A non-blocking listening TCP socket. With `reusePort`, every loop binds its own
     /// socket to the same port and the kernel spreads connections over them.
     /// `sendBuffer` (SO_SNDBUF) is inherited by accepted sockets like TCP_NODELAY.
     public static func listen(
-        on address: SocketAddress, backlog: Int32 = 4096, reusePort: Bool, sendBuffer: Int? = nil
+        on address: SocketAddress, backlog: Int32 = listenBacklog, reusePort: Bool, sendBuffer: Int? = nil
     ) throws(ReactorError) -> FileDescriptor {
         let fd = FileDescriptor(
             taking: try posixCallBlocking(function: "socket") {

@@ -23,6 +23,28 @@ import Testing
         acceptor.close()
     }
 
+    /// One wake-up takes every connection waiting in the listen queue, not a fixed batch:
+    /// a loop busy with a tick's writes hears its listener once a pass, and a batch of
+    /// 128 let connections pile up in the queue (issue 15, workload C).
+    @Test func oneWakeUpAcceptsTheWholeQueue() throws {
+        let loop = try EventLoop()
+        let listening = try Socket.listen(on: SocketAddress(host: "127.0.0.1", port: 0), reusePort: true)
+        var accepted = 0
+        let acceptor = try Acceptor(loop: loop, listening: listening, onError: { _ in }) { _ in accepted += 1 }
+        let port = try #require(acceptor.localAddress?.port)
+        let count = 300
+        let clients = try (0..<count).map { _ in try Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)).release() }
+        defer { clients.forEach { _ = Glibc.close($0) } }
+        // Loopback handshakes complete in the kernel; wait until each client is connected.
+        for client in clients {
+            var entry = pollfd(fd: client, events: Int16(POLLOUT), revents: 0)
+            #expect(poll(&entry, 1, 2000) == 1)
+        }
+        acceptor.handleEvents(.readable)
+        #expect(accepted == count)
+        acceptor.close()
+    }
+
     /// Connections are never held back by Nagle: the option is set once on the
     /// listener, and this checks that Linux hands it to every accepted socket.
     @Test func acceptedSocketsInheritNoDelay() throws {
