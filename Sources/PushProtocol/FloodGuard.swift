@@ -19,10 +19,12 @@ public struct FloodGuard: Sendable {
 
     var limiter: RateLimiter
     let closeAfter: UInt64
-    /// First drop of the current episode; nil outside an episode.
-    var episodeStart: UInt64?
-    var lastDrop: UInt64?
-    var lastReply: UInt64?
+    /// First drop of the current episode, the last drop, the last reply: `never` when
+    /// there is none (sentinels like the limiter's clock: a client holds one guard).
+    var episodeStart = never
+    var lastDrop = never
+    var lastReply = never
+    static let never = RateLimiter.never
     var closed = false
 
     public init(ratePerSecond: Double = 20, burst: Double = 40, floodCloseAfterSeconds: Double = 10) {
@@ -35,8 +37,8 @@ public struct FloodGuard: Sendable {
         if closed { return .close }
         if limiter.tryConsume(now: now) { return .accept }
 
-        if let last = lastDrop, now >= last, now - last <= Self.second, let start = episodeStart {
-            if now >= start, now - start >= closeAfter {
+        if lastDrop != Self.never, now >= lastDrop, now - lastDrop <= Self.second, episodeStart != Self.never {
+            if now >= episodeStart, now - episodeStart >= closeAfter {
                 closed = true
                 return .close
             }
@@ -46,7 +48,7 @@ public struct FloodGuard: Sendable {
         lastDrop = now
 
         let reply: Bool
-        if let replied = lastReply, now >= replied, now - replied < Self.second {
+        if lastReply != Self.never, now >= lastReply, now - lastReply < Self.second {
             reply = false
         } else {
             reply = true

@@ -7,7 +7,11 @@ public struct RateLimiter: Sendable {
     public let ratePerSecond: Double
     public let burst: Double
     var tokens: Double
-    var lastRefill: UInt64?
+    /// The last refill, `never` before the first call. A sentinel, not an optional: an
+    /// optional UInt64 takes 16 bytes, and every connection's flood guard holds four.
+    var lastRefill = never
+    /// No time yet (monotonic time never gets there).
+    static let never = UInt64.max
 
     public init(ratePerSecond: Double, burst: Double) {
         precondition(ratePerSecond >= 0 && burst >= 1, "a rate limiter needs a non-negative rate and a burst of at least 1")
@@ -18,12 +22,10 @@ public struct RateLimiter: Sendable {
 
     /// Takes one token if there is one. A clock that steps back is treated as no time passing.
     public mutating func tryConsume(now: UInt64) -> Bool {
-        if let last = lastRefill {
-            if now > last {
-                tokens = min(burst, tokens + Double(now - last) / 1e9 * ratePerSecond)
-                lastRefill = now
-            }
-        } else {
+        if lastRefill == Self.never {
+            lastRefill = now
+        } else if now > lastRefill {
+            tokens = min(burst, tokens + Double(now - lastRefill) / 1e9 * ratePerSecond)
             lastRefill = now
         }
         guard tokens >= 1 else { return false }
