@@ -48,7 +48,8 @@ extension PushCore {
         client(id)?.messagesSent
     }
 
-    /// The client with this client id (`c_…`), if it is here.
+    /// The client with this client id (`c_…`), if it is here. Each client's id is made
+    /// to compare (ids are not kept): an admin's disconnect, never the message path.
     public func find(clientID: String) -> ClientID? {
         for case let client? in slots where client.info.clientID == clientID { return client.id }
         return nil
@@ -96,6 +97,6 @@ extension PushCore {
             ClientSummary(
                 id: $0.id, info: $0.info, subscriptions: $0.subscriptions, seq: $0.seq, messagesSent: $0.messagesSent,
                 conflated: $0.conflated)
-        }.sorted { ($0.info.connectedAt, $0.info.clientID) < ($1.info.connectedAt, $1.info.clientID) }
+        }.sorted { ($0.info.connectedAt, $0.info.connection) < ($1.info.connectedAt, $1.info.connection) }
     }
 }

@@ -44,30 +44,3 @@ public enum PushCloseReason: Equatable, Sendable {
         }
     }
 }
-
-/// Who a new client is: fixed at the handshake.
-public struct ClientInfo: Sendable, Equatable {
-    public let clientID: String
-    public let user: String
-    public let remoteAddress: String
-    /// Wall-clock microseconds since the epoch at connect.
-    public let connectedAt: Int64
-    /// Sent in `connected`; names this connection's session record. Nil when the server
-    /// keeps no sessions (`SESSION_RESUME_TTL=0`, or benchmark mode without Redis).
-    public let resumeToken: ResumeToken?
-    /// After the token: its optional's tag and this flag share a word (every connection
-    /// holds one of these).
-    public let authenticated: Bool
-
-    public init(
-        clientID: String, user: String, authenticated: Bool, remoteAddress: String, connectedAt: Int64,
-        resumeToken: ResumeToken? = nil
-    ) {
-        self.clientID = clientID
-        self.user = user
-        self.authenticated = authenticated
-        self.remoteAddress = remoteAddress
-        self.connectedAt = connectedAt
-        self.resumeToken = resumeToken
-    }
-}

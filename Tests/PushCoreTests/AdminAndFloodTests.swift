@@ -7,8 +7,8 @@ import WebSocket
 @Suite struct AdminAndFloodTests {
     @Test func aPushReachesOnlyClientsThatCoverItsStocks() {
         let harness = CoreHarness()
-        let sh = harness.open("a")
-        let hk = harness.open("b")
+        let sh = harness.open()
+        let hk = harness.open()
         harness.send(sh, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         harness.send(hk, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
         let (reached, actions) = harness.push(["600519", "601318"])
@@ -20,8 +20,8 @@ import WebSocket
 
     @Test func theSubscriptionTotalIsTheSumOfThePerKeyCounts() {
         let harness = CoreHarness()
-        let a = harness.open("a")
-        let b = harness.open("b")
+        let a = harness.open()
+        let b = harness.open()
         harness.send(a, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         harness.send(b, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         harness.send(b, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
@@ -33,7 +33,7 @@ import WebSocket
 
     @Test func aBroadcastGoesToEveryClientAsOneSharedFrame() {
         let harness = CoreHarness()
-        let clients = [harness.open("a"), harness.open("b"), harness.open("c")]
+        let clients = [harness.open(), harness.open(), harness.open()]
         let frame = FrameEncoder.sharedFrame(opcode: .text, payload: Array(#"{"type":"broadcast"}"#.utf8))
         #expect(harness.core.broadcast(frame: frame, into: &harness.actions) == 3)
         let actions = harness.take()
@@ -42,26 +42,26 @@ import WebSocket
 
     @Test func aDisconnectedClientLeavesAtOnceAndASecondDisconnectFindsNothing() throws {
         let harness = CoreHarness()
-        let client = harness.open("c_1")
-        harness.open("c_2")
-        let id = try #require(harness.core.find(clientID: "c_1"))
+        let client = harness.open(1)
+        harness.open(2)
+        let id = try #require(harness.core.find(clientID: "c_t_1"))
         #expect(harness.core.disconnect(id, into: &harness.actions))
         let actions = harness.take()
         #expect(actions.contains { if case .close(client, .admin) = $0 { true } else { false } })
         #expect(
-            actions.contains { if case .forget(client, let info, _) = $0 { info.clientID == "c_1" } else { false } },
+            actions.contains { if case .forget(client, let info, _) = $0 { info.clientID == "c_t_1" } else { false } },
             "the shell is told to free what it holds for the client")
-        #expect(harness.core.find(clientID: "c_1") == nil)
-        #expect(harness.core.clientSummaries.map(\.info.clientID) == ["c_2"])
+        #expect(harness.core.find(clientID: "c_t_1") == nil)
+        #expect(harness.core.clientSummaries.map(\.info.clientID) == ["c_t_2"])
         #expect(!harness.core.disconnect(id, into: &harness.actions))
     }
 
     @Test func aReleasedSlotGoesToTheNextClientWithFreshState() {
         let harness = CoreHarness()
-        let first = harness.open("a")
+        let first = harness.open()
         harness.send(first, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         harness.core.release(first)
-        let second = harness.open("b")
+        let second = harness.open()
         #expect(second == first, "the slot is reused")
         #expect(harness.core.subscriptionCounts.isEmpty)
         #expect(harness.publish(["600519": 1520]).isEmpty)

@@ -18,7 +18,7 @@ import Testing
     @Test func anEditedStrategyIsAnnouncedThenAddedStocksAreSnapshotted() {
         let harness = CoreHarness()
         let client = harness.open()
-        let other = harness.open("other")
+        let other = harness.open()
         harness.send(client, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
         harness.send(other, #"{"type":"subscribe","subscription_type":"stock","target":"601318"}"#)
         harness.core.catalogChanged(

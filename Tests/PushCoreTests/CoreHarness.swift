@@ -50,9 +50,11 @@ final class CoreHarness {
         return actions
     }
 
-    func open(_ name: String = "c") -> ClientID {
+    /// Opens a client of instance `t`: connection `connection` is client id `c_t_<hex>`.
+    func open(_ connection: UInt64 = 0) -> ClientID {
         let info = ClientInfo(
-            clientID: name, user: "u", authenticated: false, remoteAddress: "127.0.0.1", connectedAt: now.wallMicros)
+            instance: "t", connection: connection, user: "u", authenticated: false, remoteAddress: "127.0.0.1",
+            connectedAt: now.wallMicros)
         let id = core.open(info, now: now, into: &actions)
         take()
         return id

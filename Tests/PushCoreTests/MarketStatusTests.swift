@@ -46,7 +46,7 @@ import Time
         #expect(status["since"] == .string("2026-12-07T04:00:00.000000Z"))
         #expect(status["next_change"] == .string("2026-12-07T05:00:00.000000Z"))
         // A strategy across markets: one status per market it holds, in code order.
-        let other = harness.open("o")
+        let other = harness.open()
         let strategy = harness.send(other, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
             .messages(to: other).filter { $0.type == "market_status" }
         #expect(strategy.map { $0.json["market"] } == [.string("HK"), .string("SH")])
@@ -55,8 +55,8 @@ import Time
 
     @Test func eachChangeReachesTheClientsOfThatMarketOnce() throws {
         let harness = try Self.harness(at: Self.utc(2026, 12, 7, 3, 59))  // 11:59: HK open, SH at lunch
-        let hongKong = harness.open("hk")
-        let shanghai = harness.open("sh")
+        let hongKong = harness.open()
+        let shanghai = harness.open()
         harness.send(hongKong, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
         harness.send(shanghai, #"{"type":"subscribe","subscription_type":"stock","target":"600519"}"#)
         harness.now.marketMicros = Self.utc(2026, 12, 7, 4)

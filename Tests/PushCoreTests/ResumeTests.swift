@@ -12,7 +12,7 @@ import Testing
 
     func open(_ harness: CoreHarness, token: ResumeToken? = ResumeTests.newToken, user: String = "alice") -> ClientID {
         let info = ClientInfo(
-            clientID: "c_\(token?.low ?? 0)", user: user, authenticated: true, remoteAddress: "a",
+            instance: "t", connection: token?.low ?? 0, user: user, authenticated: true, remoteAddress: "a",
             connectedAt: harness.now.wallMicros, resumeToken: token)
         let id = harness.core.open(info, now: harness.now, into: &harness.actions)
         harness.take()
@@ -50,12 +50,14 @@ import Testing
     @Test func connectedCarriesTheTokenOnlyWhenSessionsAreKept() {
         let harness = CoreHarness()
         let info = ClientInfo(
-            clientID: "c_1", user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0, resumeToken: Self.newToken)
+            instance: "t", connection: 1, user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0,
+            resumeToken: Self.newToken)
         let withToken = harness.core.open(info, now: harness.now, into: &harness.actions)
         #expect(harness.take().messages(to: withToken).first?.json["resume_token"] == .string(Self.newToken.description))
         let without = harness.open()
         _ = without
-        let plain = ClientInfo(clientID: "c_2", user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0)
+        let plain = ClientInfo(
+            instance: "t", connection: 2, user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0)
         let id = harness.core.open(plain, now: harness.now, into: &harness.actions)
         #expect(harness.take().messages(to: id).first?.json["resume_token"] == nil)
     }

@@ -4,11 +4,12 @@ import Testing
 @Suite struct SubscribeTests {
     @Test func openGreetsTheClientWithItsID() {
         let harness = CoreHarness()
-        let info = ClientInfo(clientID: "c_1", user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0)
+        let info = ClientInfo(
+            instance: "t", connection: 1, user: "u", authenticated: false, remoteAddress: "a", connectedAt: 0)
         let id = harness.core.open(info, now: harness.now, into: &harness.actions)
         let greeting = harness.take().messages(to: id)
         #expect(greeting.map(\.type) == ["connected"])
-        #expect(greeting.first?.json["client_id"]?.stringValue == "c_1")
+        #expect(greeting.first?.json["client_id"]?.stringValue == "c_t_1")
     }
 
     @Test func subscribeConfirmsThenSendsOneSnapshotOfTheCoveredStocks() {
@@ -86,10 +87,10 @@ import Testing
 
     @Test func statusReportsSubscriptionsAndMessagesSent() {
         let harness = CoreHarness()
-        let client = harness.open("c_9")
+        let client = harness.open(9)
         harness.send(client, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
         let status = harness.send(client, #"{"type":"get_status","id":"s"}"#).messages(to: client)[0]
-        #expect(status.json["client_id"]?.stringValue == "c_9")
+        #expect(status.json["client_id"]?.stringValue == "c_t_9")
         #expect(status.json["subscriptions"]?.arrayValue?.count == 1)
         #expect(status.json["message_count"]?.intValue == 3, "connected, subscribed, snapshot")
         #expect(status.json["id"]?.stringValue == "s")

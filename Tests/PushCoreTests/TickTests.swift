@@ -4,8 +4,8 @@ import Testing
 @Suite struct TickTests {
     @Test func aTickCarriesOnlyTheChangedStocksEachClientCovers() {
         let harness = CoreHarness()
-        let chips = harness.open("a")
-        let hk = harness.open("b")
+        let chips = harness.open()
+        let hk = harness.open()
         harness.send(chips, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
         harness.send(hk, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
         let actions = harness.publish(["600519": 1501, "09988": 81])
@@ -40,8 +40,8 @@ import Testing
 
     @Test func clientsWithTheSameSubscriptionsShareOneBody() {
         let harness = CoreHarness()
-        let first = harness.open("a")
-        let second = harness.open("b")
+        let first = harness.open()
+        let second = harness.open()
         for client in [first, second] {
             harness.send(client, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         }

@@ -1,3 +1,5 @@
+import PushCore
+
 /// Where a client sorts in the cluster-wide client list: by instance id, then by the
 /// connection counter the instance gave it. Client ids are `c_<instance>_<hex>`, so the
 /// id itself is the cursor: a page ends at a client, the next starts after it.
@@ -60,5 +62,5 @@ enum ClientPage {
 
 extension ClientPosition {
     /// The client id this position stands for (`c_<instance>_<hex>`), as `next_cursor`.
-    var clientID: String { PriceStreamRoute.clientID(counter, instance: instance) }
+    var clientID: String { ClientInfo.clientID(counter, instance: instance) }
 }

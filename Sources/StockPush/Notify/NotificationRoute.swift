@@ -1,4 +1,5 @@
 import HTTP1
+import PushCore
 import Server
 
 /// The handshake of `/api/ws/notifications`: the page's origin, the user's JWT (as on the
@@ -29,7 +30,7 @@ enum NotificationRoute {
         // The per-user limit is the price stream's; a notification stream counts per address.
         if shared.limits.admit(address: address) != nil { return PriceStreamRoute.addressRefusal(address, shared) }
         notify.arriving[context.connectionID] = LoopNotify.StreamClient(
-            clientID: PriceStreamRoute.clientID(context.connectionID, instance: shared.instanceID), user: user,
+            clientID: ClientInfo.clientID(context.connectionID, instance: shared.instanceID), user: user,
             address: address)
         return .accept(notify)
     }

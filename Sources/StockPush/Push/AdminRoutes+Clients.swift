@@ -25,9 +25,7 @@ extension AdminRoutes {
             let keys = client.subscriptions.map(\.description)
             guard filter.matches(user: client.info.user, instance: instance, subscriptions: keys) else { continue }
             part.matching += 1
-            let position =
-                ClientPosition(clientID: client.info.clientID)
-                ?? ClientPosition(instance: instance, counter: UInt64(client.id.slot))
+            let position = ClientPosition(instance: client.info.instance, counter: client.info.connection)
             if let cursor = filter.cursor, position <= cursor { continue }
             candidates.append((position, client))
         }

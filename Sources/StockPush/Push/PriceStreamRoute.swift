@@ -28,7 +28,7 @@ enum PriceStreamRoute {
             break
         }
         let info = ClientInfo(
-            clientID: clientID(context.connectionID, instance: shared.instanceID), user: user, authenticated: authenticated,
+            instance: shared.instanceID, connection: context.connectionID, user: user, authenticated: authenticated,
             remoteAddress: address,
             connectedAt: WallClock.nowMicroseconds(), resumeToken: shared.sessions != nil ? ResumeToken.random() : nil)
         if authenticated, let cluster = shared.cluster {
@@ -62,26 +62,5 @@ enum PriceStreamRoute {
             .error(
                 .tooManyRequests, code: "too_many_connections",
                 message: "\(address) already has \(shared.configuration.maxConnectionsPerIP) connections"))
-    }
-
-    /// `c_<instance>_<connection id in lowercase hex>`: unique across the cluster and
-    /// naming the instance that holds the client (instance ids have no `_`).
-    static func clientID(_ id: UInt64, instance: String) -> String {
-        let digits = max(1, (64 - id.leadingZeroBitCount + 3) / 4)
-        var instance = instance
-        return instance.withUTF8 { name in
-            String(unsafeUninitializedCapacity: 3 + name.count + digits) { text in
-                text[0] = UInt8(ascii: "c")
-                text[1] = UInt8(ascii: "_")
-                for index in 0..<name.count { text[2 + index] = name[index] }
-                text[2 + name.count] = UInt8(ascii: "_")
-                let start = 3 + name.count
-                for position in 0..<digits {
-                    let nibble = UInt8((id >> UInt64(4 * (digits - 1 - position))) & 0xF)
-                    text[start + position] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
-                }
-                return start + digits
-            }
-        }
     }
 }

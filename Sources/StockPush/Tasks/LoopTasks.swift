@@ -1,3 +1,4 @@
+import PushCore
 import PushProtocol
 import Reactor
 import Server
@@ -70,7 +71,7 @@ final class LoopTasks: WebSocketHandler {
         holders[id.slot] = arrival
         connection.handlerTag = id.slot
         shared.metrics.tasks.streamsOpen.add(1)
-        let clientID = PriceStreamRoute.clientID(connection.id, instance: shared.instanceID)
+        let clientID = ClientInfo.clientID(connection.id, instance: shared.instanceID)
         shared.logger.info("task stream opened: \(clientID) user \(arrival.user) task \(arrival.taskID)")
         connection.send(
             textBytes: ServerMessage.connected(

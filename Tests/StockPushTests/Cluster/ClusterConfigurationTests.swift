@@ -1,3 +1,4 @@
+import PushCore
 import Testing
 
 @testable import StockPush
@@ -35,5 +36,11 @@ import Testing
     @Test func theTTLMustOutliveTheHeartbeat() {
         #expect(throws: UsageError.self) { try configuration(["--cluster-heartbeat-ms", "2000", "--cluster-ttl-ms", "2000"]) }
         #expect(throws: UsageError.self) { try configuration(["--cluster-timeout-ms", "0"]) }
+    }
+
+    @Test func theLongestInstanceIDStillFitsTheGreetingsFastPath() {
+        let id = ClientInfo.clientID(.max, instance: String(repeating: "a", count: InstanceIdentity.maximumLength))
+        #expect(id.utf8.count == 2 + 48 + 1 + 16)
+        #expect(id.utf8.count <= 80)
     }
 }
