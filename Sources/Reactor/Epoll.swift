@@ -33,8 +33,10 @@ struct Epoll: ~Copyable {
         _ = clinux_epoll_ctl(fd.rawValue, EPOLL_CTL_DEL, descriptor, 0, 0)
     }
 
-    /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` per ready fd.
-    func wait(timeoutMilliseconds: Int32, _ body: (UInt64, IOEvents) -> Void) throws(ReactorError) {
+    /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` per ready fd;
+    /// returns how many there were (`capacity`: maybe more are ready).
+    @discardableResult
+    func wait(timeoutMilliseconds: Int32, _ body: (UInt64, IOEvents) -> Void) throws(ReactorError) -> Int {
         let count: Int32
         switch try posixCall(
             function: "epoll_wait", { clinux_epoll_wait(fd.rawValue, events, Int32(capacity), timeoutMilliseconds) })
@@ -45,5 +47,6 @@ struct Epoll: ~Copyable {
         for index in 0..<Int(count) {
             body(events[index].data, IOEvents(rawValue: events[index].events))
         }
+        return Int(count)
     }
 }

@@ -21,6 +21,21 @@ import Testing
         loop.deregister(registration)
     }
 
+    /// One pass hears every ready descriptor, not one epoll batch (256) of them: a pass
+    /// whose flush is long must not leave new clients' requests for later passes.
+    @Test func onePassDispatchesMoreThanOneBatchOfReadyDescriptors() throws {
+        let loop = try EventLoop()
+        let pairs = (0..<300).map { _ in SocketPair() }
+        defer { pairs.forEach { $0.close() } }
+        let handlers = pairs.map { _ in RecordingHandler() }
+        for (pair, handler) in zip(pairs, handlers) {
+            _ = try loop.register(pair.left, events: .readable, handler: handler)
+            writeAll(pair.right, [1])
+        }
+        loop.runOnce(maximumWaitMilliseconds: 0)
+        #expect(handlers.count { !$0.events.isEmpty } == 300)
+    }
+
     @Test func staleEventsDoNotReachTheNextOwnerOfASlot() throws {
         let loop = try EventLoop()
         let first = SocketPair()
