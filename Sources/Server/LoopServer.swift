@@ -155,6 +155,7 @@ public final class LoopServer {
         switch connection.phase {
         case .http:
             if let started = connection.requestStartedAt, now &- started >= headerTimeout {
+                metrics.requestTimeouts.add(1)
                 connection.respond(
                     .error(
                         .requestTimeout, code: "request_timeout",

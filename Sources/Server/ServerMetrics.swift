@@ -14,5 +14,8 @@ public final class ServerMetrics: Sendable {
     public let heartbeatTimeouts = Counter()
     public let webSocketMessagesReceived = Counter()
     public let slowConsumerCloses = Counter()
+    /// Requests answered 408 at the header timeout: slow clients, or a loop too slow to
+    /// read what they sent (issue 15's lost connections were these, counted nowhere).
+    public let requestTimeouts = Counter()
     public init() {}
 }

@@ -86,6 +86,7 @@ import Testing
         }
         #expect(response?.status == 408)
         #expect(waited >= 10, "408 after \(waited) s of a 10 s header timeout")
+        #expect(server.metrics.requestTimeouts.current == 1, "a 408 is counted, not silent")
         client.setTimeout(seconds: 2)
         #expect(client.waitForEOF())
     }

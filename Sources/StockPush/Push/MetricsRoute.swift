@@ -87,6 +87,10 @@ enum MetricsRoute {
             "stockpush_heartbeat_timeouts_total", "counter", "Connections closed 4408 for silence.",
             core.heartbeatTimeouts.current)
         metric(
+            "stockpush_request_timeouts_total", "counter",
+            "Requests answered 408: the head (or a deferred upgrade's answer) not in within the header timeout.",
+            core.requestTimeouts.current)
+        metric(
             "stockpush_handshake_failures_total", "counter", "WebSocket handshakes refused (bad request, auth, limits).",
             core.handshakeFailures.current)
         metric("stockpush_auth_failures_total", "counter", "Handshakes refused with 401.", shared.metrics.authFailures.current)
