@@ -59,16 +59,19 @@ public struct TickBuilder {
         for quote in candidates {
             let code = quote.code
             guard let entry = active[code] else { continue }
-            if quote.quoteTime > quotedAt[code] ?? .min { quotedAt[code] = quote.quoteTime }
+            // One lookup each (a modify, an index), not a get and a set: hashing the
+            // code was most of a tick's cost besides encoding.
+            Self.raise(&quotedAt[code, default: .min], to: quote.quoteTime)
             // The diff baseline: the last quote sent (the board holds exactly those).
-            let previous = quotes[code]
+            let slot = quotes.index(forKey: code)
+            let previous = slot.map { quotes.values[$0] }
             let moved = previous.map { quote.differsForSubscribers(from: $0) } ?? true
             let flipped = staleness.map { flag(code, stale: isStale(code, market: entry.stock.market, $0)) } ?? false
             guard moved || flipped else { continue }
             // A recovery with the same figures still shows the newer quote time.
             let sent = previous.map { moved || quote.quoteTime > $0.quoteTime ? quote : $0 } ?? quote
             changed.append(code)
-            quotes[code] = sent
+            if let slot { quotes.values[slot] = sent } else { quotes[code] = sent }
             fragments[code] = encode(sent, entry)
         }
         changed.sort()
@@ -112,6 +115,10 @@ public struct TickBuilder {
             recovered += 1
         }
         return true
+    }
+
+    private static func raise(_ time: inout Int64, to newer: Int64) {
+        if newer > time { time = newer }
     }
 
     private mutating func encode(_ quote: Quote, _ entry: ActiveStock) -> QuoteFragment {
