@@ -63,8 +63,12 @@ OUT="$RESULTS/$STAMP.jsonl"
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")"; rm -rf "$WORK"' EXIT
 
-# CPU ticks and RSS summed over the server processes ($SPIDS).
-cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print $14+$15}' "/proc/$pid/stat"))); done; echo $sum; }
+# CPU time and RSS summed over the server processes ($SPIDS). CPU time is the threads'
+# run time in nanoseconds (schedstat), not 100 Hz ticks: at A's ~7 % of a core an 8 s
+# window holds only ~55 ticks, and one tick more or less moved µs/frame by 2 %.
+cpu_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null; done | awk '{sum += $1} END {printf "%.0f\n", sum}'; }
+# User and system ticks (the split only; the total comes from cpu_ns).
+user_sys_ticks() { local pid; for pid in $SPIDS; do awk '{print $14, $15}' "/proc/$pid/stat"; done | awk '{u += $1; s += $2} END {print u, s}'; }
 # Hypervisor steal ticks on the server's core (CPU 0), or over all CPUs when unpinned (D):
 # on a shared VM, time the host takes from the guest shows up as latency nothing here caused.
 steal_ticks() { awk -v cpu="$1" '$1 == cpu {print $9}' /proc/stat; }
@@ -130,37 +134,42 @@ run_one() {
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
     local connect_cpu0 connect_steal0 connect_t0
-    connect_cpu0=$(cpu_ticks); connect_steal0=$(steal_ticks $stealcpu); connect_t0=$(date +%s.%N)
+    connect_cpu0=$(cpu_ns); connect_steal0=$(steal_ticks $stealcpu); connect_t0=$(date +%s.%N)
     # Sample the server over the generator's measured window (and, for handshakes,
     # over the connect phase before it).
     for _ in $(seq 1 9000); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
     local connect_cpu1 connect_steal connect_seconds
-    connect_cpu1=$(cpu_ticks); connect_steal=$(($(steal_ticks $stealcpu) - connect_steal0))
+    connect_cpu1=$(cpu_ns); connect_steal=$(($(steal_ticks $stealcpu) - connect_steal0))
     connect_seconds=$(python3 -c "print($(date +%s.%N) - $connect_t0)")
     for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss steal0 steal1
     local wait0 wait1
-    cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); wait0=$(wait_ns); t0=$(date +%s.%N)
+    local us0 us1
+    cpu0=$(cpu_ns); us0=$(user_sys_ticks); steal0=$(steal_ticks $stealcpu); wait0=$(wait_ns); t0=$(date +%s.%N)
     sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
-    cpu1=$(cpu_ticks); steal1=$(steal_ticks $stealcpu); wait1=$(wait_ns); t1=$(date +%s.%N); rss=$(rss_kib)
+    cpu1=$(cpu_ns); us1=$(user_sys_ticks); steal1=$(steal_ticks $stealcpu); wait1=$(wait_ns); t1=$(date +%s.%N); rss=$(rss_kib)
     wait "$gen" || true
     kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
         "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" \
-        "$connect_steal" "$connect_seconds" "$((wait1 - wait0))" "$BIN" >>"$OUT" <<'PY'
+        "$connect_steal" "$connect_seconds" "$((wait1 - wait0))" "$BIN" "$us0" "$us1" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds, waited, binary = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds, waited, binary, us0, us1 = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
     gen = {"error": str(error)}
 hz = 100.0
 seconds = float(t1) - float(t0)
-cpu = (int(c1) - int(c0)) / hz / seconds if seconds > 0 else 0
+cpu = (int(c1) - int(c0)) / 1e9 / seconds if seconds > 0 else 0
+user = int(us1.split()[0]) - int(us0.split()[0])
+system = int(us1.split()[1]) - int(us0.split()[1])
 fps = gen.get("frames_per_second", 0)
 print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "connections": int(conns),
                   "server_cpu": cpu, "server_us_per_frame": cpu / fps * 1e6 if fps else None,
                   "frames_per_cpu_second": fps / cpu if cpu else None,
+                  # Share of the window's CPU time spent in user space (from ticks).
+                  "server_user_share": user / (user + system) if user + system > 0 else None,
                   "rss_empty_kib": int(empty), "rss_kib": int(rss),
                   # Share of the server's core the hypervisor took during the window.
                   "steal": int(steal) / hz / int(stealshare) / seconds if seconds > 0 else None,
@@ -171,8 +180,8 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
                   # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
                   # second of server CPU, the capacity of one server core.
-                  "connect_cpu_seconds": (int(cc1) - int(cc0)) / hz,
-                  "handshakes_per_cpu_second": (gen.get("connections", {}).get("opened", 0) / ((int(cc1) - int(cc0)) / hz))
+                  "connect_cpu_seconds": (int(cc1) - int(cc0)) / 1e9,
+                  "handshakes_per_cpu_second": (gen.get("connections", {}).get("opened", 0) / ((int(cc1) - int(cc0)) / 1e9))
                   if int(cc1) > int(cc0) else None,
                   "generator": gen}))
 PY

@@ -9,12 +9,15 @@
 #   /work/.mirror/uNetworking+*/    this workplace's stored snapshots of the two repositories
 #   https://github.com/uNetworking/{uWebSockets,uSockets}
 # Compression (SHARED_COMPRESSOR) needs zlib; built without TLS, without io_uring.
+#   --portable   without -march=native (valgrind 3.19 cannot run AVX-512): bench/callgrind.sh --uws
 set -euo pipefail
+MARCH=-march=native SUFFIX=""
+[ "${1:-}" = --portable ] && MARCH="" SUFFIX=-portable
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 UWS_COMMIT=66dcff3dd48f0c19dd1703426365d062039321d0
 USOCKETS_COMMIT=86097c490263ab662d62e8e7b541390bdec7d149
 OUT="$ROOT/.build-bench/uws"
-BIN="$OUT/uws-server-${UWS_COMMIT:0:10}"
+BIN="$OUT/uws-server-${UWS_COMMIT:0:10}$SUFFIX"
 SOURCE="$ROOT/bench/peers/uws-server.cpp"
 
 if [ -x "$BIN" ] && [ "$BIN" -nt "$SOURCE" ]; then echo "$BIN"; exit 0; fi
@@ -51,13 +54,13 @@ fetch_tree uSockets "$USOCKETS_COMMIT" "$OUT/uSockets" "${USOCKETS_GIT:-}" \
 
 command -v g++ >/dev/null || { echo "build-uws.sh: g++ not found" >&2; exit 1; }
 [ -f /usr/include/zlib.h ] || { echo "build-uws.sh: zlib.h not found (apt-get install zlib1g-dev)" >&2; exit 1; }
-OBJ="$OUT/obj"
+OBJ="$OUT/obj$SUFFIX"
 rm -rf "$OBJ"; mkdir -p "$OBJ"
 # uSockets' own flags (its Makefile): C11, no TLS, -O3, LTO.
 (cd "$OBJ" && cc -std=c11 -O3 -flto -DLIBUS_NO_SSL -I"$OUT/uSockets/src" -c \
     "$OUT"/uSockets/src/*.c "$OUT"/uSockets/src/eventing/*.c "$OUT"/uSockets/src/crypto/*.c)
 # uWebSockets' own flags (its build.c): C++2b, -march=native -O3, LTO.
-g++ -std=c++2b -march=native -O3 -flto -DLIBUS_NO_SSL -I"$OUT/uWebSockets/src" -I"$OUT/uSockets/src" \
+g++ -std=c++2b $MARCH -O3 -flto -DLIBUS_NO_SSL -I"$OUT/uWebSockets/src" -I"$OUT/uSockets/src" \
     "$SOURCE" "$OBJ"/*.o -lz -o "$BIN.tmp"
 mv "$BIN.tmp" "$BIN"
 echo "$BIN"
