@@ -16,8 +16,8 @@ import Testing
 
     @Test func aGroupCoveringFewerStocksThanChangedGetsItsOwnInTheTicksOrder() {
         let harness = CoreHarness()
-        let chips = harness.open("a")
-        let everything = harness.open("b")
+        let chips = harness.open()
+        let everything = harness.open()
         harness.send(chips, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
         harness.send(everything, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
         harness.send(everything, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
