@@ -149,10 +149,16 @@ extension Connection {
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
     /// message: the price-update path, where only the head differs between clients.
-    /// Written at once when nothing waits ahead of it (one writev, nothing queued).
-    public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes) {
+    /// `now`: written at once when nothing waits ahead of it (one send, nothing queued);
+    /// else queued for the flush before the loop sleeps, with whatever else comes.
+    public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes, now: Bool = true) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
+        guard now else {
+            enqueue(arena, offset: offset, count: count, endsMessage: false)
+            enqueue(body)
+            return
+        }
         do {
             try stream.send(head: arena, offset: offset, count: count, body: body, loop: loop, owner: self)
         } catch {

@@ -27,6 +27,9 @@ final class LoopPush {
     /// The core's output, reused so a tick allocates no action storage.
     var actions: [PushAction] = []
     private var performing = false
+    /// Price updates go out as they are carried out, unless a backlog of ticks is being
+    /// delivered (`publish(batched:)`).
+    private var sendsAtOnce = true
     /// The debug report of the tick being published, until its `tickQueued` takes it.
     private var tickReport: (report: TickReport, clients: Int)?
     let queueLimit: Int
@@ -98,10 +101,14 @@ final class LoopPush {
 
     /// With `report` (push=debug), this loop's part of the tick's debug line: handed to
     /// the tick's last write, or reported at once when the tick reached nobody here.
-    func publish(_ tick: TickUpdate, report: TickReport? = nil) {
+    /// `batched`: one of several ticks taken at once (the loop fell behind); their
+    /// updates queue and leave together, one `writev` per client, before the loop sleeps.
+    func publish(_ tick: TickUpdate, report: TickReport? = nil, batched: Bool = false) {
         let reached = core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
         tickReport = report.map { ($0, reached) }
+        sendsAtOnce = !batched
         perform()
+        sendsAtOnce = true
         if let left = tickReport {
             tickReport = nil
             left.report.loopDone(clients: left.clients)
@@ -156,10 +163,11 @@ final class LoopPush {
     func carryOut(_ action: PushAction) {
         switch action {
         case .sendUpdate(let id, let heads, let offset, let count, let body):
-            connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body)
+            connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body, now: sendsAtOnce)
         case .sendUpdates(let heads, let body, let deliveries):
             for delivery in deliveries {
-                connections[delivery.client.slot]?.send(head: heads, offset: delivery.offset, count: delivery.count, body: body)
+                connections[delivery.client.slot]?.send(
+                    head: heads, offset: delivery.offset, count: delivery.count, body: body, now: sendsAtOnce)
             }
         case .sendFrame(let id, let frame):
             connections[id.slot]?.send(frame: frame)
