@@ -78,7 +78,7 @@ var targets: [Target] = [
     .testTarget(name: "HTTPGrammarTests", dependencies: ["HTTPGrammar"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"]),
-    .testTarget(name: "DeflateTests", dependencies: ["Deflate"]),
+    .testTarget(name: "DeflateTests", dependencies: ["Deflate", "CZlib"]),
     .testTarget(
         name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),

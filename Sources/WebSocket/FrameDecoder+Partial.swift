@@ -9,6 +9,14 @@ public struct PartialFrame: Sendable, Equatable {
     public let payloadLength: Int
     /// Payload bytes already in the buffer.
     public let availablePayload: Int
+
+    public init(opcode: Opcode, rsv: UInt8 = 0, fin: Bool, payloadLength: Int, availablePayload: Int) {
+        self.opcode = opcode
+        self.rsv = rsv
+        self.fin = fin
+        self.payloadLength = payloadLength
+        self.availablePayload = availablePayload
+    }
 }
 
 extension FrameDecoder {
