@@ -92,7 +92,8 @@ var targets: [Target] = [
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
     .testTarget(name: "MarketTests", dependencies: ["Market", "Time"]),
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol", "Deflate"]),
-    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time"]),
+    .testTarget(
+        name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time", "Deflate"]),
     .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
 ]
 
