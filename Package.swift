@@ -80,7 +80,8 @@ var targets: [Target] = [
     .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"]),
     .testTarget(name: "DeflateTests", dependencies: ["Deflate", "CZlib"]),
     .testTarget(
-        name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
+        name: "ServerTests",
+        dependencies: ["Server", "HTTP1", "WebSocket", "Deflate", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "JSON"]),
