@@ -61,7 +61,8 @@ var targets: [Target] = [
     .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Deflate", "Buffers", "Time", "Telemetry"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
     .target(
-        name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry", "Digest"]),
+        name: "LoadGenerator",
+        dependencies: ["Reactor", "Buffers", "WebSocket", "Deflate", "Time", "HTTP1", "JSON", "Retry", "Digest"]),
     // Application glue: configuration, routes, echo.
     .target(
         name: "StockPush",
@@ -95,7 +96,7 @@ var targets: [Target] = [
     .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol", "Deflate"]),
     .testTarget(
         name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time", "Deflate"]),
-    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol", "Deflate"]),
 ]
 
 for index in targets.indices where targets[index].type != .system && targets[index].type != .test {
