@@ -7,13 +7,15 @@
 #   bench/callgrind.sh --bin PATH           a given stockpush binary (default: release build)
 #   bench/callgrind.sh --clients N --tick-ms M --seconds S --keep DIR
 #   bench/callgrind.sh --generator          the load generator under callgrind instead
+#   bench/callgrind.sh --uws                the uWebSockets peer (bench/peers) as the server:
+#                                           the same count for the strongest peer
 #
 # The server runs `serve --bench 10:20 --threads 1` under callgrind (on a copy of the
 # binary with its DWARF 5 debug info stripped, which valgrind 3.19 cannot read; the
 # symbol table stays, so functions keep their names). The generator (`stockpush bench`,
 # natively) connects, warms up, and when it starts measuring the counters are zeroed
 # (`callgrind_control -z`); after S seconds they are dumped (`-d`). Frames are counted
-# by the server itself: its calls to writev(2), one per client per tick in this
+# by the server itself: its calls to writev(2) (uWS: send(2)), one per client per tick in this
 # workload. Ticks are slower than A's 100 ms because callgrind runs user code ~50x
 # slower, and a server that falls behind merges ticks, which changes what a frame costs.
 # With --generator the server runs natively and the generator (one thread) under
@@ -24,7 +26,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 source scripts/lib.sh
 
-BIN="" CLIENTS=1000 TICK=500 SECONDS_COUNTED=20 KEEP="" SIDE=server
+BIN="" CLIENTS=1000 TICK=500 SECONDS_COUNTED=20 KEEP="" SIDE=server PEER=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_COUNTED=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
     --generator) SIDE=generator; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --uws) PEER=$(bench/peers/build-uws.sh --portable 2>/tmp/uws-build.log) || { tail -n 3 /tmp/uws-build.log >&2; exit 1; }; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
     esac
 done
@@ -51,6 +54,11 @@ PORT=$(free_port)
 SERVE=(serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$TICK"
     --max-connections-per-ip 1000000 --heartbeat-interval 30 --log-level warning)
 GRIND=(valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.out.%p" "$WORK/stockpush")
+if [ -n "$PEER" ]; then
+    [ "$SIDE" = server ] || { echo "--uws measures the server side" >&2; exit 64; }
+    SERVE=(--port "$PORT" --bench 10:20 --tick-ms "$TICK")
+    GRIND=(valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.out.%p" "$PEER")
+fi
 if [ "$SIDE" = server ]; then "${GRIND[@]}" "${SERVE[@]}" 2>"$WORK/server.log" & else "$BIN" "${SERVE[@]}" 2>"$WORK/server.log" & fi
 SERVER=$!
 for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done

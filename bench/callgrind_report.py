@@ -3,7 +3,8 @@
 and for the functions on the fan-out path (inclusive, i.e. with their callees).
 
 usage: callgrind_report.py DUMP CLIENTS TICK_MS [server|generator GENERATOR_JSON]
-Frames are the server's writev(2) calls in the dump (one per client per tick here).
+Frames are the server's writev(2) calls in the dump, or send(2) calls for the uWS peer
+(one per client per tick here).
 The window's edges may cut a tick, so the total per frame moves by about one tick in
 the number counted; the per-call costs of the fan-out functions do not.
 Reads the callgrind format itself (callgrind_annotate 3.19 mis-sums these dumps).
@@ -18,8 +19,8 @@ from collections import defaultdict
 FAN_OUT = [
     ("PushCore.publish (a tick's fan-out, sends excluded)", "PushCore.publish("),
     ("PriceUpdateHead.write (the per-client head)", "PriceUpdateHead.write(seq: Swift.UInt64, bodyLength: Swift.Int, into: inout"),
-    ("Connection.send(head:…) (queue head + body)", "Connection.send(head:"),
-    ("Connection.flush (one writev per client)", "Connection.flush()"),
+    ("Connection.send(head:…) (writev of head + body)", "Connection.send(head:"),
+    ("Connection.flush (what was queued)", "Connection.flush()"),
 ]
 # The load generator's receive path (--generator).
 RECEIVE = [
@@ -84,8 +85,8 @@ def main(dump, clients, tick, side="server", generator_json=None):
         frames = json.load(open(generator_json)).get("frames", 0)
         source, path = "received, as the generator reports", RECEIVE
     else:
-        frames = sum(count for name, count in calls.items() if re.fullmatch(r"(__)?writev(64)?", name))
-        source, path = "writev calls", FAN_OUT
+        frames = sum(count for name, count in calls.items() if re.fullmatch(r"(__)?(writev|send|sendmsg)(64)?", name))
+        source, path = "writev/send calls", FAN_OUT
     print(f"callgrind ({side}): {clients} clients, {tick} ms ticks; {frames} frames ({source}), {total:,} instructions")
     if not frames:
         print("no frames counted")

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks StockPush against a Node `ws` peer on this machine: the server under test
-# pinned to CPU 0, the load generator (`stockpush bench`) to CPU 1. Prints one table
-# and writes the raw results to bench/results/<date>.json.
+# Benchmarks StockPush against two peers on this machine, a uWebSockets server (C++,
+# bench/peers/uws-server.cpp, built from pinned sources by bench/peers/build-uws.sh) and
+# a Node `ws` server: the server under test pinned to CPU 0, the load generator
+# (`stockpush bench`) to CPU 1. Prints one table with ratios to uWS and writes the raw
+# results to bench/results/<date>.jsonl. Without uWS sources the table says so and
+# keeps StockPush and Node.
 #
 #   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
 #   bench/run.sh --runs 1 A B    a quick look at some workloads
@@ -37,13 +40,21 @@ while [ $# -gt 0 ]; do
 done
 [ ${#WORKLOADS[@]} -eq 0 ] && WORKLOADS=(A B C E F)
 
-ensure_packages node-ws util-linux
+ensure_packages node-ws util-linux g++ zlib1g-dev
 command -v node >/dev/null || ensure_packages nodejs
 if [ -z "$BIN" ]; then
     swift build -c release --product stockpush >/dev/null
     BIN="$ROOT/.build/release/stockpush"
 fi
 export NODE_PATH=/usr/share/nodejs
+UWS_LOG="$ROOT/.build-bench/uws-build.log"
+mkdir -p "$ROOT/.build-bench"
+TARGETS=(stockpush uws node)
+if ! UWS_BIN=$(bench/peers/build-uws.sh 2>"$UWS_LOG"); then
+    echo "== uWebSockets peer unavailable, the table keeps StockPush and Node: $(tail -n 1 "$UWS_LOG")"
+    TARGETS=(stockpush node)
+    UWS_BIN=""
+fi
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -51,8 +62,12 @@ OUT="$RESULTS/$STAMP.jsonl"
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")"; rm -rf "$WORK"' EXIT
 
-# CPU ticks and RSS summed over the server processes ($SPIDS).
-cpu_ticks() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '{print $14+$15}' "/proc/$pid/stat"))); done; echo $sum; }
+# CPU time and RSS summed over the server processes ($SPIDS). CPU time is the threads'
+# run time in nanoseconds (schedstat), not 100 Hz ticks: at A's ~7 % of a core an 8 s
+# window holds only ~55 ticks, and one tick more or less moved µs/frame by 2 %.
+cpu_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null; done | awk '{sum += $1} END {printf "%.0f\n", sum}'; }
+# User and system ticks (the split only; the total comes from cpu_ns).
+user_sys_ticks() { local pid; for pid in $SPIDS; do awk '{print $14, $15}' "/proc/$pid/stat"; done | awk '{u += $1; s += $2} END {print u, s}'; }
 # Hypervisor steal ticks on the server's core (CPU 0), or over all CPUs when unpinned (D):
 # on a shared VM, time the host takes from the guest shows up as latency nothing here caused.
 steal_ticks() { awk -v cpu="$1" '$1 == cpu {print $9}' /proc/stat; }
@@ -80,6 +95,9 @@ start_server() {
     SPIDS=""
     if [ "$target" = node ]; then
         taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
+        SPIDS=$!
+    elif [ "$target" = uws ]; then
+        taskset -c 0 "$UWS_BIN" --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
         SPIDS=$!
     elif [ "$processes" = 1 ]; then
         taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$tick" \
@@ -115,37 +133,42 @@ run_one() {
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
     local connect_cpu0 connect_steal0 connect_t0
-    connect_cpu0=$(cpu_ticks); connect_steal0=$(steal_ticks $stealcpu); connect_t0=$(date +%s.%N)
+    connect_cpu0=$(cpu_ns); connect_steal0=$(steal_ticks $stealcpu); connect_t0=$(date +%s.%N)
     # Sample the server over the generator's measured window (and, for handshakes,
     # over the connect phase before it).
     for _ in $(seq 1 9000); do grep -q "warming up\|measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.02; done
     local connect_cpu1 connect_steal connect_seconds
-    connect_cpu1=$(cpu_ticks); connect_steal=$(($(steal_ticks $stealcpu) - connect_steal0))
+    connect_cpu1=$(cpu_ns); connect_steal=$(($(steal_ticks $stealcpu) - connect_steal0))
     connect_seconds=$(python3 -c "print($(date +%s.%N) - $connect_t0)")
     for _ in $(seq 1 3000); do grep -q "measuring" "$WORK/gen.log" 2>/dev/null && break; sleep 0.05; done
     local cpu0 t0 cpu1 t1 rss steal0 steal1
     local wait0 wait1
-    cpu0=$(cpu_ticks); steal0=$(steal_ticks $stealcpu); wait0=$(wait_ns); t0=$(date +%s.%N)
+    local us0 us1
+    cpu0=$(cpu_ns); us0=$(user_sys_ticks); steal0=$(steal_ticks $stealcpu); wait0=$(wait_ns); t0=$(date +%s.%N)
     sleep "$(python3 -c "print(max(0.5, $duration - 0.5))")"
-    cpu1=$(cpu_ticks); steal1=$(steal_ticks $stealcpu); wait1=$(wait_ns); t1=$(date +%s.%N); rss=$(rss_kib)
+    cpu1=$(cpu_ns); us1=$(user_sys_ticks); steal1=$(steal_ticks $stealcpu); wait1=$(wait_ns); t1=$(date +%s.%N); rss=$(rss_kib)
     wait "$gen" || true
     kill $SPIDS 2>/dev/null || true; wait $SPIDS 2>/dev/null || true
     python3 - "$workload" "$target" "$tick" "$conns" "$cpu0" "$cpu1" "$t0" "$t1" "$empty_rss" "$rss" "$WORK/gen.json" \
         "$connect_cpu0" "$connect_cpu1" "$((steal1 - steal0))" "$stealshare" \
-        "$connect_steal" "$connect_seconds" "$((wait1 - wait0))" "$BIN" >>"$OUT" <<'PY'
+        "$connect_steal" "$connect_seconds" "$((wait1 - wait0))" "$BIN" "$us0" "$us1" >>"$OUT" <<'PY'
 import json, sys
-w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds, waited, binary = sys.argv[1:]
+w, target, tick, conns, c0, c1, t0, t1, empty, rss, path, cc0, cc1, steal, stealshare, csteal, cseconds, waited, binary, us0, us1 = sys.argv[1:]
 try:
     gen = json.load(open(path))
 except Exception as error:
     gen = {"error": str(error)}
 hz = 100.0
 seconds = float(t1) - float(t0)
-cpu = (int(c1) - int(c0)) / hz / seconds if seconds > 0 else 0
+cpu = (int(c1) - int(c0)) / 1e9 / seconds if seconds > 0 else 0
+user = int(us1.split()[0]) - int(us0.split()[0])
+system = int(us1.split()[1]) - int(us0.split()[1])
 fps = gen.get("frames_per_second", 0)
 print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "connections": int(conns),
                   "server_cpu": cpu, "server_us_per_frame": cpu / fps * 1e6 if fps else None,
                   "frames_per_cpu_second": fps / cpu if cpu else None,
+                  # Share of the window's CPU time spent in user space (from ticks).
+                  "server_user_share": user / (user + system) if user + system > 0 else None,
                   "rss_empty_kib": int(empty), "rss_kib": int(rss),
                   # Share of the server's core the hypervisor took during the window.
                   "steal": int(steal) / hz / int(stealshare) / seconds if seconds > 0 else None,
@@ -156,8 +179,8 @@ print(json.dumps({"workload": w, "target": target, "tick_ms": float(tick), "conn
                   "rss_per_connection_bytes": (int(rss) - int(empty)) * 1024 / int(conns),
                   # Connect phase: handshakes (connect + upgrade + subscribe + snapshot) per
                   # second of server CPU, the capacity of one server core.
-                  "connect_cpu_seconds": (int(cc1) - int(cc0)) / hz,
-                  "handshakes_per_cpu_second": (gen.get("connections", {}).get("opened", 0) / ((int(cc1) - int(cc0)) / hz))
+                  "connect_cpu_seconds": (int(cc1) - int(cc0)) / 1e9,
+                  "handshakes_per_cpu_second": (gen.get("connections", {}).get("opened", 0) / ((int(cc1) - int(cc0)) / 1e9))
                   if int(cc1) > int(cc0) else None,
                   "generator": gen}))
 PY
@@ -167,7 +190,7 @@ PY
 echo "== $(date -u) on $(nproc) cores; results in $OUT"
 for workload in "${WORKLOADS[@]}"; do
     for run in $(seq 1 "$RUNS"); do
-        for target in stockpush node; do
+        for target in "${TARGETS[@]}"; do
             case "$workload" in
             A) run_one A "$target" 100 1000 0 8 2 ;;
             D) if [ "$target" = stockpush ]; then run_one D stockpush 1000 100000 0 20 20 6; fi ;;

@@ -17,9 +17,9 @@ extension PushCore {
         var codes: [String] = []
         var fragments: [QuoteFragment] = []
         var sent = 0
+        var positions: [String: Int]?
         for group in groups.values {
-            codes.removeAll(keepingCapacity: true)
-            for code in tick.changed where group.covered.contains(code) { codes.append(code) }
+            changedCodes(of: group, in: tick.changed, positions: &positions, into: &codes)
             if codes.isEmpty { continue }
             var body: SharedBytes?
             var compressedBody: SharedBytes?
@@ -59,6 +59,31 @@ extension PushCore {
         // After every message above: the tick's last write.
         actions.append(.tickQueued(startedAt: tick.startedAt))
         return sent
+    }
+
+    /// The tick's changed codes a group covers, in the tick's order. A group covering
+    /// fewer stocks than changed walks its own set against the tick's positions (built
+    /// once per tick, on first need) rather than testing every changed code: with ten
+    /// strategies of 20 stocks and 200 changes, 20 lookups a group instead of 200.
+    private func changedCodes(
+        of group: SubscriptionGroup, in changed: [String], positions: inout [String: Int]?, into codes: inout [String]
+    ) {
+        codes.removeAll(keepingCapacity: true)
+        guard group.covered.count < changed.count else {
+            for code in changed where group.covered.contains(code) { codes.append(code) }
+            return
+        }
+        if positions == nil {
+            var table: [String: Int] = [:]
+            table.reserveCapacity(changed.count)
+            for (index, code) in changed.enumerated() { table[code] = index }
+            positions = table
+        }
+        var found: [Int] = []
+        found.reserveCapacity(group.covered.count)
+        for code in group.covered { if let index = positions![code] { found.append(index) } }
+        found.sort()
+        for index in found { codes.append(changed[index]) }
     }
 
     /// The second pass: each member that got a head in this publication gets its slice of the

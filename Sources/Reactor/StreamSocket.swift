@@ -79,6 +79,28 @@ public struct StreamSocket: ~Copyable {
         }
     }
 
+    /// Sends a head region and a shared body now when nothing is queued ahead of them
+    /// (`OutboundQueue.writeThrough`), else queues them like `enqueue`. What the kernel
+    /// does not take waits for EPOLLOUT. Throws when the peer is gone or epoll fails.
+    @inlinable
+    public mutating func send(
+        head: SharedBytes, offset: Int, count: Int, body: SharedBytes, loop: EventLoop, owner: any Flushable
+    ) throws(ReactorError) {
+        guard outbound.isEmpty, !writeInterest, isOpen else {
+            try enqueue(head, offset: offset, count: count, endsMessage: false, loop: loop, owner: owner)
+            try enqueue(body, offset: 0, count: body.count, endsMessage: true, loop: loop, owner: owner)
+            return
+        }
+        progressAt = loop.now
+        if case .wouldBlock = try outbound.writeThrough(head: head, offset: offset, count: count, body: body, to: fd) {
+            try setWriteInterest(true, loop)
+            if outbound.pendingBytes > maxQueuedBytes && !backPressured {
+                backPressured = true
+                try updateInterest(loop)
+            }
+        }
+    }
+
     public enum FlushOutcome: Equatable {
         /// Nothing is left queued.
         case drained

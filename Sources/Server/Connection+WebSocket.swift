@@ -155,12 +155,16 @@ extension Connection {
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
     /// message: the price-update path, where only the head differs between clients.
+    /// Written at once when nothing waits ahead of it (one writev, nothing queued).
     /// With permessage-deflate the caller built both compressed (`isCompressing`).
     public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        enqueue(arena, offset: offset, count: count, endsMessage: false)
-        enqueue(body)
+        do {
+            try stream.send(head: arena, offset: offset, count: count, body: body, loop: loop, owner: self)
+        } catch {
+            close()  // EPIPE/ECONNRESET: the peer is gone
+        }
     }
 
     /// permessage-deflate was agreed: messages to this connection may be compressed.

@@ -14,6 +14,19 @@ import Testing
         #expect(harness.publish(["601318": 51]).updates(to: chips).isEmpty, "nothing it covers changed: no message")
     }
 
+    @Test func aGroupCoveringFewerStocksThanChangedGetsItsOwnInTheTicksOrder() {
+        let harness = CoreHarness()
+        let chips = harness.open("a")
+        let everything = harness.open("b")
+        harness.send(chips, #"{"type":"subscribe","subscription_type":"strategy","target":"blue_chips"}"#)
+        harness.send(everything, #"{"type":"subscribe","subscription_type":"market","target":"SH"}"#)
+        harness.send(everything, #"{"type":"subscribe","subscription_type":"market","target":"HK"}"#)
+        let actions = harness.publish(["600519": 1507, "601318": 53, "00700": 306, "09988": 82])
+        // Two of four changed: the group finds them through its own set, sorted like the tick.
+        #expect(actions.updates(to: chips).map(\.codes) == [["00700", "600519"]])
+        #expect(actions.updates(to: everything).map(\.codes) == [["00700", "09988", "600519", "601318"]])
+    }
+
     @Test func overlappingSubscriptionsGetEachStockOnce() {
         let harness = CoreHarness()
         let client = harness.open()

@@ -3,7 +3,8 @@
 // StockPush's subscribe / price_update protocol over a synthetic catalog of S
 // strategies T0..T{S-1} with Q stocks each, every quote changing every tick. Like
 // StockPush it serializes each topic's message once per tick and sends the same
-// string to every subscriber of the topic (seq = the topic's tick count).
+// string to every subscriber of the topic (seq = the topic's tick count), with the same
+// fields and number formats as StockPush's frames, so frames are the same size.
 //
 //   NODE_PATH=/usr/share/nodejs node bench/peers/node-ws-server.js --port 9200 --bench 10:20 --tick-ms 100
 'use strict';
@@ -69,18 +70,22 @@ function publish() {
   tick += 1;
   const now = new Date();
   const timestamp = isoMicros(now);
-  const price = tick % 2 === 0 ? 100.0 : 100.01;
+  const price = tick % 2 === 0 ? '100.00' : '100.01';
+  const change = tick % 2 === 0 ? '0.00' : '0.01';
   for (const [topic, sockets] of topics) {
     if (sockets.size === 0) continue;
     const base = Number(topic.slice(1)) * perStrategy;
+    // Written out rather than JSON.stringify'd: StockPush's number formats (two decimals,
+    // "turnover":N.0), so every peer's frame is the same size as StockPush's.
     const data = [];
     for (let i = 0; i < perStrategy; i++) {
       const code = `S${base + i}`;
-      data.push({ code, name: `Bench ${code}`, market: 'BENCH', price, prev_close: 100, change: +(price - 100).toFixed(2),
-        change_percent: +((price - 100)).toFixed(2), volume: tick * 100, turnover: tick * 10000, quote_time: timestamp });
+      data.push(`{"code":"${code}","name":"Bench ${code}","market":"BENCH","price":${price},"prev_close":100.00,` +
+        `"change":${change},"change_percent":${change},"volume":${tick * 100},"turnover":${tick * 10000}.0,` +
+        `"quote_time":"${timestamp}"}`);
     }
     // Serialized once per topic per tick, sent to every subscriber.
-    const text = JSON.stringify({ type: 'price_update', seq: tick, snapshot: false, count: data.length, timestamp, data });
+    const text = `{"type":"price_update","seq":${tick},"snapshot":false,"count":${data.length},"timestamp":"${timestamp}","data":[${data.join(',')}]}`;
     for (const socket of sockets) socket.send(text);
   }
 }
