@@ -7,7 +7,9 @@ import Glibc
 /// ~256 KiB at the default settings; one per connection would cost more than the
 /// connection itself) and a body compressed once is valid for every recipient.
 ///
-/// Loop-bound: `compress` returns a view of a scratch buffer the next call overwrites.
+/// Loop-bound: `compress` returns a view of a scratch buffer the next call overwrites,
+/// so copy it before the next call, and while the deflater is still referenced (a
+/// temporary `MessageDeflater().compress(…)` may be freed before its result is read).
 public final class MessageDeflater {
     /// The LZ77 window every message is compressed with. 2^9 is the smallest zlib's raw
     /// deflate supports; on price updates it compresses as well as 2^15 (the quotes
@@ -38,7 +40,7 @@ public final class MessageDeflater {
 
     /// The compressed payload of a message of `input`: raw DEFLATE blocks ended by a sync
     /// flush whose final empty stored block's `00 00 FF FF` is removed (RFC 7692 7.2.1);
-    /// the receiver appends them again. Valid until the next call.
+    /// the receiver appends them again. Valid until the next call (see the type's note).
     public func compress(_ input: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         deflateReset(stream)
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
