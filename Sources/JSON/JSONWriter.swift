@@ -60,7 +60,9 @@ public struct JSONWriter {
 
     /// A literal key, copied as is: it must be plain printable ASCII without `"` or `\`
     /// (checked in debug builds), which every key in our protocol is.
-    /// Written with one reservation (`,"key":`), not one per byte.
+    /// Written with one reservation (`,"key":`), not one per byte; inlinable, so a
+    /// caller in another module writes its literal keys without a call each.
+    @inlinable
     public mutating func key(_ key: StaticString) {
         let comma = needsComma
         key.withUTF8Buffer { utf8 in
@@ -116,6 +118,14 @@ public struct JSONWriter {
 
     mutating func writeLiteral(_ literal: StaticString) {
         literal.withUTF8Buffer { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Pre-serialized members of the open object (`"a":1,"b":"x"`), copied verbatim:
+    /// what a catalog decides about a quote is encoded once, not once per tick.
+    public mutating func members(_ json: UnsafeRawBufferPointer) {
+        separate()
+        buffer.writeBytes(json)
+        needsComma = true
     }
 
     /// A pre-serialized value (for example a quote written once per tick), copied verbatim.

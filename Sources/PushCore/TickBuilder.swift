@@ -18,7 +18,14 @@ public struct TickBuilder {
     public private(set) var recovered = 0
     /// The newest quote time heard per stock, also from quotes that moved nothing.
     private var quotedAt: [String: Int64] = [:]
+    /// The catalog's active stocks, each with its fragment prefix encoded once.
+    private var active: [String: ActiveStock] = [:]
     private var writer = JSONWriter()
+
+    private struct ActiveStock {
+        let stock: Stock
+        let prefix: QuoteFragmentPrefix
+    }
 
     public init() {}
 
@@ -26,10 +33,14 @@ public struct TickBuilder {
     /// again (inactive stocks drop out). The tick number stays.
     public mutating func catalogChanged(_ catalog: Catalog) {
         self.catalog = catalog
+        active = [:]
+        for (code, stock) in catalog.stocks where stock.active {
+            active[code] = ActiveStock(stock: stock, prefix: QuoteFragmentPrefix(code: code, stock: stock))
+        }
         var fragments: [String: QuoteFragment] = [:]
         for (code, quote) in board.quotes {
-            guard let stock = catalog.stocks[code], stock.active else { continue }
-            fragments[code] = encode(quote, stock)
+            guard let entry = active[code] else { continue }
+            fragments[code] = encode(quote, entry)
         }
         staleCodes = staleCodes.filter { fragments[$0] != nil }
         board = QuoteBoard(tick: board.tick, quotes: board.quotes, fragments: fragments)
@@ -47,18 +58,21 @@ public struct TickBuilder {
         var fragments = board.fragments
         for quote in candidates {
             let code = quote.code
-            guard let stock = catalog.stocks[code], stock.active else { continue }
-            if quote.quoteTime > quotedAt[code] ?? .min { quotedAt[code] = quote.quoteTime }
+            guard let entry = active[code] else { continue }
+            // One lookup each (a modify, an index), not a get and a set: hashing the
+            // code was most of a tick's cost besides encoding.
+            Self.raise(&quotedAt[code, default: .min], to: quote.quoteTime)
             // The diff baseline: the last quote sent (the board holds exactly those).
-            let previous = quotes[code]
+            let slot = quotes.index(forKey: code)
+            let previous = slot.map { quotes.values[$0] }
             let moved = previous.map { quote.differsForSubscribers(from: $0) } ?? true
-            let flipped = staleness.map { flag(code, stale: isStale(code, market: stock.market, $0)) } ?? false
+            let flipped = staleness.map { flag(code, stale: isStale(code, market: entry.stock.market, $0)) } ?? false
             guard moved || flipped else { continue }
             // A recovery with the same figures still shows the newer quote time.
             let sent = previous.map { moved || quote.quoteTime > $0.quoteTime ? quote : $0 } ?? quote
             changed.append(code)
-            quotes[code] = sent
-            fragments[code] = encode(sent, stock)
+            if let slot { quotes.values[slot] = sent } else { quotes[code] = sent }
+            fragments[code] = encode(sent, entry)
         }
         changed.sort()
         board = QuoteBoard(tick: tick, quotes: quotes, fragments: fragments)
@@ -72,10 +86,9 @@ public struct TickBuilder {
         var changed: [String] = []
         var fragments = board.fragments
         for (code, quote) in board.quotes {
-            guard let stock = catalog.stocks[code], stock.active,
-                flag(code, stale: isStale(code, market: stock.market, check))
+            guard let entry = active[code], flag(code, stale: isStale(code, market: entry.stock.market, check))
             else { continue }
-            fragments[code] = encode(quote, stock)
+            fragments[code] = encode(quote, entry)
             changed.append(code)
         }
         guard !changed.isEmpty else { return [] }
@@ -104,8 +117,14 @@ public struct TickBuilder {
         return true
     }
 
-    private mutating func encode(_ quote: Quote, _ stock: Stock) -> QuoteFragment {
-        QuoteFragmentEncoder.encode(quote, stock: stock, stale: staleCodes.contains(quote.code), writer: &writer)
+    private static func raise(_ time: inout Int64, to newer: Int64) {
+        if newer > time { time = newer }
+    }
+
+    private mutating func encode(_ quote: Quote, _ entry: ActiveStock) -> QuoteFragment {
+        // No stale quotes (the usual case): no set lookup.
+        let stale = !staleCodes.isEmpty && staleCodes.contains(quote.code)
+        return QuoteFragmentEncoder.encode(quote, stock: entry.stock, prefix: entry.prefix, stale: stale, writer: &writer)
     }
 }
 

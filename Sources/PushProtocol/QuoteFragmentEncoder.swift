@@ -14,17 +14,20 @@ import Market
 public enum QuoteFragmentEncoder {
     /// `writer` is reset and reused: after the first tick its buffer no longer grows, so
     /// the only allocation is the fragment's own storage.
-    public static func encode(_ quote: Quote, stock: Stock, stale: Bool = false, writer: inout JSONWriter) -> QuoteFragment {
+    /// `prefix`: the stock's catalog members encoded beforehand (the publisher keeps one
+    /// per stock); without it they are written here.
+    public static func encode(
+        _ quote: Quote, stock: Stock, prefix: QuoteFragmentPrefix? = nil, stale: Bool = false, writer: inout JSONWriter
+    ) -> QuoteFragment {
         writer.reset()
         // `fixed` accepts 0...18 decimals; a catalog typo must not crash the publisher.
         let precision = min(max(stock.tickPrecision, 0), 18)
         writer.beginObject()
-        writer.key("code")
-        writer.string(quote.code)
-        writer.key("name")
-        writer.string(stock.name)
-        writer.key("market")
-        writer.string(stock.market)
+        if let prefix {
+            prefix.bytes.withUnsafeBytes { writer.members($0) }
+        } else {
+            QuoteFragmentPrefix.write(code: quote.code, stock: stock, into: &writer)
+        }
         writer.key("price")
         writer.fixed(quote.price, decimals: precision)
         writer.key("prev_close")

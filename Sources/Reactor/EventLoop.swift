@@ -20,6 +20,9 @@ public final class EventLoop {
     private var timers = TimerQueue()
     private var pendingFlush: [any Flushable] = []
     private var readBuffer: ByteBuffer?
+    /// Where a message's parts are joined for one send(2) (`OutboundQueue.writeThrough`):
+    /// one per loop, reused by every connection, so always in cache.
+    public let joinBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
     private var attachments: [ObjectIdentifier: AnyObject] = [:]
     /// The time source of `now` and of timers (a manual clock in tests).
     public let clock: any LoopClock
@@ -36,6 +39,10 @@ public final class EventLoop {
         epoll = try Epoll()
         handle = EventLoopHandle(wakeups: try WakeupQueue())
         try epoll.add(handle.wakeups.eventFD, events: .readable, token: 0)
+    }
+
+    deinit {
+        joinBuffer.deallocate()
     }
 
     // MARK: file descriptors

@@ -112,17 +112,25 @@ public struct OutboundQueue {
     /// sends this way: no chunk array to allocate and free per client per tick, no flush
     /// to schedule — the cork-and-send shape of uWebSockets.
     public mutating func writeThrough(
-        head: SharedBytes, offset: Int, count: Int, body: SharedBytes, to fd: Int32
+        head: SharedBytes, offset: Int, count: Int, body: SharedBytes, to fd: Int32,
+        join: UnsafeMutableRawBufferPointer? = nil
     ) throws(ReactorError) -> WriteOutcome {
         precondition(isEmpty, "writeThrough with bytes queued")
         precondition(offset >= 0 && count >= 0 && offset + count <= head.count, "region outside the buffer")
-        var vectors = (
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress + offset), iov_len: count),
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count)
-        )
-        let result = try withUnsafeMutableBytes(of: &vectors) { raw throws(ReactorError) in
-            let base = raw.baseAddress!.assumingMemoryBound(to: iovec.self)
-            return try posixCall(function: "writev", { Glibc.writev(fd, base, 2) })
+        let result: IOResult<Int>
+        if let join, count + body.count <= join.count, let target = join.baseAddress {
+            target.copyMemory(from: head.baseAddress + offset, byteCount: count)
+            (target + count).copyMemory(from: body.baseAddress, byteCount: body.count)
+            result = try posixCall(function: "send", { Glibc.send(fd, target, count + body.count, Int32(MSG_NOSIGNAL)) })
+        } else {
+            var vectors = (
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress + offset), iov_len: count),
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count)
+            )
+            result = try withUnsafeMutableBytes(of: &vectors) { raw throws(ReactorError) in
+                let base = raw.baseAddress!.assumingMemoryBound(to: iovec.self)
+                return try posixCall(function: "writev", { Glibc.writev(fd, base, 2) })
+            }
         }
         var written = 0
         if case .processed(let count) = result { written = count }

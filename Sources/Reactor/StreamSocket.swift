@@ -92,7 +92,9 @@ public struct StreamSocket: ~Copyable {
             return
         }
         progressAt = loop.now
-        if case .wouldBlock = try outbound.writeThrough(head: head, offset: offset, count: count, body: body, to: fd) {
+        if case .wouldBlock = try outbound.writeThrough(
+            head: head, offset: offset, count: count, body: body, to: fd, join: loop.joinBuffer)
+        {
             try setWriteInterest(true, loop)
             if outbound.pendingBytes > maxQueuedBytes && !backPressured {
                 backPressured = true

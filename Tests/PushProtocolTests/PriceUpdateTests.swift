@@ -18,6 +18,22 @@ import WebSocket
         #expect(Support.json(fragment.json.array) == Support.moutaiJSON)
     }
 
+    /// A stock's catalog members encoded beforehand give the same bytes as encoding them
+    /// per quote, also for names that need escaping.
+    @Test func aPrefixEncodedOnceGivesTheSameFragment() {
+        var writer = JSONWriter()
+        var odd = Support.moutai
+        odd.name = "Say \"hi\"\\ \u{1}茅台"
+        let prefix = QuoteFragmentPrefix(code: Support.moutaiQuote.code, stock: odd)
+        #expect(Support.text(prefix.bytes).hasPrefix(#""code":"600519","name":"Say \"hi\"\\ \u0001茅台","#))
+        let direct = QuoteFragmentEncoder.encode(Support.moutaiQuote, stock: odd, stale: true, writer: &writer).json.array
+        let prefixed = QuoteFragmentEncoder.encode(
+            Support.moutaiQuote, stock: odd, prefix: prefix, stale: true, writer: &writer
+        ).json.array
+        #expect(prefixed == direct)
+        #expect(Support.text(prefixed).hasPrefix("{" + Support.text(prefix.bytes) + #","price":"#))
+    }
+
     @Test func tickPrecisionAndNegativeChanges() {
         var writer = JSONWriter()
         let hk = Stock(code: "00700", name: "Tencent", market: "HK", tickPrecision: 3, referencePrice: 400)

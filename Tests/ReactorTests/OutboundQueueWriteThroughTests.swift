@@ -52,6 +52,39 @@ import Testing
         #expect(queue.discardUnstartedMessages() == 5, "nothing of it reached the peer: droppable")
     }
 
+    /// With the loop's join buffer the parts go out as one contiguous send(2); a message
+    /// larger than the buffer falls back to writev; either way the bytes are the same.
+    @Test func theJoinBufferCarriesSmallMessagesAndLargeOnesFallBack() throws {
+        let pair = SocketPair()
+        defer { pair.close() }
+        let join = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 64)
+        defer { join.deallocate() }
+        let arena = SharedBytes(Array("..HEAD..".utf8))
+        let small = SharedBytes(Array("-small-body".utf8))
+        var queue = OutboundQueue()
+        #expect(try queue.writeThrough(head: arena, offset: 2, count: 4, body: small, to: pair.left, join: join) == .drained)
+        let large = SharedBytes(Array(repeating: 0x6C, count: 100))
+        #expect(try queue.writeThrough(head: arena, offset: 2, count: 4, body: large, to: pair.left, join: join) == .drained)
+        #expect(readAvailable(pair.right) == Array("HEAD-small-body".utf8) + Array("HEAD".utf8) + large.array)
+    }
+
+    @Test func aJoinedMessageTheKernelRefusesInPartIsQueuedFromTheSharedBuffers() throws {
+        let pair = SocketPair()
+        defer { pair.close() }
+        pair.shrinkSendBuffer(pair.left, to: 4096)
+        let join = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { join.deallocate() }
+        let head = SharedBytes(Array(repeating: 0x68, count: 10))
+        let body = SharedBytes((0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        var queue = OutboundQueue()
+        #expect(try queue.writeThrough(head: head, offset: 0, count: 10, body: body, to: pair.left, join: join) == .wouldBlock)
+        join.initializeMemory(as: UInt8.self, repeating: 0)  // the join buffer is reused at once
+        var received = readAvailable(pair.right)
+        while try queue.write(to: pair.left) == .wouldBlock { received += readAvailable(pair.right) }
+        received += readAvailable(pair.right)
+        #expect(received == head.array + body.array)
+    }
+
     @Test func aClosedPeerThrows() throws {
         let pair = SocketPair()
         signal(SIGPIPE, SIG_IGN)
