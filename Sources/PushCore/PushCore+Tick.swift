@@ -98,7 +98,9 @@ extension PushCore {
         deliveries.reserveCapacity(group.members.count)
         var offset = 0
         for client in group.members where client.lastPublication == publication {
-            if client.compressed, let compressedBody {
+            // The group's compressed body first: without one (no compressed member, the
+            // usual case) the client's flag is not even read.
+            if let compressedBody, client.compressed {
                 let count = PriceUpdateHead.compressedSize(seq: client.seq, compressedBodyLength: compressedBody.count)
                 compressedDeliveries.append(Delivery(client: client.id, offset: offset, count: count))
                 countUpdate(client, bytes: count + compressedBody.count)
