@@ -50,10 +50,11 @@ final class CoreHarness {
         return actions
     }
 
-    func open(_ name: String = "c") -> ClientID {
+    /// `compressed`: the client's connection agreed permessage-deflate.
+    func open(_ name: String = "c", compressed: Bool = false) -> ClientID {
         let info = ClientInfo(
             clientID: name, user: "u", authenticated: false, remoteAddress: "127.0.0.1", connectedAt: now.wallMicros)
-        let id = core.open(info, now: now, into: &actions)
+        let id = core.open(info, compressed: compressed, now: now, into: &actions)
         take()
         return id
     }

@@ -68,7 +68,7 @@ final class LoopPush {
     // MARK: inputs
 
     func open(_ info: ClientInfo, on connection: Connection) {
-        let id = core.open(info, now: now, into: &actions)
+        let id = core.open(info, compressed: connection.isCompressing, now: now, into: &actions)
         while connections.count <= id.slot { connections.append(nil) }
         connections[id.slot] = connection
         connection.handlerTag = id.slot
