@@ -14,7 +14,7 @@ FROM swift:${SWIFT_VERSION}-bookworm AS build
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libpq-dev libhiredis-dev pkg-config \
+        libpq-dev libhiredis-dev zlib1g-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

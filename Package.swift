@@ -23,6 +23,9 @@ var targets: [Target] = [
     .systemLibrary(
         name: "CHiredis",
         providers: [.apt(["libhiredis-dev"])]),
+    .systemLibrary(
+        name: "CZlib", pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev"])]),
 
     // Pure byte containers shared by the codecs and the reactor.
     .target(name: "Buffers"),
@@ -31,7 +34,9 @@ var targets: [Target] = [
     // Sans-I/O protocol modules, sharing the byte grammar of RFC 9110.
     .target(name: "HTTPGrammar"),
     .target(name: "HTTP1", dependencies: ["Buffers", "HTTPGrammar", "JSON"]),
-    .target(name: "WebSocket", dependencies: ["Buffers", "HTTPGrammar"]),
+    // permessage-deflate's compression over zlib (RFC 7692): whole messages, no I/O.
+    .target(name: "Deflate", dependencies: ["CZlib"]),
+    .target(name: "WebSocket", dependencies: ["Buffers", "HTTPGrammar", "Deflate"]),
     // ISO 8601 timestamps of the wire format, without Foundation.
     .target(name: "Time"),
     // SHA-256 and HMAC (migration checksums, JWT signatures); the toolchain has no crypto.
@@ -48,15 +53,16 @@ var targets: [Target] = [
     // Pure domain: quotes, catalog, sources, the quote-store layout, the scheduler's logic.
     .target(name: "Market", dependencies: ["JSON", "Retry", "Time"]),
     // The WebSocket wire protocol: client requests, server messages, price-update framing, JWT, flood control.
-    .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket"]),
+    .target(name: "PushProtocol", dependencies: ["JSON", "Market", "Time", "Buffers", "Digest", "WebSocket", "Deflate"]),
     // The price stream of one loop as a pure state machine: inputs with the time passed
     // in, actions out; no sockets, no clocks.
-    .target(name: "PushCore", dependencies: ["Buffers", "JSON", "Market", "PushProtocol", "WebSocket"]),
+    .target(name: "PushCore", dependencies: ["Buffers", "JSON", "Market", "PushProtocol", "WebSocket", "Deflate"]),
     // HTTP/WebSocket server: connections that drive the protocol machines over the reactor.
-    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Buffers", "Time", "Telemetry"]),
+    .target(name: "Server", dependencies: ["Reactor", "HTTP1", "WebSocket", "Deflate", "Buffers", "Time", "Telemetry"]),
     // `stockpush bench`: WebSocket clients on the same event loop, measuring the push path.
     .target(
-        name: "LoadGenerator", dependencies: ["Reactor", "Buffers", "WebSocket", "Time", "HTTP1", "JSON", "Retry", "Digest"]),
+        name: "LoadGenerator",
+        dependencies: ["Reactor", "Buffers", "WebSocket", "Deflate", "Time", "HTTP1", "JSON", "Retry", "Digest"]),
     // Application glue: configuration, routes, echo.
     .target(
         name: "StockPush",
@@ -72,9 +78,11 @@ var targets: [Target] = [
     .testTarget(name: "ReactorTests", dependencies: ["Reactor", "CLinux", "TestSupport"]),
     .testTarget(name: "HTTPGrammarTests", dependencies: ["HTTPGrammar"]),
     .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
-    .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
+    .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"]),
+    .testTarget(name: "DeflateTests", dependencies: ["Deflate", "CZlib"]),
     .testTarget(
-        name: "ServerTests", dependencies: ["Server", "HTTP1", "WebSocket", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
+        name: "ServerTests",
+        dependencies: ["Server", "HTTP1", "WebSocket", "Deflate", "Reactor", "Buffers", "Telemetry", "TestSupport"]),
     .testTarget(name: "StockPushTests", dependencies: ["StockPush", "TestSupport"]),
     .testTarget(name: "RetryTests", dependencies: ["Retry", "TestSupport"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "JSON"]),
@@ -85,9 +93,10 @@ var targets: [Target] = [
     .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
     .testTarget(name: "RedisTests", dependencies: ["Redis", "Retry", "TestSupport"]),
     .testTarget(name: "MarketTests", dependencies: ["Market", "Time"]),
-    .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol"]),
-    .testTarget(name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time"]),
-    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol"]),
+    .testTarget(name: "PushProtocolTests", dependencies: ["PushProtocol", "Deflate"]),
+    .testTarget(
+        name: "PushCoreTests", dependencies: ["PushCore", "PushProtocol", "Market", "JSON", "Buffers", "Time", "Deflate"]),
+    .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Retry", "PushProtocol", "Deflate"]),
 ]
 
 for index in targets.indices where targets[index].type != .system && targets[index].type != .test {

@@ -17,7 +17,9 @@
 # 1 s ticks: a full process, the 20,000-file limit less the server's own descriptors);
 # E handshakes (the same 19,900 connect + upgrade + subscribe as fast as possible,
 # ticks once a minute so no fan-out runs meanwhile);
-# F slow clients (A with 1 % of clients not reading). StockPush runs in bench mode
+# F slow clients (A with 1 % of clients not reading); Z A with permessage-deflate (StockPush
+# `--deflate on`, uWS's SHARED_COMPRESSOR, Node ws's perMessageDeflate; the generator
+# offers the extension and counts bytes as they cross the wire). StockPush runs in bench mode
 # (`serve --bench 10:20`): the feed is in-process, Redis is not in the path.
 # D scale-out: 100,000 clients over 6 StockPush processes on one port (SO_REUSEPORT)
 # sharing a Redis, ticks through Redis (`--bench-redis`), 1 s ticks, 10 strategies × 5
@@ -78,6 +80,7 @@ wait_ns() { local pid; for pid in $SPIDS; do cat /proc/"$pid"/task/*/schedstat 2
 rss_kib() { local sum=0 pid; for pid in $SPIDS; do sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))); done; echo $sum; }
 
 REDIS_PORT=""
+DEFLATE=""
 start_redis() {  # a private Redis for workload D
     [ -n "$REDIS_PORT" ] && return 0
     ensure_packages redis-server
@@ -95,13 +98,15 @@ start_server() {
     PORT=$(free_port)
     SPIDS=""
     if [ "$target" = node ]; then
-        taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
+        taskset -c 0 node bench/peers/node-ws-server.js --port "$PORT" --bench 10:20 --tick-ms "$tick" \
+            ${DEFLATE:+--deflate on} 2>"$WORK/server.log" &
         SPIDS=$!
     elif [ "$target" = uws ]; then
-        taskset -c 0 "$UWS_BIN" --port "$PORT" --bench 10:20 --tick-ms "$tick" 2>"$WORK/server.log" &
+        taskset -c 0 "$UWS_BIN" --port "$PORT" --bench 10:20 --tick-ms "$tick" ${DEFLATE:+--compression shared} \
+            2>"$WORK/server.log" &
         SPIDS=$!
     elif [ "$processes" = 1 ]; then
-        taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$tick" \
+        taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads 1 --bench 10:20 --tick-ms "$tick" ${DEFLATE:+--deflate on} \
             --max-connections-per-ip 1000000 --heartbeat-interval 30 --log-level warning 2>"$WORK/server.log" &
         SPIDS=$!
     else
@@ -130,6 +135,7 @@ run_one() {
     local pin=(taskset -c 1) extra=() stealcpu=cpu0 stealshare=1
     # D: the generator shares both cores with the servers and paces its connects.
     [ "$processes" != 1 ] && pin=() && extra=(--connect-rate 4000) && stealcpu=cpu && stealshare=$(nproc)
+    if [ -n "$DEFLATE" ]; then extra+=(--deflate); fi
     "${pin[@]}" "$BIN" bench --url "ws://127.0.0.1:$PORT/ws/stock/prices" --connections "$conns" "${extra[@]}" \
         --warmup "$warmup" --duration "$duration" --stop-reading "$stop" --json >"$WORK/gen.json" 2>"$WORK/gen.log" &
     local gen=$!
@@ -200,6 +206,7 @@ for workload in "${WORKLOADS[@]}"; do
             # E: ticks once a minute, so the connect phase measures handshakes, not fan-out.
             E) run_one E "$target" 60000 19900 0 1 0 ;;
             F) run_one F "$target" 100 1000 1 8 2 ;;
+            Z) DEFLATE=1 run_one Z "$target" 100 1000 0 8 2 ;;
             *) echo "unknown workload $workload" >&2; exit 64 ;;
             esac
         done

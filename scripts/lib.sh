@@ -16,7 +16,7 @@ ensure_packages() {
 
 # The system packages the server builds and runs with.
 ensure_server_packages() {
-    ensure_packages libpq-dev libhiredis-dev redis-server redis-sentinel postgresql pkg-config nginx tzdata
+    ensure_packages libpq-dev libhiredis-dev zlib1g-dev redis-server redis-sentinel postgresql pkg-config nginx tzdata
     command -v swift >/dev/null || { echo "swift (6.x) is not on PATH: install the Swift toolchain first" >&2; exit 1; }
 }
 

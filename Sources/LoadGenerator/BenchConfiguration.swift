@@ -67,6 +67,8 @@ public struct BenchConfiguration: Sendable, Equatable {
     public var json: Bool
     /// Add the raw histograms to `--json` (what a parent process merges).
     public var histograms = false
+    /// Offer permessage-deflate and inflate what arrives compressed (bytes on the wire).
+    public var deflate = false
     /// Index of this process's first client: clients are `firstIndex ..< firstIndex +
     /// connections`, which picks their topic, source address and reading share.
     public var firstIndex = 0
@@ -153,6 +155,7 @@ public struct BenchConfiguration: Sendable, Equatable {
         }
         json = try flag("--json")
         histograms = try flag("--histograms")
+        deflate = try flag("--deflate")
         firstIndex = try integer("--first-index", 0, in: 0...100_000_000)
         // By default, as many processes as the open-file limit makes necessary.
         let perProcess = Swift.max(1, openFileLimit - LoadGenerator.reservedDescriptors)
@@ -186,7 +189,7 @@ public struct BenchConfiguration: Sendable, Equatable {
             "--duration", "\(durationSeconds)", "--connect-rate", "\(connectRate)", "--source-ips", String(sourceAddresses),
             "--stop-reading", "\(stopReadingPercent)", "--first-index", String(firstIndex), "--processes",
             String(processes),
-        ] + (json ? ["--json"] : []) + (histograms ? ["--histograms"] : [])
+        ] + (json ? ["--json"] : []) + (histograms ? ["--histograms"] : []) + (deflate ? ["--deflate"] : [])
     }
 
     /// The source address of client `index` (nil: unbound). Indexes are global over

@@ -1,4 +1,5 @@
 import Buffers
+import Deflate
 import HTTP1
 import WebSocket
 
@@ -29,28 +30,41 @@ public struct ClientProtocol {
     public private(set) var lastSeq: UInt64 = 0
     public private(set) var closeCode: UInt16?
     private var maskState: UInt64
+    /// Offer permessage-deflate (`stockpush bench --deflate`).
+    public let offersDeflate: Bool
+    /// Inflates the server's compressed frames once the server agreed (made at the 101).
+    private var inflater: MessageInflater?
+    /// The last compressed frame, inflated, for the scanner.
+    private var inflated: [UInt8] = []
     /// Largest response head accepted before giving up.
     static let maxHeadBytes = 16 * 1024
+    /// The offer: `server_max_window_bits=9` lets the inflater keep a 512-byte window.
+    static let deflateOffer = "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=9; client_max_window_bits\r\n"
 
-    public init(nonce: [UInt8], maskSeed: UInt64) {
+    public init(nonce: [UInt8], maskSeed: UInt64, deflate: Bool = false) {
         precondition(nonce.count == 16, "Sec-WebSocket-Key is 16 bytes")
         key = Base64.encode(nonce)
         expectedAccept = WebSocketHandshake.acceptValue(forKey: key)
         maskState = maskSeed | 1
+        offersDeflate = deflate
     }
 
-    public init<G: RandomNumberGenerator>(using generator: inout G) {
+    public init<G: RandomNumberGenerator>(using generator: inout G, deflate: Bool = false) {
         var nonce = [UInt8](repeating: 0, count: 16)
         for index in nonce.indices { nonce[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        self.init(nonce: nonce, maskSeed: generator.next())
+        self.init(nonce: nonce, maskSeed: generator.next(), deflate: deflate)
     }
+
+    /// Whether the server agreed to compress (permessage-deflate).
+    public var isCompressed: Bool { inflater != nil }
 
     /// The upgrade request; `bearer` adds `Authorization: Bearer <token>`.
     public func handshakeRequest(url: WebSocketURL, bearer: String? = nil) -> [UInt8] {
         let authorization = bearer.map { "Authorization: Bearer \($0)\r\n" } ?? ""
         let head =
             "GET \(url.path) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(authorization)\r\n"
+            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(authorization)"
+            + (offersDeflate ? Self.deflateOffer : "") + "\r\n"
         return Array(head.utf8)
     }
 
@@ -120,6 +134,13 @@ public struct ClientProtocol {
         guard response.status == 101 else { return fail("HTTP \(response.status)") }
         guard response.headers.containsToken("websocket", in: "Upgrade") else { return fail("101 without Upgrade: websocket") }
         guard response.headers["Sec-WebSocket-Accept"] == expectedAccept else { return fail("wrong Sec-WebSocket-Accept") }
+        if let agreed = response.headers["Sec-WebSocket-Extensions"] {
+            guard offersDeflate, agreed.hasPrefix(PerMessageDeflate.extensionName) else {
+                return fail("unasked extension \(agreed)")
+            }
+            // The window the server compresses with: what it answered, else the largest.
+            inflater = MessageInflater(windowBits: agreed.contains("server_max_window_bits=9") ? 9 : 15)
+        }
         state = .open
         return (end, .opened)
     }
@@ -145,6 +166,8 @@ public struct ClientProtocol {
             }
             // Servers never mask (RFC 6455 5.1); the decoder, shared with servers, allows it here.
             if view.header.maskingKey != nil { return fail("masked server frame") }
+            // RSV1 only where compression was agreed (the decoder lets it through for that).
+            if view.header.rsv != 0 && inflater == nil { return fail("bad frame: \(WebSocketError.reservedBitsSet)") }
             offset += view.size
             let payload = view.payload
             // On the raw value: Opcode's `==` is a call from this module, the UInt8's is not.
@@ -157,9 +180,16 @@ public struct ClientProtocol {
                     stats.otherMessages &+= 1  // fragmented: the server never does this
                     continue
                 }
-                let scanned = PriceFrameScanner.scan(payload)
-                if case .other = scanned, PriceFrameScanner.isSubscribed(payload) { stats.subscribedAcks &+= 1 }
-                stats.record(scanned, receivedAt: receivedAt, lastSeq: &lastSeq)
+                if view.header.rsv != 0 {
+                    guard inflate(payload) else { return fail("bad compressed frame") }
+                    // Taken out of self while `scan` (mutating) reads it; its storage is kept.
+                    var message: [UInt8] = []
+                    swap(&message, &inflated)
+                    message.withUnsafeBytes { scan($0, receivedAt: receivedAt, stats: &stats) }
+                    swap(&message, &inflated)
+                } else {
+                    scan(payload, receivedAt: receivedAt, stats: &stats)
+                }
             case Opcode.continuation.rawValue, Opcode.binary.rawValue:
                 stats.frames &+= 1
                 stats.payloadBytes &+= UInt64(payload.count)
@@ -176,9 +206,30 @@ public struct ClientProtocol {
         return (offset, .none)
     }
 
+    /// Counts a complete text message: a price update (seq, latency) or another message.
+    private mutating func scan(_ payload: UnsafeRawBufferPointer, receivedAt: Int64, stats: inout ReceiveStats) {
+        let scanned = PriceFrameScanner.scan(payload)
+        if case .other = scanned, PriceFrameScanner.isSubscribed(payload) { stats.subscribedAcks &+= 1 }
+        stats.record(scanned, receivedAt: receivedAt, lastSeq: &lastSeq)
+    }
+
+    /// Inflates a compressed frame into `inflated`; false when it is not valid.
+    private mutating func inflate(_ payload: UnsafeRawBufferPointer) -> Bool {
+        guard let inflater else { return false }
+        inflated.removeAll(keepingCapacity: true)
+        do {
+            try inflater.inflate(payload, into: &inflated, limit: Int(Int32.max))
+            try inflater.finishMessage(into: &inflated, limit: Int(Int32.max))
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Server frames are read with the WebSocket module's decoder, in place; only the
-    /// client-side checks are added (no masked frames). Payloads up to 2 GiB.
-    private static let decoder = FrameDecoder(maxPayloadSize: Int(Int32.max), requireMask: false)
+    /// client-side checks are added (no masked frames). Payloads up to 2 GiB. RSV1 is
+    /// let through and judged here: only a connection that agreed to compression may see it.
+    private static let decoder = FrameDecoder(maxPayloadSize: Int(Int32.max), requireMask: false, allowsRSV1: true)
 
     /// The server's close: remember its code (1005 when it sent none) and echo it.
     private mutating func receiveClose(_ payload: UnsafeRawBufferPointer, reply: inout ByteBuffer) -> Event {

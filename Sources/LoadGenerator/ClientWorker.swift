@@ -94,7 +94,7 @@ final class ClientWorker {
     func startOne(index: Int) -> ClientConnection? {
         let source = sources.isEmpty ? nil : sources[index % sources.count]
         do {
-            let proto = ClientProtocol(using: &random)
+            let proto = ClientProtocol(using: &random, deflate: configuration.deflate)
             let connection = try ClientConnection(index: index, worker: self, target: target, source: source, proto: proto)
             inFlight += 1
             return connection

@@ -35,6 +35,8 @@ final class PushClient {
     var notifications = false
     /// A session record was written for it: the close writes the last one (seq included).
     var sessionSaved = false
+    /// Its connection agreed permessage-deflate: price updates go to it compressed.
+    var compressed = false
 
     init(id: ClientID, info: ClientInfo, floodGuard: FloodGuard) {
         self.id = id

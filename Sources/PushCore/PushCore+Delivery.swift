@@ -57,11 +57,20 @@ extension PushCore {
 
     /// A price update with the client's own head in front of a body it may share with
     /// others, as a tick's head is, so no body is encoded or copied per client.
-    func deliver(_ body: SharedBytes, to client: PushClient, into actions: inout [PushAction]) {
+    func deliver(_ plainBody: SharedBytes, to client: PushClient, into actions: inout [PushAction]) {
         client.seq += 1
         let seq = client.seq
-        let head = SharedBytes(count: PriceUpdateHead.size(seq: seq, bodyLength: body.count)) { target in
-            PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
+        let body = client.compressed ? compressed(plainBody) : plainBody
+        let size =
+            client.compressed
+            ? PriceUpdateHead.compressedSize(seq: seq, compressedBodyLength: body.count)
+            : PriceUpdateHead.size(seq: seq, bodyLength: body.count)
+        let head = SharedBytes(count: size) { target in
+            if client.compressed {
+                PriceUpdateHead.writeCompressed(seq: seq, compressedBodyLength: body.count, into: target)
+            } else {
+                PriceUpdateHead.write(seq: seq, bodyLength: body.count, into: target)
+            }
         }
         countUpdate(client, bytes: head.count + body.count)
         actions.append(.sendUpdate(client.id, heads: head, offset: 0, count: head.count, body: body))

@@ -22,6 +22,7 @@ extension PushCore {
             changedCodes(of: group, in: tick.changed, positions: &positions, into: &codes)
             if codes.isEmpty { continue }
             var body: SharedBytes?
+            var compressedBody: SharedBytes?
             var codeSet: Set<String>?
             arena.clear()
             for client in group.members {
@@ -48,10 +49,11 @@ extension PushCore {
                 }
                 client.seq += 1
                 client.lastPublication = publication
-                PriceUpdateHead.write(seq: client.seq, bodyLength: body!.count, into: &arena)
+                writeHead(for: client, body: body!, compressedBody: &compressedBody)
             }
             guard let body else { continue }
-            sent += emitHeads(of: group, publication: publication, body: body, into: &actions)
+            sent += emitHeads(
+                of: group, publication: publication, body: body, compressedBody: compressedBody, into: &actions)
         }
         guard sent > 0 else { return 0 }
         // After every message above: the tick's last write.
@@ -85,22 +87,36 @@ extension PushCore {
     }
 
     /// The second pass: each member that got a head in this publication gets its slice of the
-    /// group's head buffer in front of the shared body, all in one action.
+    /// group's head buffer in front of the shared body, all in one action; the members
+    /// with permessage-deflate get theirs in front of the compressed body, in a second.
     private func emitHeads(
-        of group: SubscriptionGroup, publication: Int64, body: SharedBytes, into actions: inout [PushAction]
-    )
-        -> Int
-    {
+        of group: SubscriptionGroup, publication: Int64, body: SharedBytes, compressedBody: SharedBytes?,
+        into actions: inout [PushAction]
+    ) -> Int {
         var deliveries: [Delivery] = []
+        var compressedDeliveries: [Delivery] = []
         deliveries.reserveCapacity(group.members.count)
         var offset = 0
         for client in group.members where client.lastPublication == publication {
+            // The group's compressed body first: without one (no compressed member, the
+            // usual case) the client's flag is not even read.
+            if let compressedBody, client.compressed {
+                let count = PriceUpdateHead.compressedSize(seq: client.seq, compressedBodyLength: compressedBody.count)
+                compressedDeliveries.append(Delivery(client: client.id, offset: offset, count: count))
+                countUpdate(client, bytes: count + compressedBody.count)
+                offset += count
+                continue
+            }
             let count = PriceUpdateHead.size(seq: client.seq, bodyLength: body.count)
             deliveries.append(Delivery(client: client.id, offset: offset, count: count))
             countUpdate(client, bytes: count + body.count)
             offset += count
         }
-        actions.append(.sendUpdates(heads: SharedBytes(arena), body: body, deliveries))
-        return deliveries.count
+        let heads = SharedBytes(arena)
+        if !deliveries.isEmpty { actions.append(.sendUpdates(heads: heads, body: body, deliveries)) }
+        if let compressedBody, !compressedDeliveries.isEmpty {
+            actions.append(.sendUpdates(heads: heads, body: compressedBody, compressedDeliveries))
+        }
+        return deliveries.count + compressedDeliveries.count
     }
 }

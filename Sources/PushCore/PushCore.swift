@@ -1,4 +1,5 @@
 import Buffers
+import Deflate
 import JSON
 import Market
 import PushProtocol
@@ -40,6 +41,12 @@ public final class PushCore {
     /// which a resync or a staleness change hands over again.
     var publications: Int64 = 0
     var arena = ByteBuffer(capacity: 4096)
+    /// Compresses price-update bodies for permessage-deflate clients; made when the first
+    /// one needs it (`PushCore+Compression`).
+    var bodyDeflater: MessageDeflater?
+    /// The last body compressed and its compressed bytes, so the clients of one body
+    /// (a group in a tick, a burst of snapshot subscribers) share one compression.
+    var lastCompressedBody: (source: SharedBytes, compressed: SharedBytes)?
 
     public init(configuration: PushCoreConfiguration, catalog: Catalog, board: QuoteBoard) {
         self.configuration = configuration
@@ -55,13 +62,20 @@ public final class PushCore {
     // MARK: clients
 
     /// A client completed its handshake: registers it and queues the `connected` greeting.
-    public func open(_ info: ClientInfo, now: PushTime, into actions: inout [PushAction]) -> ClientID {
+    /// `compressed`: the connection agreed permessage-deflate, so its price updates are
+    /// built compressed.
+    public func open(
+        _ info: ClientInfo, compressed: Bool = false, now: PushTime, into actions: inout [PushAction]
+    )
+        -> ClientID
+    {
         let slot = freeSlots.popLast() ?? slots.count
         let id = ClientID(slot: slot)
         let guardian = FloodGuard(
             ratePerSecond: configuration.rateLimit, burst: configuration.rateBurst,
             floodCloseAfterSeconds: configuration.floodCloseAfterSeconds)
         let client = PushClient(id: id, info: info, floodGuard: guardian)
+        client.compressed = compressed
         if slot == slots.count { slots.append(client) } else { slots[slot] = client }
         clientCount += 1
         stats.connectionsOpened += 1

@@ -38,13 +38,18 @@ public enum PriceUpdateHead {
         let payload = json + bodyLength
         // The header writer checks its own room; what follows it is checked here.
         let header = FrameEncoder.writeHeader(opcode: .text, payloadCount: payload, into: target)
-        precondition(target.count - header >= json, "target too small for the head")
+        return writeJSON(seq: seq, digits: digits, into: target, at: header)
+    }
+
+    /// Writes `{"type":"price_update","seq":<seq>` at `offset` and returns where it ends.
+    static func writeJSON(seq: UInt64, digits: Int, into target: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        precondition(target.count - offset >= prefix.utf8CodeUnitCount + digits, "target too small for the head")
         // Straight from the literal's bytes: `withUTF8Buffer` cost a closure call per head.
-        UnsafeMutableRawBufferPointer(rebasing: target[header..<(header + prefix.utf8CodeUnitCount)])
+        UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + prefix.utf8CodeUnitCount)])
             .copyMemory(from: UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-        let offset = header + prefix.utf8CodeUnitCount
-        DecimalDigits.write(seq, digits: digits, into: target, at: offset)
-        return offset + digits
+        let digitsAt = offset + prefix.utf8CodeUnitCount
+        DecimalDigits.write(seq, digits: digits, into: target, at: digitsAt)
+        return digitsAt + digits
     }
 
     @usableFromInline

@@ -19,7 +19,6 @@ public final class EventLoop {
     private var freeSlots: [UInt32] = []
     private var timers = TimerQueue()
     private var pendingFlush: [any Flushable] = []
-    private var flushing = false
     private var readBuffer: ByteBuffer?
     /// Where a message's parts are joined for one send(2) (`OutboundQueue.writeThrough`):
     /// one per loop, reused by every connection, so always in cache.
@@ -111,18 +110,6 @@ public final class EventLoop {
     /// own "already scheduled" flag; the loop does not deduplicate.
     public func scheduleFlush(_ target: any Flushable) {
         pendingFlush.append(target)
-    }
-
-    /// Flushes waiting for the loop to sleep.
-    public var pendingFlushCount: Int { pendingFlush.count }
-
-    /// Runs the waiting flushes now. A fan-out to thousands of connections calls it
-    /// every few hundred sends: a drained queue gives its storage back, so only those
-    /// few hundred hold one at a time, not every client at once (at 20,000 clients that
-    /// peak was ~130 bytes a connection of resident memory). Inside a flush it does
-    /// nothing: the flush under way reaches them.
-    public func flushPending() {
-        if !flushing { flushAll() }
     }
 
     /// A loop-wide receive buffer: read into it, parse in place, and copy only the
@@ -227,8 +214,6 @@ public final class EventLoop {
     }
 
     private func flushAll() {
-        flushing = true
-        defer { flushing = false }
         var index = 0
         // Flushing may schedule more flushes (a close after a write); run them too.
         while index < pendingFlush.count {

@@ -8,6 +8,8 @@ extension Connection {
     struct PendingUpgrade {
         let acceptValue: String
         let version: HTTPVersion
+        /// permessage-deflate as negotiated from the request (nil: not offered, declined or off).
+        let deflate: DeflateAgreement?
     }
 
     func upgradeToWebSocket(
@@ -36,7 +38,9 @@ extension Connection {
             for (name, value) in headers ?? [:] { response.headers.add(name: name, value: value) }
             respond(response, version: request.version, keepAlive: false, includeBody: true)
         case .accept(let acceptValue):
-            let pending = PendingUpgrade(acceptValue: acceptValue, version: request.version)
+            let deflate =
+                server.configuration.webSocket.deflate ? PerMessageDeflate.negotiate(handshake.extensionFieldValues) : nil
+            let pending = PendingUpgrade(acceptValue: acceptValue, version: request.version, deflate: deflate)
             carryOut(decide(request, context), pending, buffer: &buffer)
         }
     }
@@ -47,12 +51,13 @@ extension Connection {
             server.metrics.handshakeFailures.add(1)
             respond(response, version: pending.version, keepAlive: false, includeBody: true)
         case .accept(let handler, let maxMessageBytes):
-            enqueue(WebSocketHandshake.switchingProtocols(acceptValue: pending.acceptValue))
+            let extensions = pending.deflate.map { [("Sec-WebSocket-Extensions", $0.response)] } ?? []
+            enqueue(WebSocketHandshake.switchingProtocols(acceptValue: pending.acceptValue, extraHeaders: extensions))
             phase = .webSocket
             http = nil
             var settings = server.configuration.webSocket
             if let maxMessageBytes { settings.maxMessageBytes = maxMessageBytes }
-            let session = WebSocketSession(handler: handler, settings: settings, now: loop.now)
+            let session = WebSocketSession(handler: handler, settings: settings, now: loop.now, deflate: pending.deflate)
             webSocket = session
             server.webSocketOpened(self)
             handler.webSocketDidOpen(self)

@@ -88,29 +88,35 @@ extension Connection {
     public func send(text: String) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         var text = text
-        let frame = text.withUTF8 { FrameEncoder.sharedFrame(opcode: .text, payload: UnsafeRawBufferPointer($0)) }
         session.messagesSent += 1
-        enqueue(frame)
+        text.withUTF8 { sendData(.text, UnsafeRawBufferPointer($0), session: session) }
     }
 
     /// Sends a text message from bytes that are known to be valid UTF-8.
     public func send(textBytes: [UInt8]) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        sendFrame(.text, textBytes)
+        textBytes.withUnsafeBytes { sendData(.text, $0, session: session) }
     }
 
     public func send(binary: [UInt8]) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        sendFrame(.binary, binary)
+        binary.withUnsafeBytes { sendData(.binary, $0, session: session) }
     }
 
-    /// Queues an already encoded frame, shared with other connections without copying.
+    /// Queues an already encoded frame, shared with other connections without copying
+    /// (with permessage-deflate, its compressed copy, shared the same way).
     public func send(frame: SharedBytes) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        enqueue(frame)
+        enqueue(session.compresses ? server.compressor.compressed(frame) : frame)
+    }
+
+    /// Queues a data message, compressed when the connection agreed permessage-deflate.
+    private func sendData(_ opcode: Opcode, _ payload: UnsafeRawBufferPointer, session: WebSocketSession) {
+        let compressed = session.compresses ? server.compressor.frame(opcode: opcode, payload: payload) : nil
+        enqueue(compressed ?? FrameEncoder.sharedFrame(opcode: opcode, payload: payload))
     }
 
     /// Starts the close handshake; the socket closes when the peer answers or after
@@ -149,16 +155,26 @@ extension Connection {
 
     /// Queues a per-connection head (a region of `arena`) and a shared body as one
     /// message: the price-update path, where only the head differs between clients.
-    /// Written at once when nothing waits ahead of it (one writev, nothing queued).
-    public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes) {
+    /// `now`: written at once when nothing waits ahead of it (one send, nothing queued);
+    /// else queued for the flush before the loop sleeps, with whatever else comes.
+    /// With permessage-deflate the caller built both compressed (`isCompressing`).
+    public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes, now: Bool = true) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
+        guard now else {
+            enqueue(arena, offset: offset, count: count, endsMessage: false)
+            enqueue(body)
+            return
+        }
         do {
             try stream.send(head: arena, offset: offset, count: count, body: body, loop: loop, owner: self)
         } catch {
             close()  // EPIPE/ECONNRESET: the peer is gone
         }
     }
+
+    /// permessage-deflate was agreed: messages to this connection may be compressed.
+    public var isCompressing: Bool { webSocket?.compresses ?? false }
 
     public var isWebSocketOpen: Bool {
         phase == .webSocket && webSocket.map { !$0.state.isClosing } ?? false

@@ -20,6 +20,8 @@ public final class LoopServer {
     private(set) var isAccepting = true
     /// One ping frame shared by every connection of this loop.
     let pingFrame = FrameEncoder.sharedFrame(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+    /// Compresses the messages of this loop's permessage-deflate connections.
+    let compressor = FrameCompressor()
     private let maxConnectionsPerLoop: Int
 
     init(

@@ -37,6 +37,9 @@ public struct WebSocketSettings: Sendable {
     public var heartbeatInterval: Double = 30
     /// Close 4408 when nothing (pong or any frame) arrived for this long.
     public var heartbeatTimeout: Double = 60
+    /// Accept permessage-deflate (RFC 7692) when a client offers it; off, the offer is
+    /// declined and frames with RSV1 fail the connection, as before the extension existed.
+    public var deflate = false
 
     public init() {}
 }

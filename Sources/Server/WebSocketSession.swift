@@ -43,9 +43,12 @@ final class WebSocketSession {
         init(_ close: WebSocketClose) { self.close = close }
     }
 
-    init(handler: any WebSocketHandler, settings: WebSocketSettings, now: UInt64) {
-        decoder = FrameDecoder(maxPayloadSize: settings.maxMessageBytes)
-        state = WebSocketConnectionState(maxMessageSize: settings.maxMessageBytes)
+    /// permessage-deflate was agreed: data messages go out compressed when that shrinks them.
+    var compresses: Bool { state.deflate != nil }
+
+    init(handler: any WebSocketHandler, settings: WebSocketSettings, now: UInt64, deflate: DeflateAgreement? = nil) {
+        decoder = FrameDecoder(maxPayloadSize: settings.maxMessageBytes, allowsRSV1: deflate != nil)
+        state = WebSocketConnectionState(maxMessageSize: settings.maxMessageBytes, deflate: deflate)
         self.handler = handler
         lastHeard = now
         lastPingSent = now

@@ -35,6 +35,9 @@ public enum BenchCommand {
                 "--histograms", env: "BENCH_HISTOGRAMS", isSwitch: true,
                 help: "add the raw latency and handshake histograms to --json (for merging runs)"),
             OptionSpec(
+                "--deflate", env: "BENCH_DEFLATE", isSwitch: true,
+                help: "offer permessage-deflate and inflate compressed frames (bytes is then what the wire carried)"),
+            OptionSpec(
                 "--first-index", env: "BENCH_FIRST_INDEX",
                 help: "index of the first client ({k}, source address; for --processes)"),
             OptionSpec("--help", isSwitch: true, help: "show this help"),

@@ -17,14 +17,7 @@ public enum ServeCommand {
                 "--threads", env: "THREADS",
                 help: "event-loop threads (default: the CPUs the process may use: affinity mask and cgroup CPU quota)"),
             OptionSpec("--echo", env: "STOCKPUSH_ECHO", isSwitch: true, help: "mount /ws/echo (conformance testing)"),
-            OptionSpec(
-                "--max-message-bytes", env: "WS_MAX_MESSAGE_BYTES", default: "65536",
-                help: "largest WebSocket message; larger closes 1009"),
-            OptionSpec(
-                "--heartbeat-interval", env: "HEARTBEAT_INTERVAL", aliases: ["WS_HEARTBEAT_INTERVAL"], default: "30",
-                help: "seconds between ping frames"),
-            OptionSpec(
-                "--heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", default: "60", help: "close 4408 after this many silent seconds"),
+        ] + webSocketOptions + [
             OptionSpec("--header-timeout", env: "HTTP_HEADER_TIMEOUT", default: "10", help: "seconds to receive a request head"),
             OptionSpec(
                 "--max-request-line", env: "HTTP_MAX_REQUEST_LINE", default: "8192", help: "request line bytes; longer gets 414"),
@@ -67,9 +60,7 @@ public enum ServeCommand {
         config.host = options.string("--host") ?? "0.0.0.0"
         config.port = try options.int("--port", in: 0...65535) ?? 8000
         config.threads = try options.int("--threads", in: 1...256) ?? CPUBudget.usable()
-        config.webSocket.maxMessageBytes = try options.int("--max-message-bytes", in: 125...(64 << 20)) ?? 65536
-        config.webSocket.heartbeatInterval = try options.double("--heartbeat-interval", minimum: 0.05) ?? 30
-        config.webSocket.heartbeatTimeout = try options.double("--heartbeat-timeout", minimum: 0.05) ?? 60
+        config.webSocket = try webSocketSettings(from: options)
         config.headerReadTimeout = try options.double("--header-timeout", minimum: 0.05) ?? 10
         config.http.maxRequestLineBytes = try options.int("--max-request-line", in: 64...(1 << 20)) ?? 8192
         config.http.maxHeaderBytes = try options.int("--max-header-bytes", in: 256...(16 << 20)) ?? 16384

@@ -3,10 +3,20 @@ import Buffers
 /// A frame whose header arrived but whose payload is still in flight.
 public struct PartialFrame: Sendable, Equatable {
     public let opcode: Opcode
+    /// The RSV bits (4: RSV1, a compressed message's first frame).
+    public let rsv: UInt8
     public let fin: Bool
     public let payloadLength: Int
     /// Payload bytes already in the buffer.
     public let availablePayload: Int
+
+    public init(opcode: Opcode, rsv: UInt8 = 0, fin: Bool, payloadLength: Int, availablePayload: Int) {
+        self.opcode = opcode
+        self.rsv = rsv
+        self.fin = fin
+        self.payloadLength = payloadLength
+        self.availablePayload = availablePayload
+    }
 }
 
 extension FrameDecoder {
@@ -19,7 +29,8 @@ extension FrameDecoder {
             let available = raw.count - header.size
             guard available < header.payloadLength else { return nil }
             return PartialFrame(
-                opcode: header.opcode, fin: header.fin, payloadLength: header.payloadLength, availablePayload: available)
+                opcode: header.opcode, rsv: header.rsv, fin: header.fin, payloadLength: header.payloadLength,
+                availablePayload: available)
         }
     }
 

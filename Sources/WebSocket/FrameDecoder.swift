@@ -11,12 +11,16 @@ public struct FrameDecoder: Sendable {
     public let maxPayloadSize: Int
     /// Servers require masked frames (RFC 6455 5.1); a client decoding server frames does not.
     public let requireMask: Bool
+    /// permessage-deflate was negotiated: RSV1 may be set (which frames may carry it is
+    /// the connection state's rule, RFC 7692 6); RSV2 and RSV3 never.
+    public let allowsRSV1: Bool
 
-    public init(maxPayloadSize: Int, requireMask: Bool = true) {
+    public init(maxPayloadSize: Int, requireMask: Bool = true, allowsRSV1: Bool = false) {
         // header size + payload length must not overflow when a frame is measured.
         precondition(maxPayloadSize >= 0 && maxPayloadSize <= Int.max / 2, "maxPayloadSize out of range")
         self.maxPayloadSize = maxPayloadSize
         self.requireMask = requireMask
+        self.allowsRSV1 = allowsRSV1
     }
 
     /// Returns the next frame and consumes its bytes, or `nil` (consuming nothing) if it is not complete yet.
@@ -44,7 +48,7 @@ public struct FrameDecoder: Sendable {
     /// A fully parsed frame header.
     public struct Header: Sendable {
         public let fin: Bool
-        /// The three RSV bits as a value in 0...7 (always 0: a set bit is an error).
+        /// The three RSV bits as a value in 0...7 (0, or 4 for RSV1 when `allowsRSV1`).
         public let rsv: UInt8
         public let opcode: Opcode
         /// Present when the MASK bit is set; the payload on the wire is then masked.
@@ -77,7 +81,7 @@ public struct FrameDecoder: Sendable {
         let fin = first & 0x80 != 0
         let rsv = (first >> 4) & 0x07
         let opcode = Opcode(rawValue: first & 0x0F)
-        guard rsv == 0 else { throw .reservedBitsSet }
+        guard rsv == 0 || (rsv == 4 && allowsRSV1) else { throw .reservedBitsSet }
         guard opcode.isKnown else { throw .unknownOpcode(opcode.rawValue) }
         guard fin || !opcode.isControl else { throw .fragmentedControlFrame }
 

@@ -99,13 +99,15 @@ public enum FrameEncoder {
     /// fan-out writes one per client per tick (`PriceUpdateHead`): inlined, the length
     /// form folds into the caller's own size arithmetic. `@inline(__always)`: left to
     /// itself the optimizer kept it out of line there, 32 instructions a call.
+    /// `compressed` sets RSV1: the first frame of a permessage-deflate compressed message.
     @inlinable @inline(__always) @discardableResult
     public static func writeHeader(
-        opcode: Opcode, fin: Bool = true, payloadCount: Int, into target: UnsafeMutableRawBufferPointer
+        opcode: Opcode, fin: Bool = true, compressed: Bool = false, payloadCount: Int,
+        into target: UnsafeMutableRawBufferPointer
     ) -> Int {
         // Each length form checks its own room: no second pass through `headerSize`.
         precondition(payloadCount >= 0 && target.count >= 2, "negative payload length or no room for the header")
-        target[0] = (fin ? 0x80 : 0) | (opcode.rawValue & 0x0F)
+        target[0] = (fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | (opcode.rawValue & 0x0F)
         if payloadCount <= 125 {
             target[1] = UInt8(truncatingIfNeeded: payloadCount)
             return 2

@@ -52,6 +52,11 @@ public struct HandshakeRequest: Sendable {
         return fields
     }
 
+    /// The values of every `Sec-WebSocket-Extensions` field, in order (one list, RFC 9110 5.3).
+    public var extensionFieldValues: [String] {
+        headers.filter { ASCII.equalsIgnoringCase($0.name, "Sec-WebSocket-Extensions") }.map(\.value)
+    }
+
     /// `text` without leading or trailing optional whitespace.
     static func trimmed(_ text: Substring) -> Substring {
         Substring(ASCII.trimmingWhitespace(text.utf8))

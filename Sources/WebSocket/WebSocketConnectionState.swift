@@ -1,9 +1,13 @@
+import Deflate
+
 /// The per-connection protocol state above the frame layer (RFC 6455 sections 5.4, 5.5, 7, 8.1).
 ///
 /// Reassembles fragmented messages, validates text incrementally so a bad fragment
 /// fails the connection on arrival, enforces the message size limit, answers pings
-/// and runs the close handshake. Sans-I/O: each frame in, one action out.
-public struct WebSocketConnectionState: Sendable {
+/// and runs the close handshake. Sans-I/O: each frame in, one action out. With
+/// permessage-deflate agreed it also inflates compressed messages
+/// (`WebSocketConnectionState+Deflate`).
+public struct WebSocketConnectionState {
     enum Phase: Sendable {
         case open
         /// We sent a close and wait for the peer's; data frames are ignored meanwhile.
@@ -27,11 +31,21 @@ public struct WebSocketConnectionState: Sendable {
     /// how many of its payload bytes were checked.
     var partialUTF8 = UTF8Validator()
     public private(set) var partialChecked = 0
+    /// What permessage-deflate agreed, nil without it.
+    public let deflate: DeflateAgreement?
+    /// Made at the first compressed message; kept between messages for context takeover.
+    var inflater: MessageInflater?
+    /// The message in progress is compressed (its first frame had RSV1).
+    var messageCompressed = false
 
-    public init(maxMessageSize: Int) {
+    public init(maxMessageSize: Int, deflate: DeflateAgreement? = nil) {
         precondition(maxMessageSize >= 0)
         self.maxMessageSize = maxMessageSize
+        self.deflate = deflate
     }
+
+    /// Whether the connection keeps an inflater between messages (its memory cost).
+    public var holdsInflater: Bool { inflater != nil }
 
     /// True once either side started closing, or the connection failed.
     public var isClosing: Bool { phase != .open }
@@ -41,7 +55,10 @@ public struct WebSocketConnectionState: Sendable {
 
     /// Whether an incomplete frame is text worth checking early (binary is not).
     public func carriesText(_ frame: PartialFrame) -> Bool {
-        phase == .open && (frame.opcode == .text || (frame.opcode == .continuation && messageOpcode == .text))
+        // Compressed text is checked once inflated, not on the wire.
+        phase == .open
+            && ((frame.opcode == .text && frame.rsv == 0)
+                || (frame.opcode == .continuation && messageOpcode == .text && !messageCompressed))
     }
 
     /// Checks the newly arrived payload bytes of a text frame that is not complete yet,
@@ -65,7 +82,10 @@ public struct WebSocketConnectionState: Sendable {
         case .open, .closeSent: break
         }
         // The decoder checks these too; repeated so frames from any source are held to the RFC.
-        guard frame.rsv == 0 else { return fail(.reservedBitsSet) }
+        if frame.rsv != 0 {
+            guard frame.rsv == 4, deflate != nil else { return fail(.reservedBitsSet) }
+            guard !frame.opcode.isControl && frame.opcode != .continuation else { return fail(.compressedBitMisplaced) }
+        }
         guard frame.opcode.isKnown else { return fail(.unknownOpcode(frame.opcode.rawValue)) }
         if frame.opcode.isControl {
             guard frame.fin else { return fail(.fragmentedControlFrame) }
@@ -98,6 +118,7 @@ public struct WebSocketConnectionState: Sendable {
     mutating func receiveData(_ frame: Frame) -> WebSocketAction {
         if frame.opcode == .continuation {
             guard let opcode = messageOpcode else { return fail(.unexpectedContinuation) }
+            if messageCompressed { return receiveCompressed(frame, opcode: opcode) }
             let total = messageBytes.count + frame.payload.count
             guard total <= maxMessageSize else { return fail(.messageTooLarge(total)) }
             if opcode == .text && !utf8.feed(frame.payload) { return fail(.invalidUTF8) }
@@ -111,6 +132,12 @@ public struct WebSocketConnectionState: Sendable {
 
         // A new text or binary message.
         guard messageOpcode == nil else { return fail(.expectedContinuation) }
+        if frame.rsv != 0 {
+            messageOpcode = frame.opcode
+            messageCompressed = true
+            utf8.reset()
+            return receiveCompressed(frame, opcode: frame.opcode)
+        }
         guard frame.payload.count <= maxMessageSize else { return fail(.messageTooLarge(frame.payload.count)) }
         if frame.opcode == .text {
             utf8.reset()
@@ -154,11 +181,13 @@ public struct WebSocketConnectionState: Sendable {
     mutating func fail(_ error: WebSocketError) -> WebSocketAction {
         phase = .failed
         discardMessage()
+        inflater = nil
         return .fail(error)
     }
 
     mutating func discardMessage() {
         messageOpcode = nil
+        messageCompressed = false
         messageBytes = []
         utf8.reset()
     }

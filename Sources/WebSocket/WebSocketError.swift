@@ -27,15 +27,22 @@ public enum WebSocketError: Error, Equatable, Sendable {
     case invalidCloseCode(UInt16)
     /// A close frame with a 1-byte payload (half a status code).
     case invalidClosePayload
+    /// RSV1 (permessage-deflate's "compressed") on a control or continuation frame
+    /// (RFC 7692 6.1: only a message's first frame carries it).
+    case compressedBitMisplaced
+    /// A compressed message that is not valid DEFLATE data (RFC 7692 8: 1007).
+    case invalidCompressedData(String)
+    /// A compressed message inflating to more than the message size limit.
+    case inflatedMessageTooLarge(limit: Int)
 
     /// The status code to put in our close frame when failing for this error.
     public var closeCode: CloseCode {
         switch self {
-        case .invalidUTF8: return .invalidPayload
-        case .frameTooLarge, .messageTooLarge: return .messageTooBig
+        case .invalidUTF8, .invalidCompressedData: return .invalidPayload
+        case .frameTooLarge, .messageTooLarge, .inflatedMessageTooLarge: return .messageTooBig
         case .reservedBitsSet, .unknownOpcode, .unmaskedFrame, .fragmentedControlFrame,
             .controlFrameTooLong, .lengthHighBitSet, .unexpectedContinuation,
-            .expectedContinuation, .invalidCloseCode, .invalidClosePayload:
+            .expectedContinuation, .invalidCloseCode, .invalidClosePayload, .compressedBitMisplaced:
             return .protocolError
         }
     }

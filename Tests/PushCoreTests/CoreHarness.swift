@@ -51,11 +51,12 @@ final class CoreHarness {
     }
 
     /// Opens a client of instance `t`: connection `connection` is client id `c_t_<hex>`.
-    func open(_ connection: UInt64 = 0) -> ClientID {
+    /// `compressed`: the client's connection agreed permessage-deflate.
+    func open(_ connection: UInt64 = 0, compressed: Bool = false) -> ClientID {
         let info = ClientInfo(
             instance: "t", connection: connection, user: "u", authenticated: false, remoteAddress: "127.0.0.1",
             connectedAt: now.wallMicros)
-        let id = core.open(info, now: now, into: &actions)
+        let id = core.open(info, compressed: compressed, now: now, into: &actions)
         take()
         return id
     }

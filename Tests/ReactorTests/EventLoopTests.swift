@@ -151,36 +151,4 @@ import Testing
         loop.runOnce(maximumWaitMilliseconds: 0)
         #expect(target.flushed == 1)
     }
-
-    /// A fan-out flushes what it queued so far (its queues' storage is freed by the
-    /// hundreds, not held by every client until the loop sleeps); a flush that asks for
-    /// it again is not re-entered, and what it scheduled still runs, once.
-    @Test func pendingFlushesRunWhenAskedAndAFlushDoesNotReenter() throws {
-        final class Target: Flushable {
-            let loop: EventLoop
-            var flushed = 0
-            var then: Target?
-            init(_ loop: EventLoop) { self.loop = loop }
-            func flush() {
-                flushed += 1
-                if let then {
-                    loop.scheduleFlush(then)
-                    loop.flushPending()
-                    #expect(then.flushed == 0, "not re-entered from inside a flush")
-                }
-            }
-        }
-        let loop = try EventLoop()
-        let first = Target(loop)
-        let second = Target(loop)
-        first.then = second
-        loop.scheduleFlush(first)
-        #expect(loop.pendingFlushCount == 1)
-        loop.flushPending()
-        #expect(first.flushed == 1)
-        #expect(second.flushed == 1, "scheduled during the flush, run by it")
-        #expect(loop.pendingFlushCount == 0)
-        loop.runOnce(maximumWaitMilliseconds: 0)
-        #expect(first.flushed == 1 && second.flushed == 1)
-    }
 }

@@ -8,7 +8,8 @@ import WebSocket
 final class TestClient {
     let fd: Int32
     private var received = ByteBuffer()
-    private var decoder = FrameDecoder(maxPayloadSize: 64 << 20, requireMask: false)
+    /// RSV1 allowed: the compression tests read the server's compressed frames.
+    private var decoder = FrameDecoder(maxPayloadSize: 64 << 20, requireMask: false, allowsRSV1: true)
 
     enum ClientError: Error { case timeout, closed, malformed(String) }
 

@@ -33,6 +33,14 @@ import Testing
         #expect(throws: UsageError.self) { try heartbeat(options(env: ["WS_HEARTBEAT_INTERVAL": "soon"])) }
     }
 
+    @Test func deflateIsOffByDefaultAndTakesOnOrOff() throws {
+        func deflate(_ options: Options) throws -> Bool { try ServeCommand.configuration(from: options).0.webSocket.deflate }
+        #expect(try deflate(options(env: [:])) == false)
+        #expect(try deflate(options(env: ["WS_DEFLATE": "on"])) == true)
+        #expect(try deflate(options(["--deflate", "off"], env: ["WS_DEFLATE": "on"])) == false)
+        #expect(throws: UsageError.self) { try deflate(options(env: ["WS_DEFLATE": "gzip"])) }
+    }
+
     @Test func sessionResumeTTLDefaultsTo120AndZeroTurnsResumeOff() throws {
         #expect(try PushConfiguration(from: options(env: [:])).sessionResumeTTL == 120)
         #expect(try PushConfiguration(from: options(env: ["SESSION_RESUME_TTL": "0"])).sessionResumeTTL == 0)

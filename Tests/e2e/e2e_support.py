@@ -319,12 +319,14 @@ class RawWebSocket:
         lines = head.decode("latin-1").split("\r\n")
         assert lines[0].startswith("HTTP/1.1 101"), lines[0]
         headers = {l.split(":", 1)[0].strip().lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+        self.headers = headers  # of the 101, names lower-case
         expected = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
         assert headers.get("sec-websocket-accept") == expected
 
-    def send_frame(self, opcode, payload, fin=True):
+    def send_frame(self, opcode, payload, fin=True, rsv=0):
+        """`rsv`: the RSV bits as they sit in the first byte (0x40: RSV1, "compressed")."""
         mask = os.urandom(4)
-        first = (0x80 if fin else 0) | opcode
+        first = (0x80 if fin else 0) | rsv | opcode
         n = len(payload)
         if n < 126:
             header = struct.pack("!BB", first, 0x80 | n)
@@ -354,6 +356,11 @@ class RawWebSocket:
 
     def recv_frame(self):
         """-> (opcode, payload) of the next frame (server frames are unmasked)."""
+        first, payload = self.recv_frame_bits()
+        return first & 0x0F, payload
+
+    def recv_frame_bits(self):
+        """-> (first header byte: FIN, RSV bits and opcode, payload) of the next frame."""
         first, second = self._read(2)
         n = second & 0x7F
         if n == 126:
@@ -362,8 +369,8 @@ class RawWebSocket:
             n = struct.unpack("!Q", self._read(8))[0]
         if second & 0x80:
             mask = self._read(4)
-            return first & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(n)))
-        return first & 0x0F, self._read(n)
+            return first, bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(n)))
+        return first, self._read(n)
 
     def recv_json(self):
         while True:

@@ -7,6 +7,7 @@
 // fields and number formats as StockPush's frames, so frames are the same size.
 //
 //   NODE_PATH=/usr/share/nodejs node bench/peers/node-ws-server.js --port 9200 --bench 10:20 --tick-ms 100
+//   … --deflate on    permessage-deflate (ws compresses each send, per socket)
 'use strict';
 const { WebSocketServer } = require('ws');
 
@@ -19,11 +20,12 @@ const port = Number(option('--port', '9200'));
 const host = option('--host', '127.0.0.1');
 const [strategies, perStrategy] = option('--bench', '10:20').split(':').map(Number);
 const tickMs = Number(option('--tick-ms', '100'));
+const deflate = option('--deflate', 'off') === 'on' ? { threshold: 0 } : false;
 
 const topics = new Map(); // "T3" -> Set of sockets
 for (let s = 0; s < strategies; s++) topics.set(`T${s}`, new Set());
 
-const server = new WebSocketServer({ host, port, path: '/ws/stock/prices', perMessageDeflate: false, clientTracking: true });
+const server = new WebSocketServer({ host, port, path: '/ws/stock/prices', perMessageDeflate: deflate, clientTracking: true });
 let nextClient = 1;
 
 server.on('connection', (socket) => {

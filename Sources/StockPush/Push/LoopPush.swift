@@ -27,6 +27,9 @@ final class LoopPush {
     /// The core's output, reused so a tick allocates no action storage.
     var actions: [PushAction] = []
     private var performing = false
+    /// Price updates go out as they are carried out, unless a backlog of ticks is being
+    /// delivered (`publish(batched:)`).
+    private var sendsAtOnce = true
     /// The debug report of the tick being published, until its `tickQueued` takes it.
     private var tickReport: (report: TickReport, clients: Int)?
     let queueLimit: Int
@@ -65,7 +68,7 @@ final class LoopPush {
     // MARK: inputs
 
     func open(_ info: ClientInfo, on connection: Connection) {
-        let id = core.open(info, now: now, into: &actions)
+        let id = core.open(info, compressed: connection.isCompressing, now: now, into: &actions)
         while connections.count <= id.slot { connections.append(nil) }
         connections[id.slot] = connection
         connection.handlerTag = id.slot
@@ -98,10 +101,14 @@ final class LoopPush {
 
     /// With `report` (push=debug), this loop's part of the tick's debug line: handed to
     /// the tick's last write, or reported at once when the tick reached nobody here.
-    func publish(_ tick: TickUpdate, report: TickReport? = nil) {
+    /// `batched`: one of several ticks taken at once (the loop fell behind); their
+    /// updates queue and leave together, one `writev` per client, before the loop sleeps.
+    func publish(_ tick: TickUpdate, report: TickReport? = nil, batched: Bool = false) {
         let reached = core.publish(tick, now: now, queueFull: { isQueueFull($0) }, into: &actions)
         tickReport = report.map { ($0, reached) }
+        sendsAtOnce = !batched
         perform()
+        sendsAtOnce = true
         if let left = tickReport {
             tickReport = nil
             left.report.loopDone(clients: left.clients)
@@ -147,7 +154,6 @@ final class LoopPush {
         var index = 0
         while index < actions.count {
             carryOut(actions[index])
-            flushIfMany()
             index += 1
         }
         actions.removeAll(keepingCapacity: true)
@@ -157,11 +163,11 @@ final class LoopPush {
     func carryOut(_ action: PushAction) {
         switch action {
         case .sendUpdate(let id, let heads, let offset, let count, let body):
-            connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body)
+            connections[id.slot]?.send(head: heads, offset: offset, count: count, body: body, now: sendsAtOnce)
         case .sendUpdates(let heads, let body, let deliveries):
             for delivery in deliveries {
-                connections[delivery.client.slot]?.send(head: heads, offset: delivery.offset, count: delivery.count, body: body)
-                flushIfMany()
+                connections[delivery.client.slot]?.send(
+                    head: heads, offset: delivery.offset, count: delivery.count, body: body, now: sendsAtOnce)
             }
         case .sendFrame(let id, let frame):
             connections[id.slot]?.send(frame: frame)
@@ -188,15 +194,6 @@ final class LoopPush {
             tickReport = nil
         }
     }
-
-    /// A tick's writes go out every `flushBatch` connections rather than all before the
-    /// loop sleeps, so at most that many queues hold storage at once (issue 15, C's
-    /// 1 KiB a connection). The tick's latency marker still runs after the last write.
-    private func flushIfMany() {
-        if loop.pendingFlushCount >= Self.flushBatch { loop.flushPending() }
-    }
-
-    static let flushBatch = 256
 
     /// The client leaves the core (if it is still there) and is detached.
     @discardableResult

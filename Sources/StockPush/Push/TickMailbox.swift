@@ -3,7 +3,9 @@ import Reactor
 import Synchronization
 
 /// Hands ticks to one loop with a bounded backlog. Up to `capacity` ticks may wait (a
-/// loop that is briefly behind then sends several ticks with one `writev` per client);
+/// loop that is briefly behind then sends several ticks with one `writev` per client:
+/// the ticks of a backlog are delivered `batched`, so their messages queue and go out
+/// together before the loop sleeps, instead of one send per tick per client);
 /// beyond that, a new tick is merged into the newest waiting one (union of changed
 /// stocks, the newer board and timestamp), so a loop that cannot keep up skips to the
 /// latest prices instead of building an unbounded queue of stale ticks, and keeps
@@ -17,13 +19,15 @@ final class TickMailbox: Sendable {
     static let capacity = 8
     private let handle: EventLoopHandle
     private let state = Mutex(State())
-    private let deliver: @Sendable (EventLoop, TickUpdate, TickReport?) -> Void
+    private let deliver: @Sendable (EventLoop, TickUpdate, TickReport?, _ batched: Bool) -> Void
 
-    /// `deliver` runs on the loop for each tick taken (the loop's `LoopPush.publish`).
+    /// `deliver` runs on the loop for each tick taken (the loop's `LoopPush.publish`);
+    /// `batched` when it is one of several taken at once.
     init(
         handle: EventLoopHandle,
-        deliver: @escaping @Sendable (EventLoop, TickUpdate, TickReport?) -> Void = { loop, tick, report in
-            loop.attached(LoopPush.self)?.publish(tick, report: report)
+        deliver: @escaping @Sendable (EventLoop, TickUpdate, TickReport?, _ batched: Bool) -> Void = {
+            loop, tick, report, batched in
+            loop.attached(LoopPush.self)?.publish(tick, report: report, batched: batched)
         }
     ) {
         self.handle = handle
@@ -54,7 +58,7 @@ final class TickMailbox: Sendable {
                 }
                 return state.waiting
             }
-            for tick in ticks { deliver(loop, tick.update, tick.report) }
+            for tick in ticks { deliver(loop, tick.update, tick.report, ticks.count > 1) }
         }
     }
 
