@@ -5,13 +5,17 @@ import PushProtocol
 /// Price updates for permessage-deflate clients: the shared body compressed once, and a
 /// head per client that carries its JSON as a stored block (`PriceUpdateHead+Compressed`).
 extension PushCore {
+    /// How many recently compressed bodies are kept (the newest replaces the oldest).
+    static let compressedBodiesKept = 16
+
     /// `body` compressed, computed once for every client that gets this body.
     func compressed(_ body: SharedBytes) -> SharedBytes {
-        if let last = lastCompressedBody, last.source === body { return last.compressed }
+        if let kept = compressedBodies.first(where: { $0.source === body }) { return kept.compressed }
         let deflater = bodyDeflater ?? MessageDeflater()
         bodyDeflater = deflater
         let compressed = SharedBytes(copying: deflater.compress(body.bytes))
-        lastCompressedBody = (body, compressed)
+        if compressedBodies.count >= Self.compressedBodiesKept { compressedBodies.removeFirst() }
+        compressedBodies.append((body, compressed))
         return compressed
     }
 

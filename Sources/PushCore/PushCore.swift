@@ -44,9 +44,10 @@ public final class PushCore {
     /// Compresses price-update bodies for permessage-deflate clients; made when the first
     /// one needs it (`PushCore+Compression`).
     var bodyDeflater: MessageDeflater?
-    /// The last body compressed and its compressed bytes, so the clients of one body
-    /// (a group in a tick, a burst of snapshot subscribers) share one compression.
-    var lastCompressedBody: (source: SharedBytes, compressed: SharedBytes)?
+    /// The last bodies compressed and their compressed bytes, so the clients of one body
+    /// (a group in a tick, a burst of snapshot subscribers) share one compression: a few,
+    /// because a connection storm subscribes its clients to several keys in turn.
+    var compressedBodies: [(source: SharedBytes, compressed: SharedBytes)] = []
 
     public init(configuration: PushCoreConfiguration, catalog: Catalog, board: QuoteBoard) {
         self.configuration = configuration

@@ -55,4 +55,25 @@ import Testing
             #expect(frames.map(\.count).reduce(0, +) < plainFrames.map(\.count).reduce(0, +))
         }
     }
+
+    /// A connection storm subscribes its clients to several keys in turn: each key's
+    /// snapshot body is still compressed once, not once per client.
+    @Test func snapshotsOfKeysSubscribedInTurnAreCompressedOncePerKey() {
+        let harness = CoreHarness()
+        var bodies: [String: [SharedBytes]] = [:]
+        for round in 0..<3 {
+            for target in ["SH", "HK"] {
+                let client = harness.open("\(target)\(round)", compressed: true)
+                let actions = harness.send(
+                    client, #"{"type":"subscribe","subscription_type":"market","target":""# + target + #""}"#)
+                bodies[target, default: []] += updateFrames(actions, to: client).map(\.body)
+            }
+        }
+        for target in ["SH", "HK"] {
+            let snapshots = bodies[target] ?? []
+            #expect(snapshots.count == 3)
+            #expect(snapshots.allSatisfy { $0 === snapshots[0] }, "one compression for \(target)'s snapshot")
+        }
+        #expect(bodies["SH"]![0] !== bodies["HK"]![0])
+    }
 }
