@@ -63,7 +63,7 @@ import Testing
         var bodies: [String: [SharedBytes]] = [:]
         for round in 0..<3 {
             for target in ["SH", "HK"] {
-                let client = harness.open("\(target)\(round)", compressed: true)
+                let client = harness.open(compressed: true)
                 let actions = harness.send(
                     client, #"{"type":"subscribe","subscription_type":"market","target":""# + target + #""}"#)
                 bodies[target, default: []] += updateFrames(actions, to: client).map(\.body)
