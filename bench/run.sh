@@ -6,7 +6,7 @@
 # results to bench/results/<date>.jsonl. Without uWS sources the table says so and
 # keeps StockPush and Node.
 #
-#   bench/run.sh                 workloads A B C E F, 3 runs each (medians reported)
+#   bench/run.sh                 workloads A B C E F Z, 3 runs each (medians reported)
 #   bench/run.sh --runs 1 A B    a quick look at some workloads
 #   bench/run.sh --runs 1 D      scale-out (StockPush only; about 3 minutes)
 #   bench/run.sh --bin PATH A    a given stockpush binary (server and generator), no build:
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
     *) WORKLOADS+=("$1"); shift ;;
     esac
 done
-[ ${#WORKLOADS[@]} -eq 0 ] && WORKLOADS=(A B C E F)
+[ ${#WORKLOADS[@]} -eq 0 ] && WORKLOADS=(A B C E F Z)
 
 ensure_packages node-ws util-linux g++ zlib1g-dev
 command -v node >/dev/null || ensure_packages nodejs
