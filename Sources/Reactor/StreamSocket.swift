@@ -79,14 +79,16 @@ public struct StreamSocket: ~Copyable {
         }
     }
 
-    /// Sends a head region and a shared body now when nothing is queued ahead of them
-    /// (`OutboundQueue.writeThrough`), else queues them like `enqueue`. What the kernel
-    /// does not take waits for EPOLLOUT. Throws when the peer is gone or epoll fails.
+    /// Sends a head region and a shared body now when asked to and nothing is queued
+    /// ahead of them (`OutboundQueue.writeThrough`), else queues them like `enqueue`.
+    /// What the kernel does not take waits for EPOLLOUT. Throws when the peer is gone or
+    /// epoll fails.
     @inlinable
     public mutating func send(
-        head: SharedBytes, offset: Int, count: Int, body: SharedBytes, loop: EventLoop, owner: any Flushable
+        head: SharedBytes, offset: Int, count: Int, body: SharedBytes, now: Bool = true, loop: EventLoop,
+        owner: any Flushable
     ) throws(ReactorError) {
-        guard outbound.isEmpty, !writeInterest, isOpen else {
+        guard now, outbound.isEmpty, !writeInterest, isOpen else {
             try enqueue(head, offset: offset, count: count, endsMessage: false, loop: loop, owner: owner)
             try enqueue(body, offset: 0, count: body.count, endsMessage: true, loop: loop, owner: owner)
             return

@@ -161,13 +161,8 @@ extension Connection {
     public func send(head arena: SharedBytes, offset: Int, count: Int, body: SharedBytes, now: Bool = true) {
         guard phase == .webSocket, let session = webSocket, !session.state.isClosing else { return }
         session.messagesSent += 1
-        guard now else {
-            enqueue(arena, offset: offset, count: count, endsMessage: false)
-            enqueue(body)
-            return
-        }
         do {
-            try stream.send(head: arena, offset: offset, count: count, body: body, loop: loop, owner: self)
+            try stream.send(head: arena, offset: offset, count: count, body: body, now: now, loop: loop, owner: self)
         } catch {
             close()  // EPIPE/ECONNRESET: the peer is gone
         }
