@@ -120,16 +120,10 @@ public struct JSONWriter {
         literal.withUTF8Buffer { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Pre-serialized members of the open object (`"a":1,"b":"x"`), copied verbatim:
-    /// what a catalog decides about a quote is encoded once, not once per tick.
-    public mutating func members(_ json: UnsafeRawBufferPointer) {
-        separate()
-        buffer.writeBytes(json)
-        needsComma = true
-    }
-
-    /// A pre-serialized value (for example a quote written once per tick), copied verbatim.
-    /// It must be one complete JSON value; it is not checked.
+    /// A pre-serialized value (for example a quote written once per tick), copied verbatim,
+    /// or pre-serialized members of the open object (`"a":1,"b":"x"`: what a catalog decides
+    /// about a quote, encoded once). It must be one complete value or whole members; it is
+    /// not checked.
     public mutating func raw(_ json: UnsafeRawBufferPointer) {
         separate()
         buffer.writeBytes(json)

@@ -24,7 +24,7 @@ public enum QuoteFragmentEncoder {
         let precision = min(max(stock.tickPrecision, 0), 18)
         writer.beginObject()
         if let prefix {
-            prefix.bytes.withUnsafeBytes { writer.members($0) }
+            prefix.bytes.withUnsafeBytes { writer.raw($0) }
         } else {
             QuoteFragmentPrefix.write(code: quote.code, stock: stock, into: &writer)
         }

@@ -54,14 +54,14 @@ import Testing
         let members = Array(#""a":1,"b":"x""#.utf8)
         let text = Support.text { writer in
             writer.beginObject()
-            members.withUnsafeBytes { writer.members($0) }
+            members.withUnsafeBytes { writer.raw($0) }
             writer.key("c")
             writer.int(2)
             writer.endObject()
             writer.beginObject()
             writer.key("first")
             writer.int(0)
-            members.withUnsafeBytes { writer.members($0) }
+            members.withUnsafeBytes { writer.raw($0) }
             writer.endObject()
         }
         #expect(text == #"{"a":1,"b":"x","c":2},{"first":0,"a":1,"b":"x"}"#)
