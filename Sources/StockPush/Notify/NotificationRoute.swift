@@ -8,7 +8,7 @@ import Server
 enum NotificationRoute {
     static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
         guard shared.isRunning else {
-            return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+            return StreamAuthentication.shuttingDown()
         }
         guard let notify = context.loop.attached(LoopNotify.self) else {
             return .reject(

@@ -9,7 +9,7 @@ import Server
 enum PriceStreamRoute {
     static func upgrade(_ request: HTTPRequest, _ context: RequestContext, shared: PushShared) -> UpgradeDecision {
         guard let push = context.loop.attached(LoopPush.self), shared.isRunning else {
-            return .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+            return StreamAuthentication.shuttingDown()
         }
         let identity: StreamAuthentication
         let address: String

@@ -30,6 +30,11 @@ struct StreamAuthentication {
         }
     }
 
+    /// The 503 every stream's handshake answers once shutdown has begun.
+    static func shuttingDown() -> UpgradeDecision {
+        .reject(.error(.serviceUnavailable, code: "unavailable", message: "the server is shutting down"))
+    }
+
     /// The steps every stream's handshake starts with: the page's origin (before the
     /// token, so a foreign page learns nothing about it), the client's address (named by
     /// a trusted proxy's headers, never by anyone else's), then the JWT.
